@@ -1,0 +1,17 @@
+"""exitdsl: declarative, verified exit mutations for trading-strategy source code.
+
+The public API. Pipeline stages live in their own modules:
+grammar/exitdsl.lark → parse → ir → compile → sites/match → values → rewrite (libcst)
+→ verify → emit.
+"""
+
+from .compile import CompiledRule, RuleSet, load_rules
+from .engine import Change, Engine, FileResult, Skip
+from .errors import ExitdslError, RuleError, Span, StrategyError
+from .verify import Rejection
+
+__all__ = [
+    "Change", "CompiledRule", "Engine", "ExitdslError", "FileResult", "Rejection", "RuleError",
+    "RuleSet", "Skip", "Span", "StrategyError", "load_rules",
+]
+__version__ = "0.1.0"

@@ -1,0 +1,551 @@
+"""The pipeline for one source text: find sites → plan edits → rewrite → verify → splice.
+
+Only statements a rule rewrites are handed to libcst (as the smallest run of whole
+lines that holds them); every byte outside them is copied from the input, and every
+rewrite is verified (verify.py) before it is kept.
+"""
+
+from __future__ import annotations
+
+import ast
+import copy
+import hashlib
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from typing import Literal
+
+from . import ir
+from .compile import (AppendOperand, CompiledRule, RuleSet, SetNumber, SetOperator,
+                      SetTemplate, operator_site)
+from .errors import StrategyError, span_in
+from .match import Captured, Captures, match
+from .patterns import Pattern, capture_name
+from .rewrite import CstEdit, rewrite_snippet
+from .sites import Site, active_rules, find_sites
+from .values import Draws, Env, SiteSkipped, evaluate, format_number, holds, literal_number
+from .verify import Rejection, Replacement, compiles, confined, parses, same_tree, unsafe
+
+VerifyLevel = Literal["default", "full"]
+
+
+@dataclass(frozen=True)
+class Change:
+    """One rewritten site."""
+
+    rule: str
+    site_id: str
+    line: int
+    col: int  # 1-based, in characters
+    old: str
+    new: str
+    seed: int
+
+
+@dataclass(frozen=True)
+class Skip:
+    """A site a rule matched but deliberately left alone, and why."""
+
+    rule: str
+    line: int
+    col: int
+    reason: str
+
+
+@dataclass(frozen=True)
+class FileResult:
+    path: str
+    source: str
+    new_source: str
+    changes: tuple[Change, ...] = ()
+    skips: tuple[Skip, ...] = ()
+    rejections: tuple[Rejection, ...] = ()
+
+    @property
+    def changed(self) -> bool:
+        return self.new_source != self.source
+
+
+@dataclass(frozen=True)
+class _Edit:
+    """One planned edit, at the ``ast`` level (intent) and the text level (for libcst)."""
+
+    kind: Literal["replace", "operator", "append"]
+    target: ast.expr
+    text: str
+    intended: ast.expr
+
+
+@dataclass
+class _Planned:
+    site: Site
+    site_id: str
+    edits: list[_Edit]
+
+
+class _Lines:
+    """Line/column arithmetic for one source text (``ast`` columns are UTF-8 byte offsets)."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.starts = [0] + [m.end() for m in re.finditer(r"\r\n|\r|\n", source)]
+
+    def line_text(self, line: int) -> str:
+        end = self.starts[line] if line < len(self.starts) else len(self.source)
+        return self.source[self.starts[line - 1]:end]
+
+    def char_col(self, line: int, byte_col: int) -> int:
+        text = self.line_text(line)
+        return byte_col if text.isascii() else len(text.encode("utf-8")[:byte_col].decode("utf-8"))
+
+    def offset(self, line: int, byte_col: int) -> int:
+        return self.starts[line - 1] + self.char_col(line, byte_col)
+
+    def segment(self, node: ast.AST) -> str:
+        start = self.offset(node.lineno, node.col_offset)  # type: ignore[attr-defined]
+        end = self.offset(node.end_lineno, node.end_col_offset)  # type: ignore[attr-defined]
+        return self.source[start:end]
+
+    def whole_lines(self, node: ast.stmt) -> bool:
+        """Does ``node`` alone own its first and last lines (no ``;`` or ``if x: y`` sharing)?"""
+        first = node.lineno
+        decorators = getattr(node, "decorator_list", None)
+        if decorators:
+            first = min(d.lineno for d in decorators) - 0
+            head = self.line_text(first)[: self.char_col(first, decorators[0].col_offset) - 1]
+        else:
+            head = self.line_text(first)[: self.char_col(first, node.col_offset)]
+        last = node.end_lineno or node.lineno
+        tail = self.line_text(last)[self.char_col(last, node.end_col_offset or 0):]
+        return not head.strip() and (not tail.strip() or tail.lstrip().startswith("#"))
+
+    def first_line(self, node: ast.stmt) -> int:
+        decorators = getattr(node, "decorator_list", None)
+        return min([node.lineno] + [d.lineno for d in decorators or ()])
+
+
+class Engine:
+    """Applies a :class:`RuleSet` to source texts, deterministically for a given seed."""
+
+    def __init__(self, rules: RuleSet, *, seed: int = 0, verify: VerifyLevel = "default") -> None:
+        self.rules = rules
+        self.seed = seed
+        self.verify = verify
+
+    def rewrite(self, source: str, path: str = "<string>") -> FileResult:
+        """Rewrite every site of every rule in ``source``.
+
+        Raises :class:`StrategyError` if ``source`` is not valid Python.
+        """
+        rules = active_rules(source, self.rules.rules)
+        if not rules:
+            return FileResult(path, source, source)
+        module = _parse_strategy(source, path)
+        sites = find_sites(module, source, rules)
+        if not sites:
+            return FileResult(path, source, source)
+        return self._rewrite_sites(source, path, module, sites)
+
+    def _rewrite_sites(self, source: str, path: str, module: ast.Module,
+                       sites: Sequence[Site]) -> FileResult:
+        lines = _Lines(source)
+        content_hash = hashlib.sha256(source.encode("utf-8", "surrogatepass")).hexdigest()
+        skips: list[Skip] = []
+        planned: list[_Planned] = []
+        taken: list[tuple[int, int]] = []  # character spans already being rewritten
+        per_rule_index: dict[str, int] = {}
+        id_counts: dict[str, int] = {}
+        for site in sites:
+            index = per_rule_index.get(site.rule.id, 0)
+            per_rule_index[site.rule.id] = index + 1
+            site_id = _site_id(site, lines, id_counts)
+            line, col = _position(site.node, lines)
+            try:
+                edits = self._plan(site, lines, Draws(self.seed, site.rule.id, content_hash, index),
+                                   module)
+            except SiteSkipped as exc:
+                skips.append(Skip(site.rule.id, line, col, str(exc)))
+                continue
+            if not edits:
+                continue
+            spans = [(lines.offset(e.target.lineno, e.target.col_offset),
+                      lines.offset(e.target.end_lineno or 0, e.target.end_col_offset or 0))
+                     for e in edits]
+            if any(s < t_end and t_start < e for s, e in spans for t_start, t_end in taken):
+                skips.append(Skip(site.rule.id, line, col, "overlaps an earlier rewrite"))
+                continue
+            taken.extend(spans)
+            planned.append(_Planned(site, site_id, edits))
+        return self._apply(source, path, lines, planned, skips)
+
+    # --- planning ------------------------------------------------------------
+    def _plan(self, site: Site, lines: _Lines, draws: Draws, module: ast.Module) -> list[_Edit]:
+        rule = site.rule
+        env = Env(site.captures, rule.domains, draws,
+                  defined=lambda name: _defined(name, site, module),
+                  contains=_contains, patterns=rule.condition_patterns)
+        for condition in rule.where:
+            if not holds(condition, env):
+                return []
+        edits: list[_Edit] = []
+        for action in rule.actions:
+            edit = self._plan_action(action, site, env, lines)
+            if edit is not None:
+                edits.append(edit)
+        return edits
+
+    def _plan_action(self, action: object, site: Site, env: Env, lines: _Lines) -> _Edit | None:
+        captures = site.captures
+        if isinstance(action, SetNumber):
+            target = _expression(captures[action.capture], action.capture)
+            old = literal_number(target)
+            value = evaluate(action.value, env)
+            if isinstance(old, int) and isinstance(value, float):
+                value = round(value)  # ints stay ints
+            elif isinstance(old, float):
+                value = float(value)
+            if old is not None and type(old) is type(value) and old == value:
+                return None
+            text = format_number(value)
+            return _Edit("replace", target, text, _parse_expr(text))
+        if isinstance(action, SetTemplate):
+            target = _expression(captures[action.capture], action.capture)
+            intended = _substitute(action.template, captures)
+            text = _template_text(action.template.text, captures, lines)
+            if same_tree_quick(intended, target):
+                return None
+            return _Edit("replace", target, text, intended)
+        if isinstance(action, SetOperator):
+            node = _operator_target(site)
+            intended = copy.copy(node)
+            if isinstance(intended, ast.Compare):
+                if type(intended.ops[0]) is action.op:
+                    return None
+                intended.ops = [action.op(), *intended.ops[1:]]
+            else:
+                assert isinstance(intended, (ast.BinOp, ast.BoolOp))
+                if type(intended.op) is action.op:
+                    return None
+                intended.op = action.op()
+            return _Edit("operator", node, action.token, intended)
+        assert isinstance(action, AppendOperand)
+        chain = _expression(captures[action.chain], action.chain)
+        operand = _substitute(action.operand, captures)
+        if isinstance(chain, ast.BoolOp):
+            appended: ast.expr = ast.BoolOp(chain.op, [*chain.values, operand])
+        elif isinstance(chain, ast.BinOp) and isinstance(chain.op, (ast.BitOr, ast.BitAnd)):
+            appended = ast.BinOp(chain, chain.op, operand)
+        else:
+            raise SiteSkipped(f"${action.chain} is not an `|`, `&`, `and` or `or` chain")
+        return _Edit("append", chain, _template_text(action.operand.text, captures, lines),
+                     appended)
+
+    # --- rewriting and verification ---------------------------------------------
+    def _apply(self, source: str, path: str, lines: _Lines, planned: list[_Planned],
+               skips: list[Skip]) -> FileResult:
+        chunks = _chunks(planned, lines)
+        pieces: list[str] = []
+        changes: list[Change] = []
+        rejections: list[Rejection] = []
+        position = 0
+        for first, last, members in chunks:
+            start = lines.starts[first - 1]
+            end = lines.starts[last] if last < len(lines.starts) else len(source)
+            new_chunk, chunk_changes, rejection = self._rewrite_chunk(
+                source[start:end], first, lines, members, source)
+            pieces.append(source[position:start])
+            if rejection is not None:
+                rejections.append(rejection)
+                pieces.append(source[start:end])
+            else:
+                pieces.append(new_chunk)
+                changes.extend(chunk_changes)
+            position = end
+        pieces.append(source[position:])
+        new_source = "".join(pieces)
+        if self.verify == "full" and changes:
+            problem = _verify_whole(new_source, path)
+            if problem is not None:
+                first_change = changes[0]
+                rejections.append(Rejection(first_change.rule, first_change.line,
+                                            first_change.col, problem[0], problem[1]))
+                return FileResult(path, source, source, (), tuple(skips), tuple(rejections))
+        return FileResult(path, source, new_source, tuple(changes), tuple(skips),
+                          tuple(rejections))
+
+    def _rewrite_chunk(self, chunk: str, first: int, lines: _Lines, members: list[_Planned],
+                       source: str) -> tuple[str, list[Change], Rejection | None]:
+        indent = chunk[: len(chunk) - len(chunk.lstrip(" \t"))]
+        newline = re.search(r"\r\n|\r|\n", chunk)
+        wrapper = "if True:" + (newline.group() if newline else "\n") if indent else ""
+        shift = 1 if wrapper else 0
+        chunk_start = lines.starts[first - 1]
+        all_edits = [(p, e) for p in members for e in p.edits]
+        lead = members[0].site
+
+        def located(edit: _Edit, parenthesize: bool) -> CstEdit:
+            t = edit.target
+            end_line = t.end_lineno or t.lineno
+            return CstEdit(edit.kind,
+                           (t.lineno - first + 1 + shift, lines.char_col(t.lineno, t.col_offset)),
+                           (end_line - first + 1 + shift,
+                            lines.char_col(end_line, t.end_col_offset or 0)),
+                           edit.text, parenthesize and not _atomic(edit.text))
+
+        def reject(check: str, detail: str) -> tuple[str, list[Change], Rejection]:
+            line, col = _position(lead.node, lines)
+            return chunk, [], Rejection(lead.rule.id, line, col, check, detail)
+
+        old_tree = parses(wrapper + chunk)
+        if isinstance(old_tree, str):
+            return reject("syntax", f"the statement does not parse alone: {old_tree}")
+        intended_tree = _substitute_at(old_tree, [(e, first - 1 - shift) for _, e in all_edits])
+        attempt = None
+        for parenthesize in (False, True):
+            cst_edits = tuple(located(e, parenthesize) for _, e in all_edits)
+            try:
+                new_wrapped, generated = rewrite_snippet(wrapper + chunk, cst_edits)
+            except Exception as exc:  # libcst refusing our edit is a rejected rewrite, not a crash
+                return reject("syntax", f"libcst could not rewrite: {type(exc).__name__}: {exc}")
+            new_tree = parses(new_wrapped)
+            if isinstance(new_tree, str):
+                attempt = ("syntax", new_tree)
+                continue
+            difference = same_tree(new_tree, intended_tree)
+            if difference is None:
+                attempt = None
+                break
+            attempt = ("intent", difference)
+        if attempt is not None:
+            return reject(*attempt)
+        if not new_wrapped.startswith(wrapper):
+            return reject("confinement", "the rewrite changed the statement's indentation")
+        new_chunk = new_wrapped[len(wrapper):]
+        replacements = []
+        for (_, edit), cst_edit in zip(all_edits, cst_edits):
+            start = lines.offset(edit.target.lineno, edit.target.col_offset) - chunk_start
+            end = lines.offset(edit.target.end_lineno or 0, edit.target.end_col_offset or 0) \
+                - chunk_start
+            replacements.append(Replacement(start, end, generated[(cst_edit.start, cst_edit.end)]))
+        problem = confined(chunk, new_chunk, replacements)
+        if problem is not None:
+            return reject("confinement", problem)
+        declared = " ".join(p.site.rule.declared for p in members)
+        problem = unsafe([e.intended for _, e in all_edits], source, declared)
+        if problem is not None:
+            return reject("safety", problem)
+        for planned in members:
+            problem = _ensure(planned, new_tree, first - 1 - shift, lines)
+            if problem is not None:
+                line, col = _position(planned.site.node, lines)
+                return chunk, [], Rejection(planned.site.rule.id, line, col, "ensure", problem)
+        changes = []
+        for planned in members:
+            for edit in planned.edits:
+                rep = next(r for (_, e), r in zip(all_edits, replacements) if e is edit)
+                line, col = _position(edit.target, lines)
+                changes.append(Change(planned.site.rule.id, planned.site_id, line, col,
+                                      chunk[rep.start:rep.end], rep.text, self.seed))
+        return new_chunk, changes, None
+
+
+# --- helpers ------------------------------------------------------------------
+
+
+def _parse_strategy(source: str, path: str) -> ast.Module:
+    try:
+        return ast.parse(source, filename=path)
+    except SyntaxError as exc:
+        line, col = exc.lineno or 1, exc.offset or 1
+        raise StrategyError(f"not valid Python: {exc.msg}", span_in(path, source, line, col)) \
+            from None
+    except (ValueError, RecursionError, MemoryError) as exc:
+        raise StrategyError(f"cannot parse: {exc}", span_in(path, source, 1, 1)) from None
+
+
+def _position(node: ast.AST, lines: _Lines) -> tuple[int, int]:
+    line = getattr(node, "lineno", 1)
+    return line, lines.char_col(line, getattr(node, "col_offset", 0)) + 1
+
+
+def _site_id(site: Site, lines: _Lines, counts: dict[str, int]) -> str:
+    """Stable across edits elsewhere: rule, scope, a hash of the matched code, occurrence."""
+    digest = hashlib.sha1(ast.dump(site.node).encode()).hexdigest()[:8]
+    key = f"{site.rule.id}@{site.scope_path}#{digest}"
+    occurrence = counts.get(key, 0)
+    counts[key] = occurrence + 1
+    return f"{key}.{occurrence}"
+
+
+def _expression(node: Captured, name: str) -> ast.expr:
+    if not isinstance(node, ast.expr):
+        raise SiteSkipped(f"${name} is a name, not an expression")
+    return node
+
+
+def _parse_expr(text: str) -> ast.expr:
+    return ast.parse(text, mode="eval").body
+
+
+def same_tree_quick(a: ast.AST, b: ast.AST) -> bool:
+    return ast.dump(a) == ast.dump(b)
+
+
+def _atomic(text: str) -> bool:
+    return re.fullmatch(r"[A-Za-z_][A-Za-z0-9_.]*|\d[\d_.eE]*", text.strip()) is not None
+
+
+def _substitute(template: Pattern, captures: Captures) -> ast.expr:
+    """The template's ``ast`` with each ``$x`` replaced by a copy of what ``$x`` captured."""
+
+    class Fill(ast.NodeTransformer):
+        def visit_Name(self, node: ast.Name) -> ast.AST:
+            name = capture_name(node.id)
+            if name is None:
+                return node
+            value = captures[name]
+            return ast.Name(value, ast.Load()) if isinstance(value, str) else copy.deepcopy(value)
+
+    result = Fill().visit(copy.deepcopy(template.node))
+    assert isinstance(result, ast.expr)
+    return result
+
+
+def _template_text(template: str, captures: Captures, lines: _Lines) -> str:
+    def fill(m: re.Match[str]) -> str:
+        value = captures[m.group(1)]
+        if isinstance(value, str):
+            return value
+        text = lines.segment(value)
+        return text if _atomic(text) or isinstance(value, (ast.Name, ast.Attribute, ast.Call,
+                                                           ast.Subscript, ast.Constant)) \
+            else f"({text})"
+
+    return re.sub(r"\$([A-Za-z_][A-Za-z0-9_]*)", fill, template.strip())
+
+
+def _operator_target(site: Site) -> ast.expr:
+    """The node of the code matched by the pattern's first operator (same path in both trees)."""
+    pattern = next(p for p in site.rule.matches if match(p.node, site.node, {}))
+    wanted = operator_site(pattern.node)
+    for p_node, c_node in zip(ast.walk(pattern.node), ast.walk(site.node)):
+        if p_node is wanted:
+            assert isinstance(c_node, ast.expr)
+            return c_node
+    raise SiteSkipped("no operator at this site")
+
+
+def _contains(node: Captured, pattern: Pattern) -> bool:
+    if isinstance(node, str):
+        return False
+    return any(match(pattern.node, sub, {}) for sub in ast.walk(node))
+
+
+def _defined(name: str, site: Site, module: ast.Module) -> bool:
+    """Is ``name`` bound in the site's scope before the site's statement?"""
+    scope = site.scope
+    before = site.statement.lineno
+    if isinstance(scope, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        params = scope.args
+        if any(a.arg == name for a in [*params.posonlyargs, *params.args, *params.kwonlyargs,
+                                       *([params.vararg] if params.vararg else []),
+                                       *([params.kwarg] if params.kwarg else [])]):
+            return True
+    body = scope.body if isinstance(scope, (ast.Module, ast.ClassDef, ast.FunctionDef,
+                                            ast.AsyncFunctionDef)) else module.body
+    stack: list[ast.AST] = list(body)
+    while stack:
+        node = stack.pop()
+        if getattr(node, "lineno", before) >= before and isinstance(node, ast.stmt):
+            continue
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store) and node.id == name:
+            return True
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            if node.name == name:
+                return True
+            continue  # a nested scope's bindings are not this scope's
+        if isinstance(node, ast.alias) and (node.asname or node.name.split(".")[0]) == name:
+            return True
+        stack.extend(ast.iter_child_nodes(node))
+    return False
+
+
+def _chunks(planned: list[_Planned], lines: _Lines) -> list[tuple[int, int, list[_Planned]]]:
+    """Group planned sites into disjoint runs of whole lines, each a parseable statement list."""
+    spans: list[tuple[int, int, _Planned]] = []
+    for item in planned:
+        holder: ast.stmt = item.site.statement
+        for ancestor in reversed(item.site.ancestors):
+            if lines.whole_lines(holder):
+                break
+            holder = ancestor
+        if not lines.whole_lines(holder):
+            spans.append((1, len(lines.starts), item))  # fall back to the whole module
+            continue
+        spans.append((lines.first_line(holder), holder.end_lineno or holder.lineno, item))
+    spans.sort(key=lambda s: (s[0], -s[1]))
+    merged: list[tuple[int, int, list[_Planned]]] = []
+    for first, last, item in spans:
+        if merged and first <= merged[-1][1]:
+            m_first, m_last, members = merged[-1]
+            merged[-1] = (m_first, max(m_last, last), [*members, item])
+        else:
+            merged.append((first, last, [item]))
+    return merged
+
+
+def _substitute_at(tree: ast.Module, edits: list[tuple[_Edit, int]]) -> ast.Module:
+    """A copy of ``tree`` (parsed from a snippet) with each edit's target replaced by its intent.
+
+    ``edits`` pairs each edit with the line shift from the file to the snippet.
+    """
+    wanted = {(e.target.lineno - shift, e.target.col_offset, (e.target.end_lineno or 0) - shift,
+               e.target.end_col_offset, type(e.target)): e.intended for e, shift in edits}
+
+    class Put(ast.NodeTransformer):
+        def visit(self, node: ast.AST) -> ast.AST:
+            node = self.generic_visit(node)
+            if isinstance(node, ast.expr):
+                key = (node.lineno, node.col_offset, node.end_lineno, node.end_col_offset,
+                       type(node))
+                if key in wanted:
+                    return wanted[key]
+            return node
+
+    result = Put().visit(copy.deepcopy(tree))
+    assert isinstance(result, ast.Module)
+    return result
+
+
+def _ensure(planned: _Planned, new_tree: ast.Module, shift: int, lines: _Lines) -> str | None:
+    rule = planned.site.rule
+    if not rule.ensure:
+        return None
+    root = planned.site.node
+    key = (getattr(root, "lineno", 0) - shift, getattr(root, "col_offset", 0), type(root))
+    for node in ast.walk(new_tree):
+        if (getattr(node, "lineno", None), getattr(node, "col_offset", None), type(node)) != key:
+            continue
+        for pattern in rule.matches:
+            captures: Captures = {}
+            if match(pattern.node, node, captures):
+                env = Env(captures, rule.domains, Draws(0, rule.id, "", 0),
+                          defined=lambda name: True, contains=_contains,
+                          patterns=rule.condition_patterns)
+                for condition in rule.ensure:
+                    try:
+                        if not holds(condition, env):
+                            return ("ensure does not hold after the rewrite: "
+                                    f"{condition.span.source_line.strip()}")
+                    except SiteSkipped as exc:
+                        return f"ensure cannot be evaluated after the rewrite: {exc}"
+                return None
+    return "the rewritten site no longer matches the rule's pattern"
+
+
+def _verify_whole(new_source: str, path: str) -> tuple[str, str] | None:
+    tree = parses(new_source)
+    if isinstance(tree, str):
+        return ("syntax", tree)
+    problem = compiles(new_source, path)
+    return ("syntax", problem) if problem else None

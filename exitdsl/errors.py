@@ -1,0 +1,65 @@
+"""Typed errors. Every error about user input carries a source span and renders
+as ``path:line:col: message`` (plus the offending line and a caret for rule files)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Span:
+    """A location in a text: 1-based line and column, plus the text's path and line."""
+
+    path: str
+    line: int
+    col: int
+    source_line: str = ""
+    end_col: int | None = None
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.col}"
+
+    def caret(self) -> str:
+        """The offending line with a caret under the column (tabs kept so it lines up)."""
+        if not self.source_line:
+            return ""
+        prefix = "".join(c if c == "\t" else " " for c in self.source_line[: self.col - 1])
+        width = max(1, (self.end_col or self.col + 1) - self.col)
+        return f"    {self.source_line}\n    {prefix}{'^' * width}"
+
+
+def span_in(path: str, text: str, line: int, col: int, end_col: int | None = None) -> Span:
+    """Build a span for ``line``/``col`` of ``text``, capturing the source line for the caret."""
+    lines = text.splitlines()
+    source_line = lines[line - 1] if 0 < line <= len(lines) else ""
+    if end_col is not None and end_col <= col:
+        end_col = None
+    return Span(path, line, col, source_line, end_col)
+
+
+class ExitdslError(Exception):
+    """Base class of every error exitdsl reports to users."""
+
+    def __init__(self, message: str, span: Span | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.span = span
+
+    def one_line(self) -> str:
+        return f"{self.span}: {self.message}" if self.span else self.message
+
+    def render(self) -> str:
+        """The one-line form, followed by the source line and caret when known."""
+        caret = self.span.caret() if self.span else ""
+        return f"{self.one_line()}\n{caret}" if caret else self.one_line()
+
+    def __str__(self) -> str:
+        return self.one_line()
+
+
+class RuleError(ExitdslError):
+    """A mistake in a rule file, found before any strategy code is touched."""
+
+
+class StrategyError(ExitdslError):
+    """A strategy file that cannot be processed (unreadable, undecodable, not Python)."""

@@ -1,0 +1,208 @@
+"""Evaluation of rule expressions (values and conditions) at one match site.
+
+Randomness is reproducible: every draw comes from its own generator seeded by
+(run seed, rule id, input content hash, site index, draw index), so a result does
+not depend on file order, process count or machine.
+"""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+import math
+import random
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from . import ir
+from .compile import Domain
+from .errors import Span
+from .match import Captured, Captures
+from .patterns import Pattern
+
+Number = int | float
+
+
+class SiteSkipped(Exception):
+    """The site cannot be rewritten safely (e.g. the captured value is not a literal)."""
+
+
+def literal_number(node: Captured) -> Number | None:
+    """The value of a numeric literal (``0.08``, ``-0.345``, ``1_000``), else None."""
+    sign = 1
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
+        sign = -1 if isinstance(node.op, ast.USub) else 1
+        node = node.operand
+    if isinstance(node, ast.Constant) and type(node.value) in (int, float):
+        value: Number = node.value
+        return sign * value
+    return None
+
+
+def format_number(value: Number) -> str:
+    """Shortest text for ``value``: ints as ints, floats by ``repr`` (round-trip exact)."""
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise SiteSkipped(f"computed value is {value}")
+        return repr(value + 0.0)  # + 0.0 turns -0.0 into 0.0
+    return str(value)
+
+
+@dataclass
+class Draws:
+    """The generators of one site, each seeded by everything that identifies its draw."""
+
+    seed: int
+    rule_id: str
+    content_hash: str
+    site_index: int
+    count: int = 0
+
+    def next(self) -> random.Random:
+        index = self.count
+        self.count += 1
+        key = f"{self.seed}\0{self.rule_id}\0{self.content_hash}\0{self.site_index}\0{index}"
+        return random.Random(int.from_bytes(hashlib.sha256(key.encode()).digest()[:16], "big"))
+
+
+@dataclass(frozen=True)
+class Env:
+    captures: Captures
+    domains: dict[str, Domain]
+    draws: Draws
+    defined: Callable[[str], bool]
+    contains: Callable[[Captured, Pattern], bool]
+    patterns: dict[Span, Pattern]
+
+
+def number_of(env: Env, capture: ir.Capture) -> Number:
+    value = literal_number(env.captures[capture.name])
+    if value is None:
+        raise SiteSkipped(f"${capture.name} is not a number literal")
+    return value
+
+
+def evaluate(expr: ir.Expr | ir.PatternText, env: Env) -> Number:
+    """Evaluate a number-valued expression (type-checked by compile.py)."""
+    if isinstance(expr, ir.Num):
+        return expr.value
+    if isinstance(expr, ir.Capture):
+        return number_of(env, expr)
+    if isinstance(expr, ir.Unary):
+        return -evaluate(expr.operand, env)
+    if isinstance(expr, ir.Binary):
+        left, right = evaluate(expr.left, env), evaluate(expr.right, env)
+        if expr.op == "+":
+            return left + right
+        if expr.op == "-":
+            return left - right
+        if expr.op == "*":
+            return left * right
+        if right == 0:
+            raise SiteSkipped("division by zero")
+        return left / right
+    if isinstance(expr, ir.Call):
+        return _call(expr, env)
+    raise AssertionError(f"not a value: {expr!r}")
+
+
+def _call(call: ir.Call, env: Env) -> Number:
+    func, args = call.func, call.args
+
+    def num(i: int) -> Number:
+        return evaluate(args[i], env)
+
+    def domain(i: int) -> Domain:
+        arg = args[i]
+        assert isinstance(arg, ir.Ref)
+        return env.domains[arg.name]
+
+    if func == "gauss":
+        return env.draws.next().gauss(num(0), num(1))
+    if func == "uniform":
+        low, high = ((domain(0).low, domain(0).high) if len(args) == 1 else (num(0), num(1)))
+        return env.draws.next().uniform(low, high)
+    if func == "choice":
+        options = domain(0).values if isinstance(args[0], ir.Ref) else tuple(
+            num(i) for i in range(len(args)))
+        return env.draws.next().choice(options)
+    if func == "step":
+        return _step(num(0), domain(1).values, num(2))
+    if func == "clamp":
+        low, high = ((domain(1).low, domain(1).high) if len(args) == 2 else (num(1), num(2)))
+        value = num(0)
+        return low if value < low else high if value > high else value
+    if func == "round":
+        if len(args) == 1:
+            return round(num(0))
+        return round(num(0), int(num(1)))
+    if func == "int":
+        return int(num(0))
+    if func == "abs":
+        return abs(num(0))
+    values = [num(i) for i in range(len(args))]
+    return min(values) if func == "min" else max(values)
+
+
+def _step(value: Number, options: tuple[Number, ...], steps: Number) -> Number:
+    """Move ``steps`` places from ``value``'s nearest option, stopping at the ends."""
+    nearest = min(range(len(options)), key=lambda i: (abs(options[i] - value), i))
+    target = nearest + int(steps)
+    return options[max(0, min(len(options) - 1, target))]
+
+
+def holds(expr: ir.Expr, env: Env) -> bool:
+    """Evaluate a condition (type-checked by compile.py)."""
+    if isinstance(expr, ir.Unary):
+        return not holds(expr.operand, env)
+    if isinstance(expr, ir.Binary):
+        if expr.op == "and":
+            return holds(expr.left, env) and holds(expr.right, env)
+        if expr.op == "or":
+            return holds(expr.left, env) or holds(expr.right, env)
+        return _compare(expr.op, evaluate(expr.left, env), evaluate(expr.right, env))
+    if isinstance(expr, ir.InDomain):
+        return evaluate(expr.value, env) in env.domains[expr.domain]
+    if isinstance(expr, ir.RegexMatch):
+        return re.search(expr.regex, _text_of(env.captures[expr.capture.name])) is not None
+    assert isinstance(expr, ir.Call), expr
+    return _predicate(expr, env)
+
+
+def _compare(op: str, left: Number, right: Number) -> bool:
+    return {"<": left < right, "<=": left <= right, ">": left > right, ">=": left >= right,
+            "==": left == right, "!=": left != right}[op]
+
+
+def _text_of(node: Captured) -> str:
+    """What ``~ /re/`` is matched against: a name, an attribute's name, a string, or code."""
+    if isinstance(node, str):
+        return node
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        return node.attr
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    return ast.unparse(node)
+
+
+def _predicate(call: ir.Call, env: Env) -> bool:
+    first = call.args[0]
+    if call.func == "defined":
+        assert isinstance(first, ir.Ref)
+        return env.defined(first.name)
+    assert isinstance(first, ir.Capture)
+    node = env.captures[first.name]
+    if call.func == "number":
+        return literal_number(node) is not None
+    if call.func == "int":
+        return isinstance(literal_number(node), int)
+    if call.func == "name":
+        return isinstance(node, (ast.Name, str))
+    if call.func == "string":
+        return isinstance(node, ast.Constant) and isinstance(node.value, str)
+    pattern_arg = call.args[1]
+    assert isinstance(pattern_arg, ir.PatternText)
+    return env.contains(node, env.patterns[pattern_arg.span])
