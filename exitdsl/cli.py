@@ -1,0 +1,235 @@
+"""The ``exitdsl`` command line: apply, check, test, verify."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TextIO
+
+from . import __version__
+from .compile import RuleSet, load_rules
+from .discover import Target, discover
+from .emit import (change_record, dumps, error_record, rejection_record, skip_record,
+                   unified_diff)
+from .engine import Engine, FileResult
+from .errors import ExitdslError, RuleError
+from .resources import shipped_rules_dir
+from .sourcefile import SourceFile, decode, read_source, write_atomic
+
+EXIT_OK = 0
+EXIT_CHANGES = 1  # --check: something would change; verify/test: a rejection or failure
+EXIT_USAGE = 2  # bad arguments or a rule file with errors
+EXIT_INPUT = 3  # some strategy file could not be processed (others were)
+EXIT_REJECTED = 4  # some rewrite failed verification and was not written
+
+EXIT_CODES = """exit codes:
+  0  success (with --check: nothing would change)
+  1  --check: some file would change; test/verify: a case failed or a rewrite was rejected
+  2  usage error or a rule file with errors (nothing was processed)
+  3  some strategy file could not be read or parsed (reported; the others were processed)
+  4  some rewrite failed verification and was not written (reported; see docs/verifier.md)"""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="exitdsl",
+        description="Declarative, verified exit mutations for trading-strategy source code.",
+        epilog=EXIT_CODES, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--version", action="version", version=f"exitdsl {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    apply = commands.add_parser(
+        "apply", help="rewrite strategy files with rules",
+        description="Apply rules to strategy files. Without an output flag, print a unified "
+                    "diff and write nothing.",
+        epilog=EXIT_CODES, formatter_class=argparse.RawDescriptionHelpFormatter)
+    _add_rule_options(apply)
+    apply.add_argument("--seed", type=int, default=0, help="run seed (default 0); the same "
+                       "seed gives byte-identical output")
+    output = apply.add_mutually_exclusive_group()
+    output.add_argument("--diff", action="store_true", help="print a unified diff (default)")
+    output.add_argument("--in-place", action="store_true",
+                        help="rewrite files in place (atomically)")
+    output.add_argument("--check", action="store_true",
+                        help="write nothing; exit 1 if some file would change")
+    output.add_argument("--out", metavar="DIR", type=Path,
+                        help="write each changed file under DIR, at its path relative to "
+                             "the PATH it was found under")
+    apply.add_argument("--json", action="store_true",
+                       help="print one JSON record per line: changed sites, skipped sites "
+                            "(with --show-skipped), rejections and errors")
+    apply.add_argument("--show-skipped", action="store_true",
+                       help="also report sites a rule matched but deliberately left alone")
+    apply.add_argument("--verify", choices=("default", "full"), default="default",
+                       help="'full' also re-parses and compiles each whole rewritten file")
+    apply.add_argument("-q", "--quiet", action="store_true", help="no summary on stderr")
+    apply.add_argument("paths", nargs="+", metavar="PATH",
+                       help="strategy files, directories (searched for *.py), or - for stdin")
+
+    check = commands.add_parser(
+        "check", help="compile rule files and report errors",
+        description="Parse and compile rule files; print every rule's id, or the first error "
+                    "of each file with its location.")
+    check.add_argument("rules", nargs="+", metavar="RULES", help="rule files or directories")
+    return parser
+
+
+def _add_rule_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("-r", "--rules", action="append", metavar="RULES", default=[],
+                        help="rule file or directory (repeatable); a bare name such as "
+                             "'finlab' means the shipped rules/finlab.rules; default: all "
+                             "shipped rules")
+    parser.add_argument("--rule", action="append", metavar="ID", default=[],
+                        help="only this rule (ruleset.rule or rule name; repeatable)")
+    parser.add_argument("--tier", action="append", default=[],
+                        choices=("parametric", "relational", "structural"),
+                        help="only rules of this tier (repeatable)")
+
+
+def resolve_rule_paths(names: Sequence[str]) -> list[Path]:
+    if not names:
+        return [shipped_rules_dir()]
+    paths = []
+    for name in names:
+        path = Path(name)
+        shipped = shipped_rules_dir() / f"{name}.rules"
+        paths.append(shipped if not path.exists() and shipped.is_file() else path)
+    return paths
+
+
+def load_selected(args: argparse.Namespace) -> RuleSet:
+    rules = load_rules(resolve_rule_paths(args.rules))
+    selected = rules.select(args.rule, args.tier)
+    unknown = [r for r in args.rule if not any(r in (x.id, x.source.name) for x in rules.rules)]
+    if unknown:
+        raise RuleError(f"no rule named {unknown[0]!r} (see `exitdsl check`)")
+    return selected
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        if args.command == "check":
+            return run_check(args, sys.stdout)
+        return run_apply(args, sys.stdout, sys.stderr)
+    except RuleError as exc:
+        print(exc.render(), file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("exitdsl: interrupted", file=sys.stderr)
+        return 130
+
+
+def run_check(args: argparse.Namespace, out: TextIO) -> int:
+    status = EXIT_OK
+    for name in args.rules:
+        try:
+            rules = load_rules(resolve_rule_paths([name]))
+        except RuleError as exc:
+            print(exc.render(), file=sys.stderr)
+            status = EXIT_USAGE
+            continue
+        for rule in rules.rules:
+            print(f"{rule.id}  [{rule.tier}, weight {rule.weight:g}]  {rule.source.description}",
+                  file=out)
+    return status
+
+
+def run_apply(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    rules = load_selected(args)
+    engine = Engine(rules, seed=args.seed, verify=args.verify)
+    stats = {"files": 0, "changed": 0, "sites": 0, "errors": 0, "rejected": 0}
+
+    def report(result: FileResult) -> None:
+        stats["files"] += 1
+        stats["sites"] += len(result.changes)
+        stats["rejected"] += len(result.rejections)
+        stats["changed"] += result.changed
+        if args.json:
+            for change in result.changes:
+                print(dumps(change_record(result.path, change)), file=out)
+            if args.show_skipped:
+                for skip in result.skips:
+                    print(dumps(skip_record(result.path, skip)), file=out)
+            for rejection in result.rejections:
+                print(dumps(rejection_record(result.path, rejection)), file=out)
+        else:
+            if args.show_skipped:
+                for skip in result.skips:
+                    print(f"{result.path}:{skip.line}:{skip.col}: skipped by {skip.rule}: "
+                          f"{skip.reason}", file=err)
+            for rejection in result.rejections:
+                print(f"{result.path}:{rejection.line}:{rejection.col}: rewrite by "
+                      f"{rejection.rule} rejected ({rejection.check}): {rejection.detail}",
+                      file=err)
+
+    def fail(path: str, message: str) -> None:
+        stats["errors"] += 1
+        print(message, file=err)
+        if args.json:
+            print(dumps(error_record(path, message)), file=out)
+
+    for argument in args.paths:
+        if argument == "-":
+            _apply_stdin(engine, args, out, report, fail)
+            continue
+        for target in discover([argument]):
+            if isinstance(target, str):
+                fail(argument, f"exitdsl: {target}")
+                continue
+            _apply_file(engine, args, target, out, report, fail)
+
+    if not args.quiet and not args.json:
+        verb = "would change" if args.check or not (args.in_place or args.out) else "changed"
+        print(f"exitdsl: {stats['files']} file(s), {stats['sites']} site(s) rewritten, "
+              f"{stats['changed']} file(s) {verb}, {stats['rejected']} rejected, "
+              f"{stats['errors']} error(s)", file=err)
+    if stats["errors"]:
+        return EXIT_INPUT
+    if stats["rejected"]:
+        return EXIT_REJECTED
+    if args.check and stats["changed"]:
+        return EXIT_CHANGES
+    return EXIT_OK
+
+
+def _apply_stdin(engine: Engine, args: argparse.Namespace, out: TextIO, report: object,
+                 fail: object) -> None:
+    assert callable(report) and callable(fail)
+    try:
+        source = decode(sys.stdin.buffer.read(), "<stdin>")
+        result = engine.rewrite(source.text, "<stdin>")
+    except ExitdslError as exc:
+        fail("<stdin>", exc.one_line())
+        return
+    report(result)
+    if args.diff:
+        out.write(unified_diff(result))
+    elif not (args.check or args.json):
+        out.write(result.new_source)
+
+
+def _apply_file(engine: Engine, args: argparse.Namespace, target: Target, out: TextIO,
+                report: object, fail: object) -> None:
+    assert callable(report) and callable(fail)
+    shown = str(target.path)
+    try:
+        source: SourceFile = read_source(target.path, shown)
+        result = engine.rewrite(source.text, shown)
+    except ExitdslError as exc:
+        fail(shown, exc.one_line())
+        return
+    report(result)
+    if not result.changed:
+        return
+    try:
+        if args.in_place:
+            write_atomic(target.path, source.encode(result.new_source))
+        elif args.out is not None:
+            write_atomic(args.out / target.relative, source.encode(result.new_source))
+        elif not (args.check or args.json):
+            out.write(unified_diff(result))
+    except (OSError, UnicodeEncodeError) as exc:
+        fail(shown, f"{shown}: cannot write: {exc}")
