@@ -17,6 +17,7 @@ from .engine import Engine, FileResult
 from .errors import ExitdslError, RuleError
 from .resources import shipped_rules_dir
 from .sourcefile import SourceFile, decode, read_source, write_atomic
+from .testing import run_tests, update_expectations
 
 EXIT_OK = 0
 EXIT_CHANGES = 1  # --check: something would change; verify/test: a rejection or failure
@@ -73,6 +74,15 @@ def build_parser() -> argparse.ArgumentParser:
         description="Parse and compile rule files; print every rule's id, or the first error "
                     "of each file with its location.")
     check.add_argument("rules", nargs="+", metavar="RULES", help="rule files or directories")
+
+    test = commands.add_parser(
+        "test", help="run the test blocks of rule files",
+        description="Run every `test` block of the rule files (default: the shipped rules). "
+                    "A failing case shows a diff; --update rewrites `after` blocks in place.",
+        epilog=EXIT_CODES, formatter_class=argparse.RawDescriptionHelpFormatter)
+    test.add_argument("rules", nargs="*", metavar="RULES", help="rule files or directories")
+    test.add_argument("--update", action="store_true",
+                      help="rewrite `after` blocks with the current output (review the diff!)")
     return parser
 
 
@@ -113,6 +123,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "check":
             return run_check(args, sys.stdout)
+        if args.command == "test":
+            return run_test(args, sys.stdout)
         return run_apply(args, sys.stdout, sys.stderr)
     except RuleError as exc:
         print(exc.render(), file=sys.stderr)
@@ -135,6 +147,23 @@ def run_check(args: argparse.Namespace, out: TextIO) -> int:
             print(f"{rule.id}  [{rule.tier}, weight {rule.weight:g}]  {rule.source.description}",
                   file=out)
     return status
+
+
+def run_test(args: argparse.Namespace, out: TextIO) -> int:
+    paths = resolve_rule_paths(args.rules)
+    if args.update:
+        files = [f for p in paths for f in (sorted(p.rglob("*.rules")) if p.is_dir() else [p])]
+        for path in files:
+            count = update_expectations(path)
+            if count:
+                print(f"{path}: updated {count} `after` block(s)", file=out)
+    results = run_tests(load_rules(paths))
+    failed = [r for r in results if not r.passed]
+    for result in failed:
+        print(f"FAIL {result.path}:{result.test.span.line}: {result.name}\n{result.problem}",
+              file=out)
+    print(f"{len(results) - len(failed)} passed, {len(failed)} failed", file=out)
+    return EXIT_CHANGES if failed else EXIT_OK
 
 
 def run_apply(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:

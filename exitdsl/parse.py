@@ -44,7 +44,12 @@ def parse_rules(text: str, path: str = "<rules>") -> ir.RuleFile:
         tree = _parser().parse(text)
     except lark.UnexpectedInput as exc:
         raise _syntax_error(exc, text, path) from None
-    return _Lower(path, text).lower(tree)
+    try:
+        return _Lower(path, text).lower(tree)
+    except lark.exceptions.VisitError as exc:  # the transformer's own RuleErrors come wrapped
+        if isinstance(exc.orig_exc, RuleError):
+            raise exc.orig_exc from None
+        raise
 
 
 def _describe(token_types: set[str] | frozenset[str]) -> str:

@@ -1,0 +1,63 @@
+"""pytest plugin (entry point ``exitdsl``): every ``test`` block of a ``.rules`` file
+is collected as its own test item, so a plain ``pytest`` runs every rule test."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from . import ir
+from .compile import RuleSet, load_rules
+from .errors import RuleError
+from .testing import run_case
+
+
+def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
+    if file_path.suffix == ".rules":
+        return RulesFile.from_parent(parent, path=file_path)
+    return None
+
+
+class RulesFile(pytest.File):
+    def collect(self) -> Iterator[pytest.Item]:
+        try:
+            rules = load_rules(self.path)
+        except RuleError as exc:
+            raise RulesFileError(exc.render()) from None
+        for rule_id, test, path in rules.tests:
+            if Path(path).resolve() == self.path.resolve():
+                yield RuleTestItem.from_parent(self, name=f"{rule_id}:{test.span.line}",
+                                               rules=rules, rule_id=rule_id, test=test)
+
+
+class RulesFileError(Exception):
+    pass
+
+
+class RuleTestItem(pytest.Item):
+    def __init__(self, *, rules: RuleSet, rule_id: str, test: ir.RuleTest, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.rules = rules
+        self.rule_id = rule_id
+        self.test = test
+
+    def runtest(self) -> None:
+        result = run_case(self.rules, self.rule_id, self.test, str(self.path))
+        if result.problem is not None:
+            raise RuleTestFailure(result.problem)
+
+    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException],
+                     style: Any = None) -> str:
+        if isinstance(excinfo.value, RuleTestFailure):
+            return f"{self.path}:{self.test.span.line}: {self.rule_id}: {excinfo.value}"
+        return str(super().repr_failure(excinfo))
+
+    def reportinfo(self) -> tuple[Path, int, str]:
+        return self.path, self.test.span.line - 1, f"rule test {self.rule_id}"
+
+
+class RuleTestFailure(Exception):
+    pass
