@@ -24,7 +24,7 @@ from .patterns import Pattern, capture_name
 from .rewrite import CstEdit, rewrite_snippet
 from .sites import Site, active_rules, find_sites
 from .values import Draws, Env, SiteSkipped, evaluate, format_number, holds, literal_number
-from .verify import Rejection, Replacement, compiles, confined, parses, same_tree, unsafe
+from .verify import Rejection, compiles, confined, parses, same_tree, unsafe
 
 VerifyLevel = Literal["default", "full"]
 
@@ -304,7 +304,7 @@ class Engine:
         for parenthesize in (False, True):
             cst_edits = tuple(located(e, parenthesize) for _, e in all_edits)
             try:
-                new_wrapped, generated = rewrite_snippet(wrapper + chunk, cst_edits)
+                new_wrapped = rewrite_snippet(wrapper + chunk, cst_edits)
             except Exception as exc:  # libcst refusing our edit is a rejected rewrite, not a crash
                 return reject("syntax", f"libcst could not rewrite: {type(exc).__name__}: {exc}")
             new_tree = parses(new_wrapped)
@@ -321,13 +321,10 @@ class Engine:
         if not new_wrapped.startswith(wrapper):
             return reject("confinement", "the rewrite changed the statement's indentation")
         new_chunk = new_wrapped[len(wrapper):]
-        replacements = []
-        for (_, edit), cst_edit in zip(all_edits, cst_edits):
-            start = lines.offset(edit.target.lineno, edit.target.col_offset) - chunk_start
-            end = lines.offset(edit.target.end_lineno or 0, edit.target.end_col_offset or 0) \
-                - chunk_start
-            replacements.append(Replacement(start, end, generated[(cst_edit.start, cst_edit.end)]))
-        problem = confined(chunk, new_chunk, replacements)
+        spans = [(lines.offset(e.target.lineno, e.target.col_offset) - chunk_start,
+                  lines.offset(e.target.end_lineno or 0, e.target.end_col_offset or 0)
+                  - chunk_start) for _, e in all_edits]
+        problem, new_texts = confined(chunk, new_chunk, spans)
         if problem is not None:
             return reject("confinement", problem)
         declared = " ".join(p.site.rule.declared for p in members)
@@ -340,12 +337,13 @@ class Engine:
                 line, col = _position(planned.site.node, lines)
                 return chunk, [], Rejection(planned.site.rule.id, line, col, "ensure", problem)
         changes = []
+        texts = iter(zip(spans, new_texts))
         for planned in members:
             for edit in planned.edits:
-                rep = next(r for (_, e), r in zip(all_edits, replacements) if e is edit)
+                (start, end), new_text = next(texts)
                 line, col = _position(edit.target, lines)
                 changes.append(Change(planned.site.rule.id, planned.site_id, line, col,
-                                      chunk[rep.start:rep.end], rep.text, self.seed))
+                                      chunk[start:end], new_text, self.seed))
         return new_chunk, changes, None
 
 

@@ -26,12 +26,9 @@ class CstEdit:
     parenthesize: bool = False
 
 
-def rewrite_snippet(snippet: str, edits: tuple[CstEdit, ...]
-                    ) -> tuple[str, dict[tuple[Position, Position], str]]:
-    """Apply ``edits`` to ``snippet`` (valid Python).
+def rewrite_snippet(snippet: str, edits: tuple[CstEdit, ...]) -> str:
+    """Apply ``edits`` to ``snippet`` (valid Python) and return the new text.
 
-    Returns the new text and, per edited range, the code generated for it (the verifier
-    checks that the new text is the old one with exactly these replacements).
     Raises ``LookupError`` if an edit's range does not name an expression node.
     """
     import libcst as cst
@@ -43,7 +40,7 @@ def rewrite_snippet(snippet: str, edits: tuple[CstEdit, ...]
     missing = [e for e in edits if (e.start, e.end) not in transformer.applied]
     if missing:
         raise LookupError(f"no expression at {missing[0].start}-{missing[0].end}")
-    return new_module.code, transformer.generated
+    return new_module.code
 
 
 def _make_transformer(edits: tuple[CstEdit, ...]) -> Any:
@@ -60,7 +57,6 @@ def _make_transformer(edits: tuple[CstEdit, ...]) -> Any:
         def __init__(self) -> None:
             super().__init__()
             self.applied: set[tuple[Position, Position]] = set()
-            self.generated: dict[tuple[Position, Position], str] = {}
 
         def on_leave(self, original_node: cst.CSTNode, updated_node: cst.CSTNode) -> Any:
             if not isinstance(original_node, cst.BaseExpression):
@@ -76,9 +72,6 @@ def _make_transformer(edits: tuple[CstEdit, ...]) -> Any:
             node: cst.BaseExpression = updated_node  # type: ignore[assignment]
             for edit in by_range[key]:
                 node = _apply(edit, node)
-            # The range excludes the code's own parentheses, which _apply keeps in place.
-            bare = node.with_changes(lpar=[], rpar=[]) if updated_node.lpar else node  # type: ignore[attr-defined]
-            self.generated[key] = cst.Module(body=[]).code_for_node(bare)
             return node
 
     return EditTransformer()

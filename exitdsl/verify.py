@@ -31,15 +31,6 @@ class Rejection:
     detail: str
 
 
-@dataclass(frozen=True)
-class Replacement:
-    """The byte-for-byte expectation of one edit: ``[start, end)`` of the old text → ``text``."""
-
-    start: int
-    end: int
-    text: str
-
-
 def parses(code: str) -> ast.Module | str:
     """The module, or the syntax error's message."""
     try:
@@ -65,28 +56,43 @@ def same_tree(actual: ast.AST, intended: ast.AST) -> str | None:
     return f"result means {got[max(0, at - 30):at + 50]!r}, intended {want[max(0, at - 30):at + 50]!r}"
 
 
-def confined(old: str, new: str, replacements: Sequence[Replacement]) -> str | None:
-    """The new text must be the old one with exactly ``replacements`` applied."""
-    expected = splice(old, replacements)
-    if expected == new:
-        return None
-    at = next((i for i, (a, b) in enumerate(zip(new, expected)) if a != b),
-              min(len(new), len(expected)))
-    return f"bytes changed outside the targeted spans near offset {at}: {new[at:at + 40]!r}"
+def confined(old: str, new: str, spans: Sequence[tuple[int, int]]
+             ) -> tuple[str | None, list[str]]:
+    """Is ``new`` the ``old`` text with only the ``[start, end)`` spans replaced?
+
+    Returns a problem (or None) and the new text of each span, in span order. The text
+    outside the spans must appear unchanged and in order: anchored at both ends, and
+    each gap between two spans found, leftmost, after the previous one.
+    """
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if merged and start < merged[-1][1]:  # nested in (or overlapping) the previous span
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    gaps = [old[:merged[0][0]]] + [old[a[1]:b[0]] for a, b in zip(merged, merged[1:])] \
+        + [old[merged[-1][1]:]]
+    head, tail = gaps[0], gaps[-1]
+    if not new.startswith(head):
+        return _first_difference(new, head, "before"), []
+    if not new.endswith(tail) or len(new) < len(head) + len(tail):
+        return _first_difference(new[::-1], tail[::-1], "after"), []
+    body, texts, position = new[len(head):len(new) - len(tail)], [], 0
+    for gap in gaps[1:-1]:
+        found = body.find(gap, position)
+        if found < 0:
+            return f"bytes between two targeted spans changed: {gap!r} is gone", []
+        texts.append(body[position:found])
+        position = found + len(gap)
+    texts.append(body[position:])
+    by_span = dict(zip(merged, texts))
+    return None, [next(t for (a, b), t in by_span.items() if a <= s < b or (a, b) == (s, e))
+                  for s, e in spans]
 
 
-def splice(text: str, replacements: Sequence[Replacement]) -> str:
-    """Apply non-overlapping replacements; one contained in another is covered by the outer."""
-    out: list[str] = []
-    position = 0
-    for rep in sorted(replacements, key=lambda r: (r.start, -r.end)):
-        if rep.start < position:
-            continue  # nested inside the previous replacement, whose text already includes it
-        out.append(text[position:rep.start])
-        out.append(rep.text)
-        position = rep.end
-    out.append(text[position:])
-    return "".join(out)
+def _first_difference(new: str, old: str, where: str) -> str:
+    at = next((i for i, (a, b) in enumerate(zip(new, old)) if a != b), min(len(new), len(old)))
+    return f"bytes changed {where} the targeted spans, at offset {at} from that end"
 
 
 def unsafe(new_nodes: Iterable[ast.AST], source: str, declared: str) -> str | None:
