@@ -420,6 +420,11 @@ class _Checker:
             known = ", ".join(sorted({*_VALUE_FUNCTIONS, *_PREDICATES}))
             raise RuleError(f"unknown function {call.func!r} (known: {known})", call.span)
         signatures, variadic = _VALUE_FUNCTIONS[call.func]
+        # With one signature of the call's arity, its own error is the most precise.
+        fitting = [s for s in signatures if len(s) == len(call.args)
+                   or (variadic and len(call.args) > len(s))]
+        if len(fitting) == 1:
+            signatures = (fitting[0],)
         errors: list[RuleError] = []
         for signature in signatures:
             try:

@@ -13,7 +13,7 @@ import hashlib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from typing import Literal
+from typing import Any, Literal
 
 from . import ir
 from .compile import (AppendOperand, CompiledRule, RuleSet, SetNumber, SetOperator,
@@ -111,7 +111,7 @@ class _Lines:
         first = node.lineno
         decorators = getattr(node, "decorator_list", None)
         if decorators:
-            first = min(d.lineno for d in decorators) - 0
+            first = min(d.lineno for d in decorators)
             head = self.line_text(first)[: self.char_col(first, decorators[0].col_offset) - 1]
         else:
             head = self.line_text(first)[: self.char_col(first, node.col_offset)]
@@ -121,7 +121,7 @@ class _Lines:
 
     def first_line(self, node: ast.stmt) -> int:
         decorators = getattr(node, "decorator_list", None)
-        return min([node.lineno] + [d.lineno for d in decorators or ()])
+        return min([node.lineno] + [int(d.lineno) for d in decorators or ()])
 
 
 class Engine:
@@ -218,15 +218,16 @@ class Engine:
         if isinstance(action, SetOperator):
             node = _operator_target(site)
             intended = copy.copy(node)
+            new_op: Any = action.op()
             if isinstance(intended, ast.Compare):
                 if type(intended.ops[0]) is action.op:
                     return None
-                intended.ops = [action.op(), *intended.ops[1:]]
+                intended.ops = [new_op, *intended.ops[1:]]
             else:
                 assert isinstance(intended, (ast.BinOp, ast.BoolOp))
                 if type(intended.op) is action.op:
                     return None
-                intended.op = action.op()
+                intended.op = new_op
             return _Edit("operator", node, action.token, intended)
         assert isinstance(action, AppendOperand)
         chain = _expression(captures[action.chain], action.chain)
@@ -316,8 +317,8 @@ class Engine:
                 attempt = None
                 break
             attempt = ("intent", difference)
-        if attempt is not None:
-            return reject(*attempt)
+        if attempt is not None or isinstance(new_tree, str):
+            return reject(*(attempt or ("syntax", str(new_tree))))
         if not new_wrapped.startswith(wrapper):
             return reject("confinement", "the rewrite changed the statement's indentation")
         new_chunk = new_wrapped[len(wrapper):]

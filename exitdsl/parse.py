@@ -7,6 +7,7 @@ Lark tree is lowered to the IR by a ``Transformer`` (one method per grammar alia
 from __future__ import annotations
 
 import ast
+import re
 from functools import lru_cache
 from typing import Any
 
@@ -24,6 +25,7 @@ _TERMINAL_NAMES = {
     "NUMBER": "a number", "INT": "an integer", "STRING": 'a "string"',
     "PATTERN": "a `pattern`", "CODE_BLOCK": "a ```code block```", "CAPTURE": "a $capture",
     "REGEX": "a /regex/", "COMPARE_OP": "a comparison", "TILDE": "'~'", "$END": "end of file",
+    "MINUS": "'-'", "PLUS": "'+'", "STAR": "'*'", "SLASH": "'/'",
 }
 
 
@@ -52,6 +54,26 @@ def parse_rules(text: str, path: str = "<rules>") -> ir.RuleFile:
         raise
 
 
+def _unclosed_brace(text: str) -> tuple[int, int] | None:
+    """Line and column of the last ``{`` left open, skipping comments, strings and code."""
+    stack: list[tuple[int, int]] = []
+    skip = re.compile(r"#[^\n]*|```.*?```|`[^`]*`|\"(?:[^\"\\\n]|\\.)*\"", re.S)
+    position = 0
+    for piece in skip.finditer(text + "\n"):
+        for i in range(position, piece.start()):
+            if text[i] == "{":
+                stack.append((text.count("\n", 0, i) + 1, i - text.rfind("\n", 0, i)))
+            elif text[i] == "}" and stack:
+                stack.pop()
+        position = piece.end()
+    for i in range(position, len(text)):
+        if text[i] == "{":
+            stack.append((text.count("\n", 0, i) + 1, i - text.rfind("\n", 0, i)))
+        elif text[i] == "}" and stack:
+            stack.pop()
+    return stack[-1] if stack else None
+
+
 def _describe(token_types: set[str] | frozenset[str]) -> str:
     names = sorted({_TERMINAL_NAMES.get(t, repr(t.lower())) for t in token_types})
     if len(names) > 6:
@@ -62,14 +84,22 @@ def _describe(token_types: set[str] | frozenset[str]) -> str:
 def _syntax_error(exc: lark.UnexpectedInput, text: str, path: str) -> RuleError:
     line, col = exc.line, exc.column
     if isinstance(exc, lark.UnexpectedToken) and exc.token.type == "$END":
-        # Report an unterminated construct at the last real character of the file.
-        lines = text.rstrip().splitlines() or [""]
-        line, col = len(lines), len(lines[-1]) + 1
-        message = f"unexpected end of file; expected {_describe(exc.expected)} (an unclosed '{{'?)"
+        opened = _unclosed_brace(text)
+        if opened is not None:
+            line, col = opened
+            message = "this '{' is never closed (missing '}' before the end of the file)"
+        else:
+            lines = text.rstrip().splitlines() or [""]
+            line, col = len(lines), len(lines[-1]) + 1
+            message = f"unexpected end of file; expected {_describe(exc.expected)}"
+    elif isinstance(exc, lark.UnexpectedToken) and exc.token.type == "STRING" \
+            and "NUMBER" in exc.expected:
+        message = f"a string ({exc.token.value}) cannot be used here; expected a number"
     elif isinstance(exc, lark.UnexpectedToken):
         message = f"unexpected {exc.token.value!r}; expected {_describe(exc.expected)}"
     elif isinstance(exc, lark.UnexpectedCharacters):
-        char = text[exc.pos_in_stream] if exc.pos_in_stream < len(text) else ""
+        position = exc.pos_in_stream or 0
+        char = text[position] if position < len(text) else ""
         if char == "`":
             message = "unterminated `pattern` (or an empty one)"
         elif char == "/":
@@ -117,12 +147,9 @@ class _Lower(Transformer[Token, Any]):
         )
 
     # --- helpers ---------------------------------------------------------
-    def span(self, tok: Token | Any) -> Span:
-        line = getattr(tok, "line", None) or getattr(getattr(tok, "meta", None), "line", 1)
-        col = getattr(tok, "column", None) or getattr(getattr(tok, "meta", None), "column", 1)
-        end = getattr(tok, "end_column", None)
-        if getattr(tok, "end_line", line) != line:
-            end = None
+    def span(self, tok: Token) -> Span:
+        line, col = tok.line or 1, tok.column or 1
+        end = tok.end_column if tok.end_line == line else None
         return span_in(self.path, self.text, line, col, end)
 
     def string(self, tok: Token) -> str:
@@ -166,9 +193,13 @@ class _Lower(Transformer[Token, Any]):
                 fields[key] = value
             else:
                 fields[key].append(value)
-        lists = {k: tuple(v) for k, v in fields.items() if isinstance(v, list)}
-        scalars = {k: v for k, v in fields.items() if not isinstance(v, list)}
-        return ir.Rule(name=str(name_tok), span=self.span(name_tok), **lists, **scalars)
+        return ir.Rule(
+            name=str(name_tok), span=self.span(name_tok),
+            description=fields.get("description", ""), tier=fields.get("tier", "parametric"),
+            weight=fields.get("weight", 1.0), matches=tuple(fields["matches"]),
+            contexts=tuple(fields["contexts"]), unless=tuple(fields["unless"]),
+            where=tuple(fields["where"]), ensure=tuple(fields["ensure"]),
+            actions=tuple(fields["actions"]))
 
     # --- rule items: (field, value) pairs that rule_decl folds -----------
     def description(self, c: list[Token]) -> tuple[str, str]:

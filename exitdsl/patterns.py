@@ -133,7 +133,8 @@ def _located(exc: SyntaxError, text: str, python: str, marks: list[tuple[int, in
     lines = python.strip().splitlines(keepends=True) or [""]
     line = min(max(exc.lineno or 1, 1), len(lines))
     offset = stripped_offset + sum(len(x) for x in lines[: line - 1]) + max((exc.offset or 1) - 1, 0)
-    original = max(old + (offset - new) for new, old in marks if new <= offset)
+    new, old = max((m for m in marks if m[0] <= offset), key=lambda m: m[0])
+    original = old + (offset - new)
     original = min(original, len(text))
     before = text[:original]
     rel_line = before.count("\n")

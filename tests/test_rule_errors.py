@@ -1,0 +1,90 @@
+"""Malformed rule files: each gives `path:line:col: message`, the line and a caret, exit 2."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from exitdsl import RuleError, load_rules
+from exitdsl.cli import main
+
+CASES = {
+    "unknown_capture": (
+        "rule a {\n  match `sim(..., stop_loss=$sl, ...)`\n  set $tp = 0.1\n}\n",
+        "3:7: unknown capture $tp (captured by every match: $sl)"),
+    "unknown_bound": (
+        "rule a {\n  match `sim(..., stop_loss=$sl, ...)`\n  set $sl = clamp($sl, stop_los)\n}\n",
+        "3:24: unknown bound 'stop_los'"),
+    "unclosed_brace": (
+        "bound sl = [0.01, 0.2]\nrule a {\n  match `sim(stop_loss=$sl)`\n  set $sl = 0.1\n",
+        "2:8: this '{' is never closed (missing '}' before the end of the file)"),
+    "bad_regex": (
+        "rule a {\n  match `$n = $v`\n  where $n ~ /(unclosed/\n  set $v = 1\n}\n",
+        "3:14: bad regex /(unclosed/: missing ), unterminated subpattern"),
+    "string_for_number": (
+        'rule a {\n  match `f($x)`\n  set $x = round("0.1", 2)\n}\n',
+        '3:18: a string ("0.1") cannot be used here; expected a number'),
+    "pattern_not_python": (
+        "rule a {\n  match `sim(stop_loss=$sl`\n  set $sl = 1\n}\n",
+        "2:13: pattern is not valid Python: '(' was never closed"),
+    "unknown_tier": (
+        "rule a {\n  tier parametrik\n  match `f($x)`\n  set $x = 1\n}\n",
+        "2:8: unknown tier 'parametrik'; expected one of parametric, relational, structural"),
+    "wrong_arity": (
+        "rule a {\n  match `f($x)`\n  set $x = gauss(1)\n}\n",
+        "3:12: gauss() takes (number, number), got 1 argument(s)"),
+    "set_op_without_operator": (
+        "rule a {\n  match `f($x)`\n  set op = `<=`\n}\n",
+        "2:10: `set op` needs a pattern with an operator (a comparison, `and`/`or` or a "
+        "binary operator)"),
+    "unknown_function": (
+        "rule a {\n  match `f($x)`\n  set $x = frobnicate($x)\n}\n",
+        "3:12: unknown function 'frobnicate' (known: abs, choice, clamp, contains, defined, "
+        "gauss, int, max, min, name, number, round, step, string, uniform)"),
+    "empty_bound": ("bound b = [0.5, 0.1]\n", "1:7: bound 'b' is empty: 0.5 > 0.1"),
+    "number_as_condition": (
+        "rule a {\n  match `f($x)`\n  where $x\n  set $x = 1\n}\n",
+        "3:9: expected a condition here, found a number"),
+    "dangling_operator": (
+        "rule a {\n  match `f($x)`\n  set $x = 1 +\n}\n",
+        "4:1: unexpected '}'; expected '(', '+', '-', a $capture, a name, a number"),
+    "no_action": ("rule a {\n  match `f($x)`\n}\n", "1:6: rule 'a' has no action (set, add, "
+                                                   "remove, append, ...)"),
+    "include_cycle": ('use "include_cycle.rules"\n',
+                      "1:5: include cycle: include_cycle.rules -> include_cycle.rules"),
+    "test_of_unknown_rule": ("test nope {\n  before ```\nx = 1\n```\n  unchanged\n}\n",
+                             "1:6: test names unknown rule 'nope'"),
+    "bad_multiline_pattern": (
+        "rule a {\n  match `sim(\n    stop_loss=$sl,,\n  )`\n  set $sl = 1\n}\n",
+        "3:19: pattern is not valid Python: invalid syntax"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_rule_error_is_located(name: str, tmp_path: Path,
+                               capsys: pytest.CaptureFixture[str]) -> None:
+    text, expected = CASES[name]
+    path = tmp_path / f"{name}.rules"
+    path.write_text(text)
+    with pytest.raises(RuleError) as info:
+        load_rules(path)
+    assert info.value.one_line() == f"{path}:{expected}"
+
+    assert main(["check", str(path)]) == 2
+    err = capsys.readouterr().err.splitlines()
+    assert err[0] == f"{path}:{expected}"
+    line, col = (int(x) for x in expected.split(":")[:2])
+    assert err[1] == "    " + text.splitlines()[line - 1]
+    assert err[2].index("^") == 4 + col - 1  # the caret sits under the reported column
+
+
+def test_apply_with_bad_rules_touches_nothing(tmp_path: Path,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    rules = tmp_path / "bad.rules"
+    rules.write_text(CASES["unknown_capture"][0])
+    strategy = tmp_path / "s.py"
+    strategy.write_text("report = sim(position, stop_loss=0.08)\n")
+    assert main(["apply", "-r", str(rules), "--in-place", str(strategy)]) == 2
+    assert strategy.read_text() == "report = sim(position, stop_loss=0.08)\n"
+    assert "Traceback" not in capsys.readouterr().err
