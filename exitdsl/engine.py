@@ -19,7 +19,7 @@ from . import ir
 from .compile import (AppendOperand, CompiledRule, RuleSet, SetNumber, SetOperator,
                       SetTemplate, operator_site)
 from .errors import StrategyError, span_in
-from .match import Captured, Captures, match
+from .match import Captured, Captures, match, same_code, solutions
 from .patterns import Pattern, capture_name
 from .rewrite import CstEdit, rewrite_snippet
 from .sites import Site, active_rules, find_sites
@@ -333,7 +333,7 @@ class Engine:
         if problem is not None:
             return reject("safety", problem)
         for planned in members:
-            problem = _ensure(planned, new_tree, first - 1 - shift, lines)
+            problem = _ensure(planned, new_tree, first - 1 - shift)
             if problem is not None:
                 line, col = _position(planned.site.node, lines)
                 return chunk, [], Rejection(planned.site.rule.id, line, col, "ensure", problem)
@@ -516,18 +516,24 @@ def _substitute_at(tree: ast.Module, edits: list[tuple[_Edit, int]]) -> ast.Modu
     return result
 
 
-def _ensure(planned: _Planned, new_tree: ast.Module, shift: int, lines: _Lines) -> str | None:
+def _ensure(planned: _Planned, new_tree: ast.Module, shift: int) -> str | None:
+    """Re-match the rewritten site and evaluate the rule's ``ensure`` clauses on it."""
     rule = planned.site.rule
     if not rule.ensure:
         return None
     root = planned.site.node
     key = (getattr(root, "lineno", 0) - shift, getattr(root, "col_offset", 0), type(root))
+    edited = {id(e.target) for e in planned.edits}
+    # Captures the rewrite did not touch identify which solution is this site (a dict entry).
+    fixed = {name: node for name, node in planned.site.captures.items() if id(node) not in edited}
     for node in ast.walk(new_tree):
         if (getattr(node, "lineno", None), getattr(node, "col_offset", None), type(node)) != key:
             continue
         for pattern in rule.matches:
-            captures: Captures = {}
-            if match(pattern.node, node, captures):
+            for captures in solutions(pattern.node, node, {}):
+                if not all(name in captures and same_code(captures[name], value)
+                           for name, value in fixed.items()):
+                    continue
                 env = Env(captures, rule.domains, Draws(0, rule.id, "", 0),
                           defined=lambda name: True, contains=_contains,
                           patterns=rule.condition_patterns)

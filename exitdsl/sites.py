@@ -14,7 +14,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from .compile import CompiledRule
-from .match import Captures, match
+from .match import Captures, match, solutions
 from .patterns import Pattern
 
 _SCOPES = (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)
@@ -92,11 +92,12 @@ class _Finder:
                 for pattern in rule.matches:
                     if type(pattern.node) is not type(node):
                         continue
-                    captures = self._match_here(rule, pattern, node, ancestors, scope)
-                    if captures is not None:
+                    found = self._match_here(rule, pattern, node, ancestors, scope)
+                    for captures in found:
                         self.found.append(Site(rule, node, captures, stmt, ancestors, scope,
                                                scope_path))
-                        break  # alternatives are one rule: one site per node
+                    if found:
+                        break  # alternatives are one rule: the first that matches wins
         inner = (*ancestors, stmt)
         if isinstance(stmt, _SCOPES):
             path = stmt.name if scope_path == "<module>" else f"{scope_path}.{stmt.name}"
@@ -106,24 +107,31 @@ class _Finder:
             self.statements(body, inner, scope, scope_path)
 
     def _match_here(self, rule: CompiledRule, pattern: Pattern, node: ast.AST,
+                    ancestors: tuple[ast.stmt, ...], scope: ast.AST) -> list[Captures]:
+        """Each distinct way ``rule`` matches at ``node`` (``{..., $k: $v, ...}``: per entry)."""
+        found: list[Captures] = []
+        seen: set[tuple[tuple[str, int], ...]] = set()
+        for captures in solutions(pattern.node, node, {}):
+            key = tuple(sorted((k, id(v)) for k, v in captures.items()))
+            if key in seen:
+                continue
+            seen.add(key)
+            in_context = self._in_context(rule, captures, ancestors, scope)
+            if in_context is not None and not any(
+                    match(u.node, node, dict(in_context)) for u in rule.unless):
+                found.append(in_context)
+        return found
+
+    def _in_context(self, rule: CompiledRule, captures: Captures,
                     ancestors: tuple[ast.stmt, ...], scope: ast.AST) -> Captures | None:
-        captures: Captures = {}
-        if not match(pattern.node, node, captures):
-            return None
         for context in rule.contexts:
-            if context.kind == "inside":
-                candidates: Sequence[ast.AST] = (scope,)
-            else:
-                candidates = ancestors
+            candidates: Sequence[ast.AST] = (scope,) if context.kind == "inside" else ancestors
             for candidate in candidates:
                 trial = dict(captures)
                 if match(context.pattern.node, candidate, trial):
                     captures = trial
                     break
             else:
-                return None
-        for unless in rule.unless:
-            if match(unless.node, node, dict(captures)):
                 return None
         return captures
 
