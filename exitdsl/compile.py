@@ -9,6 +9,7 @@ fit their pattern, include cycles.
 from __future__ import annotations
 
 import ast
+import keyword
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -101,7 +102,35 @@ class AppendOperand:
     span: Span
 
 
-CompiledAction = SetNumber | SetTemplate | SetOperator | AppendOperand
+@dataclass(frozen=True)
+class AddKeyword:
+    name: str
+    value: ir.Expr | Pattern  # a number expression or a code template
+    span: Span
+
+
+@dataclass(frozen=True)
+class RemoveKeyword:
+    name: str
+    span: Span
+
+
+@dataclass(frozen=True)
+class DropOperand:
+    operand: Pattern | None  # None: a random operand
+    chain: str
+    span: Span
+
+
+@dataclass(frozen=True)
+class RenameCapture:
+    capture: str
+    new_name: str
+    span: Span
+
+
+CompiledAction = (SetNumber | SetTemplate | SetOperator | AppendOperand | AddKeyword
+                  | RemoveKeyword | DropOperand | RenameCapture)
 
 
 @dataclass(frozen=True)
@@ -284,12 +313,8 @@ def _compile_action(action: ir.Action, matches: tuple[Pattern, ...], checker: _C
     if isinstance(action, ir.SetCapture):
         checker.check_capture(action.capture)
         if isinstance(action.value, ir.PatternText):
-            template = compile_pattern(action.value.text, action.value.span, source,
-                                       statement_ok=False)
-            for name in sorted(template.captures - checker.captures):
-                raise RuleError(f"template uses ${name}, which the match does not capture",
-                                template.span)
-            return SetTemplate(action.capture.name, template, action.span)
+            return SetTemplate(action.capture.name, _template(action.value, checker, source),
+                               action.span)
         checker.check(action.value, "num")
         return SetNumber(action.capture.name, action.value, action.span)
     if isinstance(action, ir.SetOp):
@@ -309,14 +334,41 @@ def _compile_action(action: ir.Action, matches: tuple[Pattern, ...], checker: _C
         return SetOperator(op, token, action.span)
     if isinstance(action, ir.Append):
         checker.check_capture(action.chain)
-        operand = compile_pattern(action.operand.text, action.operand.span, source,
-                                  statement_ok=False)
-        for name in sorted(operand.captures - checker.captures):
-            raise RuleError(f"operand uses ${name}, which the match does not capture",
-                            operand.span)
-        return AppendOperand(operand, action.chain.name, action.span)
-    kind = type(action).__name__.lower()
-    raise RuleError(f"the `{kind}` action is not supported yet", action.span)
+        return AppendOperand(_template(action.operand, checker, source), action.chain.name,
+                             action.span)
+    if isinstance(action, ir.Drop):
+        checker.check_capture(action.chain)
+        operand = None if action.operand is None else _template(action.operand, checker, source)
+        return DropOperand(operand, action.chain.name, action.span)
+    if isinstance(action, ir.Rename):
+        checker.check_capture(action.capture)
+        if keyword.iskeyword(action.new_name):
+            raise RuleError(f"cannot rename to the keyword {action.new_name!r}", action.span)
+        return RenameCapture(action.capture.name, action.new_name, action.span)
+    for pattern in matches:
+        if call_site(pattern.node) is None:
+            verb = "add" if isinstance(action, ir.AddArg) else "remove"
+            raise RuleError(f"`{verb} {action.name}` needs a pattern with a call, such as "
+                            "`sim(...)`", pattern.span)
+    if isinstance(action, ir.RemoveArg):
+        return RemoveKeyword(action.name, action.span)
+    if isinstance(action.value, ir.PatternText):
+        return AddKeyword(action.name, _template(action.value, checker, source), action.span)
+    checker.check(action.value, "num")
+    return AddKeyword(action.name, action.value, action.span)
+
+
+def _template(text: ir.PatternText, checker: _Checker, source: str) -> Pattern:
+    template = compile_pattern(text.text, text.span, source, statement_ok=False)
+    for name in sorted(template.captures - checker.captures):
+        raise RuleError(f"`{text.text}` uses ${name}, which the match does not capture",
+                        template.span)
+    return template
+
+
+def call_site(node: ast.AST) -> ast.Call | None:
+    """The pattern's first call (the one ``add``/``remove`` edit), outside captures."""
+    return next((sub for sub in ast.walk(node) if isinstance(sub, ast.Call)), None)
 
 
 def operator_site(node: ast.AST) -> ast.AST | None:

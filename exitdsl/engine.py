@@ -11,17 +11,18 @@ import ast
 import copy
 import hashlib
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from . import ir
-from .compile import (AppendOperand, CompiledRule, RuleSet, SetNumber, SetOperator,
-                      SetTemplate, operator_site)
+from .compile import (AddKeyword, AppendOperand, CompiledAction, DropOperand, RemoveKeyword,
+                      RenameCapture, RuleSet, SetNumber, SetOperator, SetTemplate, call_site,
+                      operator_site)
 from .errors import StrategyError, span_in
-from .match import Captured, Captures, match, same_code, solutions
+from .match import Captured, Captures, follow, match, path_to, same_code, solutions
 from .patterns import Pattern, capture_name
-from .rewrite import CstEdit, rewrite_snippet
+from .rewrite import CstEdit, Position, rewrite_snippet
 from .sites import Site, active_rules, find_sites
 from .values import Draws, Env, SiteSkipped, evaluate, format_number, holds, literal_number
 from .verify import Rejection, compiles, confined, parses, same_tree, unsafe
@@ -66,14 +67,19 @@ class FileResult:
         return self.new_source != self.source
 
 
+EditKind = Literal["replace", "operator", "append", "drop", "add_arg", "remove_arg"]
+
+
 @dataclass(frozen=True)
 class _Edit:
     """One planned edit, at the ``ast`` level (intent) and the text level (for libcst)."""
 
-    kind: Literal["replace", "operator", "append"]
+    kind: EditKind
     target: ast.expr
-    text: str
-    intended: ast.expr
+    text: str  # new code, operator token, operand to append, or keyword value
+    intended: ast.expr  # what ``target`` must mean afterwards
+    name: str = ""  # keyword name for add_arg / remove_arg
+    part: ast.expr | None = None  # the operand to drop
 
 
 @dataclass
@@ -194,7 +200,8 @@ class Engine:
                 edits.append(edit)
         return edits
 
-    def _plan_action(self, action: object, site: Site, env: Env, lines: _Lines) -> _Edit | None:
+    def _plan_action(self, action: CompiledAction, site: Site, env: Env,
+                     lines: _Lines) -> _Edit | None:
         captures = site.captures
         if isinstance(action, SetNumber):
             target = _expression(captures[action.capture], action.capture)
@@ -216,7 +223,7 @@ class Engine:
                 return None
             return _Edit("replace", target, text, intended)
         if isinstance(action, SetOperator):
-            node = _operator_target(site)
+            node = _corresponding(site, operator_site, "operator")
             intended = copy.copy(node)
             new_op: Any = action.op()
             if isinstance(intended, ast.Compare):
@@ -229,17 +236,45 @@ class Engine:
                     return None
                 intended.op = new_op
             return _Edit("operator", node, action.token, intended)
-        assert isinstance(action, AppendOperand)
-        chain = _expression(captures[action.chain], action.chain)
-        operand = _substitute(action.operand, captures)
-        if isinstance(chain, ast.BoolOp):
-            appended: ast.expr = ast.BoolOp(chain.op, [*chain.values, operand])
-        elif isinstance(chain, ast.BinOp) and isinstance(chain.op, (ast.BitOr, ast.BitAnd)):
-            appended = ast.BinOp(chain, chain.op, operand)
+        if isinstance(action, AppendOperand):
+            chain = _expression(captures[action.chain], action.chain)
+            operand = _substitute(action.operand, captures)
+            if isinstance(chain, ast.BoolOp):
+                appended: ast.expr = ast.BoolOp(chain.op, [*chain.values, operand])
+            elif isinstance(chain, ast.BinOp) and isinstance(chain.op, (ast.BitOr, ast.BitAnd)):
+                appended = ast.BinOp(chain, chain.op, operand)
+            else:
+                raise SiteSkipped(f"${action.chain} is not an `|`, `&`, `and` or `or` chain")
+            return _Edit("append", chain, _template_text(action.operand.text, captures, lines),
+                         appended)
+        if isinstance(action, DropOperand):
+            return _plan_drop(action, captures, env)
+        if isinstance(action, RenameCapture):
+            target = _expression(captures[action.capture], action.capture)
+            if not isinstance(target, ast.Name):
+                raise SiteSkipped(f"${action.capture} is not a plain name")
+            if target.id == action.new_name:
+                return None
+            return _Edit("replace", target, action.new_name, ast.Name(action.new_name, ast.Load()))
+        call = _corresponding(site, call_site, "call")
+        assert isinstance(call, ast.Call)
+        present = [k for k in call.keywords if k.arg == action.name]
+        intended_call = copy.copy(call)
+        if isinstance(action, RemoveKeyword):
+            if not present:
+                return None
+            intended_call.keywords = [k for k in call.keywords if k.arg != action.name]
+            return _Edit("remove_arg", call, "", intended_call, name=action.name)
+        if present:
+            raise SiteSkipped(f"the call already has {action.name}=")
+        if isinstance(action.value, Pattern):
+            new_value = _substitute(action.value, captures)
+            text = _template_text(action.value.text, captures, lines)
         else:
-            raise SiteSkipped(f"${action.chain} is not an `|`, `&`, `and` or `or` chain")
-        return _Edit("append", chain, _template_text(action.operand.text, captures, lines),
-                     appended)
+            text = format_number(evaluate(action.value, env))
+            new_value = _parse_expr(text)
+        intended_call.keywords = [*call.keywords, ast.keyword(action.name, new_value)]
+        return _Edit("add_arg", call, text, intended_call, name=action.name)
 
     # --- rewriting and verification ---------------------------------------------
     def _apply(self, source: str, path: str, lines: _Lines, planned: list[_Planned],
@@ -284,14 +319,16 @@ class Engine:
         all_edits = [(p, e) for p in members for e in p.edits]
         lead = members[0].site
 
+        def to_snippet(node: ast.expr) -> tuple[Position, Position]:
+            end_line = node.end_lineno or node.lineno
+            return ((node.lineno - first + 1 + shift, lines.char_col(node.lineno, node.col_offset)),
+                    (end_line - first + 1 + shift, lines.char_col(end_line, node.end_col_offset or 0)))
+
         def located(edit: _Edit, parenthesize: bool) -> CstEdit:
             t = edit.target
-            end_line = t.end_lineno or t.lineno
-            return CstEdit(edit.kind,
-                           (t.lineno - first + 1 + shift, lines.char_col(t.lineno, t.col_offset)),
-                           (end_line - first + 1 + shift,
-                            lines.char_col(end_line, t.end_col_offset or 0)),
-                           edit.text, parenthesize and not _atomic(edit.text))
+            return CstEdit(edit.kind, to_snippet(t), edit.text,
+                           parenthesize and not _atomic(edit.text), edit.name,
+                           to_snippet(edit.part) if edit.part is not None else None)
 
         def reject(check: str, detail: str) -> tuple[str, list[Change], Rejection]:
             line, col = _position(lead.node, lines)
@@ -349,6 +386,48 @@ class Engine:
 
 
 # --- helpers ------------------------------------------------------------------
+
+
+def chain_operands(chain: ast.expr) -> list[ast.expr]:
+    """The operands of an ``a | b | c`` or ``a or b or c`` chain, left to right."""
+    if isinstance(chain, ast.BoolOp):
+        return list(chain.values)
+    if not isinstance(chain, ast.BinOp):
+        return [chain]
+    operands: list[ast.expr] = []
+    node: ast.expr = chain
+    while isinstance(node, ast.BinOp) and type(node.op) is type(chain.op):
+        operands.append(node.right)
+        node = node.left
+    operands.append(node)
+    return operands[::-1]
+
+
+def _plan_drop(action: DropOperand, captures: Captures, env: Env) -> _Edit:
+    chain = _expression(captures[action.chain], action.chain)
+    if not (isinstance(chain, ast.BoolOp)
+            or (isinstance(chain, ast.BinOp) and isinstance(chain.op, (ast.BitOr, ast.BitAnd)))):
+        raise SiteSkipped(f"${action.chain} is not an `|`, `&`, `and` or `or` chain")
+    operands = chain_operands(chain)
+    if len(operands) < 2:
+        raise SiteSkipped("dropping an operand would leave none")
+    if action.operand is None:
+        index = env.draws.next().randrange(len(operands))
+    else:
+        wanted = _substitute(action.operand, captures)
+        index = next((i for i, o in enumerate(operands) if same_code(o, wanted)), -1)
+        if index < 0:
+            raise SiteSkipped(f"`{action.operand.text}` is not an operand of ${action.chain}")
+    rest = operands[:index] + operands[index + 1:]
+    intended: ast.expr
+    if isinstance(chain, ast.BoolOp):
+        intended = ast.BoolOp(chain.op, rest) if len(rest) > 1 else rest[0]
+    else:
+        intended = rest[0]
+        for operand in rest[1:]:
+            intended = ast.BinOp(intended, chain.op, operand)
+    return _Edit("drop", chain, "", intended, part=operands[index])
+
 
 
 def _parse_strategy(source: str, path: str) -> ast.Module:
@@ -423,15 +502,17 @@ def _template_text(template: str, captures: Captures, lines: _Lines) -> str:
     return re.sub(r"\$([A-Za-z_][A-Za-z0-9_]*)", fill, template.strip())
 
 
-def _operator_target(site: Site) -> ast.expr:
-    """The node of the code matched by the pattern's first operator (same path in both trees)."""
-    pattern = next(p for p in site.rule.matches if match(p.node, site.node, {}))
-    wanted = operator_site(pattern.node)
-    for p_node, c_node in zip(ast.walk(pattern.node), ast.walk(site.node)):
-        if p_node is wanted:
-            assert isinstance(c_node, ast.expr)
-            return c_node
-    raise SiteSkipped("no operator at this site")
+def _corresponding(site: Site, find: Callable[[ast.AST], ast.AST | None], what: str) -> ast.expr:
+    """The node of the site's code that sits where ``find`` points in the matching pattern."""
+    for pattern in site.rule.matches:
+        wanted = find(pattern.node)
+        if wanted is None or not match(pattern.node, site.node, {}):
+            continue
+        path = path_to(pattern.node, wanted)
+        found = follow(pattern.node, site.node, path) if path is not None else None
+        if isinstance(found, ast.expr):
+            return found
+    raise SiteSkipped(f"cannot locate the {what} of this site")
 
 
 def _contains(node: Captured, pattern: Pattern) -> bool:

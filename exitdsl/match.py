@@ -210,3 +210,35 @@ def _arguments(pattern: ast.arguments, node: ast.arguments, captures: Captures) 
     for solution in sequence(p_params, n_params, captures):
         yield from _fields(pattern, node, solution,
                            skip=frozenset({"posonlyargs", "args"}))
+
+
+Path = tuple[tuple[str, int | None], ...]
+
+
+def path_to(root: ast.AST, wanted: ast.AST) -> Path | None:
+    """The fields (and list indexes) leading from ``root`` down to ``wanted``."""
+    if root is wanted:
+        return ()
+    for field, value in ast.iter_fields(root):
+        items = value if isinstance(value, list) else [value]
+        for index, item in enumerate(items):
+            if isinstance(item, ast.AST):
+                below = path_to(item, wanted)
+                if below is not None:
+                    return ((field, index if isinstance(value, list) else None), *below)
+    return None
+
+
+def follow(pattern: ast.AST, node: ast.AST, path: Path) -> ast.AST | None:
+    """The node of matched code at ``path`` of its pattern (None past a ``...`` in a list)."""
+    for field, index in path:
+        p_value, n_value = getattr(pattern, field, None), getattr(node, field, None)
+        if index is not None:
+            if not isinstance(p_value, list) or not isinstance(n_value, list) \
+                    or any(is_rest(x) for x in p_value[:index]) or index >= len(n_value):
+                return None
+            p_value, n_value = p_value[index], n_value[index]
+        if not isinstance(p_value, ast.AST) or not isinstance(n_value, ast.AST):
+            return None
+        pattern, node = p_value, n_value
+    return node

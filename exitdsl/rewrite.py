@@ -15,15 +15,19 @@ if TYPE_CHECKING:
     import libcst as cst
 
 Position = tuple[int, int]  # (1-based line, 0-based column in characters)
+Range = tuple[Position, Position]
 
 
 @dataclass(frozen=True)
 class CstEdit:
-    kind: Literal["replace", "operator", "append"]
-    start: Position
-    end: Position
-    text: str  # replacement expression, operator token, or operand to append
+    """One edit of the expression at ``span`` (positions as libcst's PositionProvider gives)."""
+
+    kind: Literal["replace", "operator", "append", "drop", "add_arg", "remove_arg"]
+    span: Range
+    text: str  # replacement expression, operator token, operand to append, or keyword value
     parenthesize: bool = False
+    name: str = ""  # the keyword of add_arg / remove_arg
+    part: Range | None = None  # the operand to drop
 
 
 def rewrite_snippet(snippet: str, edits: tuple[CstEdit, ...]) -> str:
@@ -37,9 +41,9 @@ def rewrite_snippet(snippet: str, edits: tuple[CstEdit, ...]) -> str:
     module = cst.parse_module(snippet)
     transformer = _make_transformer(edits)
     new_module = MetadataWrapper(module, unsafe_skip_copy=True).visit(transformer)
-    missing = [e for e in edits if (e.start, e.end) not in transformer.applied]
+    missing = [e for e in edits if e.span not in transformer.applied]
     if missing:
-        raise LookupError(f"no expression at {missing[0].start}-{missing[0].end}")
+        raise LookupError(f"no expression at {missing[0].span}")
     return new_module.code
 
 
@@ -47,32 +51,39 @@ def _make_transformer(edits: tuple[CstEdit, ...]) -> Any:
     import libcst as cst
     from libcst.metadata import PositionProvider
 
-    by_range: dict[tuple[Position, Position], list[CstEdit]] = {}
+    by_range: dict[Range, list[CstEdit]] = {}
     for edit in edits:
-        by_range.setdefault((edit.start, edit.end), []).append(edit)
+        by_range.setdefault(edit.span, []).append(edit)
 
     class EditTransformer(cst.CSTTransformer):
         METADATA_DEPENDENCIES = (PositionProvider,)
 
         def __init__(self) -> None:
             super().__init__()
-            self.applied: set[tuple[Position, Position]] = set()
+            self.applied: set[Range] = set()
 
         def on_leave(self, original_node: cst.CSTNode, updated_node: cst.CSTNode) -> Any:
             if not isinstance(original_node, cst.BaseExpression):
                 return updated_node
-            code_range = self.get_metadata(PositionProvider, original_node, None)
-            if code_range is None:
-                return updated_node
-            key = ((code_range.start.line, code_range.start.column),
-                   (code_range.end.line, code_range.end.column))
-            if key not in by_range or key in self.applied:
+            key = self.range_of(original_node)
+            if key is None or key not in by_range or key in self.applied:
                 return updated_node
             self.applied.add(key)
             node: cst.BaseExpression = updated_node  # type: ignore[assignment]
             for edit in by_range[key]:
-                node = _apply(edit, node)
+                if edit.kind == "drop":
+                    assert edit.part is not None
+                    node = _drop(original_node, node, edit.part, self.range_of)
+                else:
+                    node = _apply(edit, node)
             return node
+
+        def range_of(self, node: cst.CSTNode) -> Range | None:
+            code_range = self.get_metadata(PositionProvider, node, None)
+            if code_range is None:
+                return None
+            return ((code_range.start.line, code_range.start.column),
+                    (code_range.end.line, code_range.end.column))
 
     return EditTransformer()
 
@@ -93,6 +104,10 @@ def _apply(edit: CstEdit, node: cst.BaseExpression) -> cst.BaseExpression:
         return _parens(new) if edit.parenthesize else new
     if edit.kind == "operator":
         return _replace_operator(node, edit.text)
+    if edit.kind == "add_arg":
+        return _add_keyword(node, edit.name, cst.parse_expression(edit.text))
+    if edit.kind == "remove_arg":
+        return _remove_keyword(node, edit.name)
     operand = cst.parse_expression(edit.text)
     if edit.parenthesize:
         operand = _parens(operand)
@@ -147,3 +162,103 @@ def _replace_operator(node: cst.BaseExpression, token: str) -> cst.BaseExpressio
     if isinstance(node, (cst.BinaryOperation, cst.BooleanOperation)):
         return node.with_changes(operator=_new_operator(node.operator, token))
     raise LookupError(f"no operator to replace in {type(node).__name__}")
+
+
+def _spine(node: cst.BaseExpression) -> tuple[list[cst.BaseExpression], list[Any]]:
+    """Operands and operators of a left-associated chain, without entering parentheses."""
+    import libcst as cst
+
+    kind = type(node)
+    assert isinstance(node, (cst.BinaryOperation, cst.BooleanOperation))
+    operator_type = type(node.operator)
+    operands: list[cst.BaseExpression] = []
+    operators: list[Any] = []
+    current: cst.BaseExpression = node
+    while (isinstance(current, kind) and isinstance(current, (cst.BinaryOperation,
+                                                              cst.BooleanOperation))
+           and type(current.operator) is operator_type and (current is node or not current.lpar)):
+        operands.append(current.right)
+        operators.append(current.operator)
+        current = current.left
+    operands.append(current)
+    return operands[::-1], operators[::-1]
+
+
+def _drop(original: cst.CSTNode, updated: cst.BaseExpression, part: Range,
+          range_of: Any) -> cst.BaseExpression:
+    """Remove the operand at ``part`` from a chain, with the operator that led to it."""
+    import libcst as cst
+
+    assert isinstance(original, cst.BaseExpression)
+    old_operands, _ = _spine(original)
+    operands, operators = _spine(updated)
+    index = next((i for i, o in enumerate(old_operands) if range_of(o) == part), None)
+    if index is None or len(operands) < 2:
+        raise LookupError("the operand to drop is not on the chain's spine")
+    del operands[index]
+    del operators[max(index - 1, 0)]
+    result = operands[0]
+    for operator, operand in zip(operators, operands[1:]):
+        if isinstance(updated, cst.BooleanOperation):
+            result = cst.BooleanOperation(left=result, operator=operator, right=operand)
+        else:
+            result = cst.BinaryOperation(left=result, operator=operator, right=operand)
+    return result.with_changes(lpar=updated.lpar, rpar=updated.rpar) if operators else result
+
+
+def _add_keyword(node: cst.BaseExpression, name: str, value: cst.BaseExpression
+                 ) -> cst.BaseExpression:
+    """Append ``name=value`` laid out like the call's own arguments (one per line or not,
+    trailing comma or not)."""
+    import libcst as cst
+
+    assert isinstance(node, cst.Call), type(node)
+    args = list(node.args)
+    equal = next((a.equal for a in args if a.keyword is not None),
+                 cst.AssignEqual(whitespace_before=cst.SimpleWhitespace(""),
+                                 whitespace_after=cst.SimpleWhitespace("")))
+    new_arg = cst.Arg(value=value, keyword=cst.Name(name), equal=equal)
+    if not args:
+        return node.with_changes(args=[new_arg])
+    last = args[-1]
+    separator = _separator(node)
+    if isinstance(last.comma, cst.Comma):  # trailing comma: keep one after the new argument
+        new_arg = new_arg.with_changes(comma=last.comma,
+                                       whitespace_after_arg=last.whitespace_after_arg)
+        args[-1] = last.with_changes(comma=last.comma.with_changes(whitespace_after=separator),
+                                     whitespace_after_arg=cst.SimpleWhitespace(""))
+    else:
+        new_arg = new_arg.with_changes(whitespace_after_arg=last.whitespace_after_arg)
+        args[-1] = last.with_changes(
+            comma=cst.Comma(whitespace_before=cst.SimpleWhitespace(""),
+                            whitespace_after=separator),
+            whitespace_after_arg=cst.SimpleWhitespace(""))
+    return node.with_changes(args=[*args, new_arg])
+
+
+def _separator(call: Any) -> Any:
+    """What stands between two arguments of ``call``: the last comma's trailing whitespace
+    when it leads to another argument, else the whitespace before the first argument
+    (a one-argument-per-line call) or a single space."""
+    import libcst as cst
+
+    for arg in reversed(call.args[:-1]):
+        if isinstance(arg.comma, cst.Comma):
+            return arg.comma.whitespace_after
+    before = call.whitespace_before_args
+    if isinstance(before, cst.ParenthesizedWhitespace):
+        return before
+    return cst.SimpleWhitespace(" ")
+
+
+def _remove_keyword(node: cst.BaseExpression, name: str) -> cst.BaseExpression:
+    import libcst as cst
+
+    assert isinstance(node, cst.Call), type(node)
+    args = list(node.args)
+    index = next(i for i, a in enumerate(args) if a.keyword is not None and a.keyword.value == name)
+    removed = args.pop(index)
+    if index == len(args) and args:  # it was last: the new last argument ends the call like it did
+        args[-1] = args[-1].with_changes(comma=removed.comma,
+                                         whitespace_after_arg=removed.whitespace_after_arg)
+    return node.with_changes(args=args)
