@@ -10,6 +10,7 @@ from typing import TextIO
 
 from . import __version__
 from .compile import RuleSet, load_rules
+from .config import CONFIG_NAME, find_config
 from .discover import Target, discover
 from .emit import (change_record, dumps, error_record, rejection_record, skip_record,
                    unified_diff)
@@ -47,8 +48,9 @@ def build_parser() -> argparse.ArgumentParser:
                     "diff and write nothing.",
         epilog=EXIT_CODES, formatter_class=argparse.RawDescriptionHelpFormatter)
     _add_rule_options(apply)
-    apply.add_argument("--seed", type=int, default=0, help="run seed (default 0); the same "
-                       "seed gives byte-identical output")
+    apply.add_argument("--seed", type=int, default=None,
+                       help="run seed (default: the config's seed, else 0); the same seed "
+                            "gives byte-identical output")
     output = apply.add_mutually_exclusive_group()
     output.add_argument("--diff", action="store_true", help="print a unified diff (default)")
     output.add_argument("--in-place", action="store_true",
@@ -96,6 +98,9 @@ def _add_rule_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--tier", action="append", default=[],
                         choices=("parametric", "relational", "structural"),
                         help="only rules of this tier (repeatable)")
+    parser.add_argument("--config", metavar="FILE",
+                        help="YAML overrides of bounds, choices, tier weights and the seed "
+                             f"(default: ./{CONFIG_NAME} when present)")
 
 
 def resolve_rule_paths(names: Sequence[str]) -> list[Path]:
@@ -110,7 +115,7 @@ def resolve_rule_paths(names: Sequence[str]) -> list[Path]:
 
 
 def load_selected(args: argparse.Namespace) -> RuleSet:
-    rules = load_rules(resolve_rule_paths(args.rules))
+    rules = load_rules(resolve_rule_paths(args.rules), find_config(args.config))
     selected = rules.select(args.rule, args.tier)
     unknown = [r for r in args.rule if not any(r in (x.id, x.source.name) for x in rules.rules)]
     if unknown:
@@ -168,7 +173,8 @@ def run_test(args: argparse.Namespace, out: TextIO) -> int:
 
 def run_apply(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     rules = load_selected(args)
-    engine = Engine(rules, seed=args.seed, verify=args.verify)
+    seed = args.seed if args.seed is not None else (rules.config.seed or 0)
+    engine = Engine(rules, seed=seed, verify=args.verify)
     stats = {"files": 0, "changed": 0, "sites": 0, "errors": 0, "rejected": 0}
 
     def report(result: FileResult) -> None:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import ir
+from .config import Config
 from .errors import RuleError, Span
 from .parse import parse_rules
 from .patterns import Pattern, compile_pattern
@@ -173,13 +174,18 @@ class RuleSet:
     rules: tuple[CompiledRule, ...]
     tests: tuple[tuple[str, ir.RuleTest, str], ...]  # (rule id, test, file path)
     files: tuple[str, ...]
+    config: Config = field(default_factory=Config)
+
+    @property
+    def tier_weights(self) -> dict[str, float]:
+        return self.config.tier_weights
 
     def select(self, ids: Sequence[str] = (), tiers: Sequence[str] = ()) -> RuleSet:
         """The rules named by ``ids`` (full ``ruleset.rule`` ids or local names) and ``tiers``."""
         chosen = [r for r in self.rules
                   if (not ids or r.id in ids or r.source.name in ids)
                   and (not tiers or r.tier in tiers)]
-        return RuleSet(tuple(chosen), self.tests, self.files)
+        return RuleSet(tuple(chosen), self.tests, self.files, self.config)
 
     def get(self, rule_id: str) -> CompiledRule:
         for rule in self.rules:
@@ -188,8 +194,13 @@ class RuleSet:
         raise KeyError(rule_id)
 
 
-def load_rules(paths: str | Path | Iterable[str | Path]) -> RuleSet:
-    """Load, check and compile rule files (directories: every ``*.rules`` inside)."""
+def load_rules(paths: str | Path | Iterable[str | Path], config: Config | None = None) -> RuleSet:
+    """Load, check and compile rule files (directories: every ``*.rules`` inside).
+
+    ``config`` overrides bounds and choices (see config.py); an override that names no
+    declared domain is an error located in the config file.
+    """
+    config = config or Config()
     items = [paths] if isinstance(paths, (str, Path)) else list(paths)
     files: list[Path] = []
     for item in items:
@@ -201,8 +212,10 @@ def load_rules(paths: str | Path | Iterable[str | Path]) -> RuleSet:
     rules: list[CompiledRule] = []
     tests: list[tuple[str, ir.RuleTest, str]] = []
     seen: dict[str, Span] = {}
-    for rule_file, domains in loaded.values():
+    used: set[str] = set()
+    for rule_file, declared in loaded.values():
         namespace = rule_file.name or Path(rule_file.path).stem
+        domains = _overridden(declared, namespace, config, used)
         local_names = {r.name for r in rule_file.rules}
         for rule in rule_file.rules:
             rule_id = f"{namespace}.{rule.name}"
@@ -214,7 +227,31 @@ def load_rules(paths: str | Path | Iterable[str | Path]) -> RuleSet:
             if test.rule not in local_names:
                 raise RuleError(f"test names unknown rule {test.rule!r}", test.span)
             tests.append((f"{namespace}.{test.rule}", test, rule_file.path))
-    return RuleSet(tuple(rules), tuple(tests), tuple(str(p) for p in loaded))
+    for name, override in {**config.bounds, **config.choices}.items():
+        if name not in used:
+            raise RuleError(f"the config overrides {name!r}, which no loaded rule file declares",
+                            override.span)
+    return RuleSet(tuple(rules), tuple(tests), tuple(str(p) for p in loaded), config)
+
+
+def _overridden(domains: dict[str, Domain], namespace: str, config: Config,
+                used: set[str]) -> dict[str, Domain]:
+    result = dict(domains)
+    for name, domain in domains.items():
+        source = config.choices if domain.is_choices else config.bounds
+        other = config.bounds if domain.is_choices else config.choices
+        for key in (name, f"{namespace}.{name}"):
+            if key in other:
+                kind = "choices" if domain.is_choices else "bound"
+                raise RuleError(f"{key!r} is a {kind} in the rules; override it under "
+                                f"{'choices' if domain.is_choices else 'bounds'}:",
+                                other[key].span)
+            if key in source:
+                used.add(key)
+                values = tuple(sorted(source[key].values))
+                result[name] = (Domain(name, values[0], values[-1], values) if domain.is_choices
+                                else Domain(name, values[0], values[1]))
+    return result
 
 
 def _load_file(path: Path, loaded: dict[Path, tuple[ir.RuleFile, dict[str, Domain]]],
@@ -305,6 +342,8 @@ def _pattern_texts(rule: ir.Rule) -> list[str]:
         for value in vars(action).values():
             if isinstance(value, ir.PatternText):
                 texts.append(value.text)
+        if isinstance(action, ir.Rename):
+            texts.append(action.new_name)
     return texts
 
 
