@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TextIO
 
 from . import __version__
+from .audit import audit, format_table
 from .compile import RuleSet, load_rules
 from .config import CONFIG_NAME, find_config
 from .discover import Target, discover
@@ -85,6 +87,18 @@ def build_parser() -> argparse.ArgumentParser:
     test.add_argument("rules", nargs="*", metavar="RULES", help="rule files or directories")
     test.add_argument("--update", action="store_true",
                       help="rewrite `after` blocks with the current output (review the diff!)")
+
+    verify = commands.add_parser(
+        "verify", help="verify every rule at every site of a corpus (writes nothing)",
+        description="Run each rule alone on every site of the files, with full verification, "
+                    "for seeds 0..N-1, and print per rule: sites matched, rewrites, verified, "
+                    "rejected (by check) and skipped.",
+        epilog=EXIT_CODES, formatter_class=argparse.RawDescriptionHelpFormatter)
+    _add_rule_options(verify)
+    verify.add_argument("--seeds", type=int, default=1, metavar="N",
+                        help="seeds per rule and file (default 1)")
+    verify.add_argument("--json", action="store_true", help="print the report as JSON")
+    verify.add_argument("paths", nargs="+", metavar="PATH", help="strategy files or directories")
     return parser
 
 
@@ -130,6 +144,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_check(args, sys.stdout)
         if args.command == "test":
             return run_test(args, sys.stdout)
+        if args.command == "verify":
+            return run_verify(args, sys.stdout, sys.stderr)
         return run_apply(args, sys.stdout, sys.stderr)
     except RuleError as exc:
         print(exc.render(), file=sys.stderr)
@@ -169,6 +185,35 @@ def run_test(args: argparse.Namespace, out: TextIO) -> int:
               file=out)
     print(f"{len(results) - len(failed)} passed, {len(failed)} failed", file=out)
     return EXIT_CHANGES if failed else EXIT_OK
+
+
+def run_verify(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    rules = load_selected(args)
+    problems: list[str] = []
+
+    def sources() -> Iterator[tuple[str, str]]:
+        for target in discover(args.paths):
+            if isinstance(target, str):
+                problems.append(f"exitdsl: {target}")
+                continue
+            try:
+                yield str(target.path), read_source(target.path).text
+            except ExitdslError as exc:
+                problems.append(exc.one_line())
+
+    report = audit(rules, sources(), max(1, args.seeds))
+    problems.extend(report.errors)
+    if args.json:
+        print(json.dumps({"files": report.files, "rules": [r.as_json() for r in
+                                                            report.rules.values()],
+                          "errors": problems}, indent=2), file=out)
+    else:
+        print(format_table(report), file=out)
+        for problem in problems:
+            print(problem, file=err)
+    if problems:
+        return EXIT_INPUT
+    return EXIT_CHANGES if report.rejected else EXIT_OK
 
 
 def run_apply(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:

@@ -8,6 +8,7 @@ rewrite is verified (verify.py) before it is kept.
 from __future__ import annotations
 
 import ast
+import bisect
 import copy
 import hashlib
 import re
@@ -25,7 +26,8 @@ from .patterns import Pattern, capture_name
 from .rewrite import CstEdit, Position, rewrite_snippet
 from .sites import Site, active_rules, find_sites
 from .values import Draws, Env, SiteSkipped, evaluate, format_number, holds, literal_number
-from .verify import Rejection, compiles, confined, parses, same_tree, unsafe
+from .verify import (Rejection, compiles, compiles_expressions, confined, parses, same_tree,
+                     unsafe)
 
 VerifyLevel = Literal["default", "full"]
 
@@ -61,6 +63,7 @@ class FileResult:
     changes: tuple[Change, ...] = ()
     skips: tuple[Skip, ...] = ()
     rejections: tuple[Rejection, ...] = ()
+    sites: int = 0  # how many sites the rules matched (rewritten, skipped, rejected or no-op)
 
     @property
     def changed(self) -> bool:
@@ -182,7 +185,7 @@ class Engine:
                 continue
             taken.extend(spans)
             planned.append(_Planned(site, site_id, edits))
-        return self._apply(source, path, lines, planned, skips)
+        return replace(self._apply(source, path, lines, planned, skips), sites=len(sites))
 
     # --- planning ------------------------------------------------------------
     def _plan(self, site: Site, lines: _Lines, draws: Draws, module: ast.Module) -> list[_Edit]:
@@ -331,7 +334,7 @@ class Engine:
                            to_snippet(edit.part) if edit.part is not None else None)
 
         def reject(check: str, detail: str) -> tuple[str, list[Change], Rejection]:
-            line, col = _position(lead.node, lines)
+            line, col = _position(all_edits[0][1].target, lines)
             return chunk, [], Rejection(lead.rule.id, line, col, check, detail)
 
         old_tree = parses(wrapper + chunk)
@@ -362,9 +365,17 @@ class Engine:
         spans = [(lines.offset(e.target.lineno, e.target.col_offset) - chunk_start,
                   lines.offset(e.target.end_lineno or 0, e.target.end_col_offset or 0)
                   - chunk_start) for _, e in all_edits]
-        problem, new_texts = confined(chunk, new_chunk, spans)
+        confinement = confined(chunk, new_chunk, spans)
+        if confinement.changed_at is not None:
+            offset = chunk_start + confinement.changed_at
+            line = bisect.bisect_right(lines.starts, offset)
+            col = offset - lines.starts[line - 1] + 1
+            return reject("confinement", f"bytes outside the targeted spans changed, at line "
+                                         f"{line}, col {col}")
+        new_texts = confinement.texts
+        problem = compiles_expressions(e.intended for _, e in all_edits)
         if problem is not None:
-            return reject("confinement", problem)
+            return reject("syntax", problem)
         declared = " ".join(p.site.rule.declared for p in members)
         problem = unsafe([e.intended for _, e in all_edits], source, declared)
         if problem is not None:

@@ -8,6 +8,7 @@ naming the check and why. The engine runs them on every rewritten statement;
 from __future__ import annotations
 
 import ast
+import copy
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -47,6 +48,21 @@ def compiles(code: str, path: str) -> str | None:
     return None
 
 
+def compiles_expressions(nodes: Iterable[ast.expr]) -> str | None:
+    """``compile()`` each new expression alone: catches what parses but cannot run, such as
+    ``f(a=1, a=2)``. Expressions holding ``yield``/``await`` need their function: checked
+    only by ``--verify full``."""
+    for node in nodes:
+        if any(isinstance(sub, (ast.Yield, ast.YieldFrom, ast.Await)) for sub in ast.walk(node)):
+            continue
+        expression = ast.fix_missing_locations(ast.Expression(body=copy.deepcopy(node)))
+        try:
+            compile(expression, "<rewrite>", "eval", dont_inherit=True)
+        except (SyntaxError, ValueError) as exc:
+            return f"compile() rejects the new code: {getattr(exc, 'msg', exc)}"
+    return None
+
+
 def same_tree(actual: ast.AST, intended: ast.AST) -> str | None:
     """``None`` if both trees mean the same code, else a short account of the difference."""
     got, want = ast.dump(actual), ast.dump(intended)
@@ -56,13 +72,20 @@ def same_tree(actual: ast.AST, intended: ast.AST) -> str | None:
     return f"result means {got[max(0, at - 30):at + 50]!r}, intended {want[max(0, at - 30):at + 50]!r}"
 
 
-def confined(old: str, new: str, spans: Sequence[tuple[int, int]]
-             ) -> tuple[str | None, list[str]]:
+@dataclass(frozen=True)
+class Confinement:
+    """The outcome of :func:`confined`: where (in the old text) an unexpected change
+    starts, or the new text of each span."""
+
+    changed_at: int | None
+    texts: tuple[str, ...] = ()
+
+
+def confined(old: str, new: str, spans: Sequence[tuple[int, int]]) -> Confinement:
     """Is ``new`` the ``old`` text with only the ``[start, end)`` spans replaced?
 
-    Returns a problem (or None) and the new text of each span, in span order. The text
-    outside the spans must appear unchanged and in order: anchored at both ends, and
-    each gap between two spans found, leftmost, after the previous one.
+    The text outside the spans must appear unchanged and in order: anchored at both
+    ends, and each gap between two spans found, leftmost, after the previous one.
     """
     merged: list[tuple[int, int]] = []
     for start, end in sorted(spans):
@@ -70,29 +93,27 @@ def confined(old: str, new: str, spans: Sequence[tuple[int, int]]
             merged[-1] = (merged[-1][0], max(merged[-1][1], end))
         else:
             merged.append((start, end))
-    gaps = [old[:merged[0][0]]] + [old[a[1]:b[0]] for a, b in zip(merged, merged[1:])] \
-        + [old[merged[-1][1]:]]
-    head, tail = gaps[0], gaps[-1]
+    head, tail = old[:merged[0][0]], old[merged[-1][1]:]
     if not new.startswith(head):
-        return _first_difference(new, head, "before"), []
+        return Confinement(_common_prefix(new, head))
     if not new.endswith(tail) or len(new) < len(head) + len(tail):
-        return _first_difference(new[::-1], tail[::-1], "after"), []
+        return Confinement(len(old) - _common_prefix(new[::-1], tail[::-1]) - 1)
     body, texts, position = new[len(head):len(new) - len(tail)], [], 0
-    for gap in gaps[1:-1]:
+    for previous, (start, _) in zip(merged, merged[1:]):
+        gap = old[previous[1]:start]
         found = body.find(gap, position)
         if found < 0:
-            return f"bytes between two targeted spans changed: {gap!r} is gone", []
+            return Confinement(previous[1])
         texts.append(body[position:found])
         position = found + len(gap)
     texts.append(body[position:])
-    by_span = dict(zip(merged, texts))
-    return None, [next(t for (a, b), t in by_span.items() if a <= s < b or (a, b) == (s, e))
-                  for s, e in spans]
+    by_span = list(zip(merged, texts))
+    return Confinement(None, tuple(next(t for (a, b), t in by_span if a <= s < b or a == s)
+                                   for s, _ in spans))
 
 
-def _first_difference(new: str, old: str, where: str) -> str:
-    at = next((i for i, (a, b) in enumerate(zip(new, old)) if a != b), min(len(new), len(old)))
-    return f"bytes changed {where} the targeted spans, at offset {at} from that end"
+def _common_prefix(a: str, b: str) -> int:
+    return next((i for i, (x, y) in enumerate(zip(a, b)) if x != y), min(len(a), len(b)))
 
 
 def unsafe(new_nodes: Iterable[ast.AST], source: str, declared: str) -> str | None:
