@@ -20,7 +20,7 @@ from .engine import Engine, FileResult
 from .errors import ExitdslError, RuleError
 from .resources import shipped_rules_dir
 from .sourcefile import SourceFile, decode, read_source, write_atomic
-from .testing import run_tests, update_expectations
+from .testing import load_case, run_file_case, run_tests, update_case, update_expectations
 
 EXIT_OK = 0
 EXIT_CHANGES = 1  # --check: something would change; verify/test: a rejection or failure
@@ -172,18 +172,27 @@ def run_check(args: argparse.Namespace, out: TextIO) -> int:
 
 def run_test(args: argparse.Namespace, out: TextIO) -> int:
     paths = resolve_rule_paths(args.rules)
+    rule_files = [f for p in paths for f in (sorted(p.rglob("*.rules")) if p.is_dir() else [p])]
+    cases = [load_case(c) for p in paths if p.is_dir() for c in sorted(p.rglob("case.yaml"))]
     if args.update:
-        files = [f for p in paths for f in (sorted(p.rglob("*.rules")) if p.is_dir() else [p])]
-        for path in files:
+        for path in rule_files:
             count = update_expectations(path)
             if count:
                 print(f"{path}: updated {count} `after` block(s)", file=out)
-    results = run_tests(load_rules(paths))
-    failed = [r for r in results if not r.passed]
-    for result in failed:
-        print(f"FAIL {result.path}:{result.test.span.line}: {result.name}\n{result.problem}",
-              file=out)
-    print(f"{len(results) - len(failed)} passed, {len(failed)} failed", file=out)
+        for case in cases:
+            if update_case(case):
+                print(f"{case.directory}: updated expected.py", file=out)
+    results = run_tests(load_rules(rule_files)) if rule_files else []
+    failed = [f"FAIL {r.path}:{r.test.span.line}: {r.name}\n{r.problem}"
+              for r in results if not r.passed]
+    for case in cases:
+        _, problem = run_file_case(case)
+        if problem is not None:
+            failed.append(f"FAIL {case.directory}: {problem}")
+    for failure in failed:
+        print(failure, file=out)
+    total = len(results) + len(cases)
+    print(f"{total - len(failed)} passed, {len(failed)} failed", file=out)
     return EXIT_CHANGES if failed else EXIT_OK
 
 

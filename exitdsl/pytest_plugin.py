@@ -12,13 +12,36 @@ import pytest
 from . import ir
 from .compile import RuleSet, load_rules
 from .errors import RuleError
-from .testing import run_case
+from .testing import load_case, run_case, run_file_case
 
 
 def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
     if file_path.suffix == ".rules":
         return RulesFile.from_parent(parent, path=file_path)
+    if file_path.name == "case.yaml":
+        return CaseFile.from_parent(parent, path=file_path)
     return None
+
+
+class CaseFile(pytest.File):
+    def collect(self) -> Iterator[pytest.Item]:
+        yield CaseItem.from_parent(self, name=self.path.parent.name)
+
+
+class CaseItem(pytest.Item):
+    def runtest(self) -> None:
+        _, problem = run_file_case(load_case(self.path))
+        if problem is not None:
+            raise RuleTestFailure(problem)
+
+    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException],
+                     style: Any = None) -> str:
+        if isinstance(excinfo.value, (RuleTestFailure, RuleError)):
+            return f"{self.path.parent}: {excinfo.value}"
+        return str(super().repr_failure(excinfo))
+
+    def reportinfo(self) -> tuple[Path, int, str]:
+        return self.path, 0, f"case {self.path.parent.name}"
 
 
 class RulesFile(pytest.File):

@@ -14,8 +14,10 @@ from pathlib import Path
 from . import ir
 from .compile import RuleSet, load_rules
 from .engine import Engine
-from .errors import StrategyError
-from .sourcefile import write_atomic
+import yaml
+
+from .errors import RuleError, Span, StrategyError
+from .sourcefile import read_source, write_atomic
 
 
 @dataclass(frozen=True)
@@ -92,6 +94,79 @@ def update_expectations(path: Path) -> int:
     if edits:
         write_atomic(path, text.encode("utf-8"))
     return len(edits)
+
+
+@dataclass(frozen=True)
+class FileCase:
+    """A larger test as files: ``<dir>/{input.py, expected.py, case.yaml}``.
+
+    case.yaml: ``rules`` (shipped names or paths relative to the case), optional ``rule``
+    (ids), ``seed`` (default 0) and ``verify`` (default or full).
+    """
+
+    directory: Path
+    rules: tuple[Path, ...]
+    rule_ids: tuple[str, ...]
+    seed: int
+    verify: str
+
+    @property
+    def name(self) -> str:
+        return f"{self.directory.parent.name}/{self.directory.name}"
+
+
+def load_case(case_yaml: Path) -> FileCase:
+    from .resources import shipped_rules_dir
+
+    data = yaml.safe_load(case_yaml.read_text(encoding="utf-8")) or {}
+    if not isinstance(data, dict) or "rules" not in data:
+        raise RuleError("case.yaml needs `rules:` (a name or a list)", Span(str(case_yaml), 1, 1))
+    names = data["rules"] if isinstance(data["rules"], list) else [data["rules"]]
+    paths = []
+    for name in names:
+        local = case_yaml.parent / str(name)
+        shipped = shipped_rules_dir() / f"{name}.rules"
+        paths.append(local if local.exists() or not shipped.exists() else shipped)
+    ids = data.get("rule", [])
+    verify = str(data.get("verify", "default"))
+    if verify not in ("default", "full"):
+        raise RuleError("verify: must be default or full", Span(str(case_yaml), 1, 1))
+    return FileCase(case_yaml.parent, tuple(paths),
+                    tuple(ids if isinstance(ids, list) else [ids]), int(data.get("seed", 0)),
+                    verify)
+
+
+def run_file_case(case: FileCase) -> tuple[str, str | None]:
+    """The output for the case's input, and the problem (None: it matches expected.py)."""
+    rules = load_rules(case.rules).select(case.rule_ids)
+    engine = Engine(rules, seed=case.seed, verify="full" if case.verify == "full" else "default")
+    source = read_source(case.directory / "input.py")
+    result = engine.rewrite(source.text, str(case.directory / "input.py"))
+    if result.rejections:
+        return result.new_source, "rewrite rejected (" + "; ".join(
+            f"{r.check}: {r.detail}" for r in result.rejections) + ")"
+    if engine.rewrite(source.text).new_source != result.new_source:
+        return result.new_source, "determinism: two runs with the same seed gave different output"
+    expected_path = case.directory / "expected.py"
+    if not expected_path.exists():
+        return result.new_source, "expected.py is missing (exitdsl test --update writes it)"
+    expected = read_source(expected_path).text
+    if expected != result.new_source:
+        return result.new_source, f"output differs from expected.py:\n" \
+                                  f"{diff(expected, result.new_source)}"
+    return result.new_source, None
+
+
+def update_case(case: FileCase) -> bool:
+    """Write expected.py from the current output; True if it changed."""
+    actual, _ = run_file_case(case)
+    source = read_source(case.directory / "input.py")
+    expected_path = case.directory / "expected.py"
+    new = source.encode(actual)
+    if expected_path.exists() and expected_path.read_bytes() == new:
+        return False
+    write_atomic(expected_path, new)
+    return True
 
 
 def _fence(code: str, text: str, old: ir.CodeBlock) -> str:
