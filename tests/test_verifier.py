@@ -142,3 +142,18 @@ def test_apply_never_writes_a_rejected_rewrite(tmp_path: Path,
     assert strategy.read_text() == SOURCE
     assert capsys.readouterr().err.splitlines()[0] == (
         f"{strategy}:2:48: rewrite by evil.evil rejected (safety): introduces a call to exec()")
+
+
+def test_verifier_doc_table_is_real_output(capsys: pytest.CaptureFixture[str],
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    import re
+
+    from .conftest import ROOT
+
+    doc = (ROOT / "docs/verifier.md").read_text(encoding="utf-8")
+    command = re.search(r"real output of\n`exitdsl (.*?)`", doc)
+    table = re.search(r"<!-- verify-table -->\n```\n(.*?)```", doc, re.S)
+    assert command and table
+    monkeypatch.chdir(ROOT)
+    main(command.group(1).split())
+    assert capsys.readouterr().out == table.group(1)
