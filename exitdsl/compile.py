@@ -320,10 +320,9 @@ def compile_rule(rule: ir.Rule, rule_id: str, rule_file: ir.RuleFile,
     # A capture is usable only if every alternative binds it.
     bound_captures = frozenset.intersection(*(p.captures for p in matches))
     checker = _Checker(domains, bound_captures, source)
-    for expr in rule.where:
+    for expr in (*rule.where, *rule.ensure):
         checker.check(expr, "bool")
-    for expr in rule.ensure:
-        checker.check(expr, "bool")
+        _no_draws(expr)
     actions = tuple(_compile_action(a, matches, checker, source) for a in rule.actions)
     return CompiledRule(
         id=rule_id, source=rule, path=rule_file.path, matches=matches,
@@ -408,6 +407,23 @@ def _template(text: ir.PatternText, checker: _Checker, source: str) -> Pattern:
 def call_site(node: ast.AST) -> ast.Call | None:
     """The pattern's first call (the one ``add``/``remove`` edit), outside captures."""
     return next((sub for sub in ast.walk(node) if isinstance(sub, ast.Call)), None)
+
+
+_RANDOM = frozenset({"gauss", "uniform", "choice"})
+
+
+def _no_draws(expr: ir.Expr | ir.PatternText) -> None:
+    """Conditions are decided before any draw, so they must not draw themselves."""
+    if isinstance(expr, ir.Call):
+        if expr.func in _RANDOM:
+            raise RuleError(f"{expr.func}() draws a random number; `where` and `ensure` "
+                            "conditions must not", expr.span)
+        for arg in expr.args:
+            _no_draws(arg)
+    for child in ("operand", "left", "right", "value"):
+        sub = getattr(expr, child, None)
+        if sub is not None:
+            _no_draws(sub)
 
 
 def operator_site(node: ast.AST) -> ast.AST | None:

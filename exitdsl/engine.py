@@ -133,6 +133,27 @@ class _Lines:
         return min([node.lineno] + [int(d.lineno) for d in decorators or ()])
 
 
+@dataclass(frozen=True)
+class IndexedSite:
+    """A site with its index among its rule's sites (part of its seed) and its stable id."""
+
+    site: Site
+    index: int
+    site_id: str
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A parent parsed once, with the sites of every rule: the unit of warm mutation."""
+
+    path: str
+    source: str
+    content_hash: str
+    module: ast.Module | None  # None: the file lacks every rule's anchor words; not parsed
+    sites: tuple[IndexedSite, ...]
+    lines: _Lines | None = None
+
+
 class Engine:
     """Applies a :class:`RuleSet` to source texts, deterministically for a given seed."""
 
@@ -141,37 +162,51 @@ class Engine:
         self.seed = seed
         self.verify = verify
 
-    def rewrite(self, source: str, path: str = "<string>") -> FileResult:
-        """Rewrite every site of every rule in ``source``.
+    def prepare(self, source: str, path: str = "<string>") -> Prepared:
+        """Parse ``source`` once and find every site of every rule, for many rewrites.
 
         Raises :class:`StrategyError` if ``source`` is not valid Python.
         """
+        content_hash = hashlib.sha256(source.encode("utf-8", "surrogatepass")).hexdigest()
         rules = active_rules(source, self.rules.rules)
         if not rules:
-            return FileResult(path, source, source)
+            return Prepared(path, source, content_hash, None, ())
         module = _parse_strategy(source, path)
-        sites = find_sites(module, source, rules)
-        if not sites:
-            return FileResult(path, source, source)
-        return self._rewrite_sites(source, path, module, sites)
-
-    def _rewrite_sites(self, source: str, path: str, module: ast.Module,
-                       sites: Sequence[Site]) -> FileResult:
         lines = _Lines(source)
-        content_hash = hashlib.sha256(source.encode("utf-8", "surrogatepass")).hexdigest()
+        per_rule_index: dict[str, int] = {}
+        id_counts: dict[str, int] = {}
+        indexed = []
+        for site in find_sites(module, source, rules):
+            index = per_rule_index.get(site.rule.id, 0)
+            per_rule_index[site.rule.id] = index + 1
+            indexed.append(IndexedSite(site, index, _site_id(site, id_counts)))
+        return Prepared(path, source, content_hash, module, tuple(indexed), lines)
+
+    def rewrite(self, source: str | Prepared, path: str = "<string>", *,
+                seed: int | None = None,
+                sites: Sequence[IndexedSite] | None = None) -> FileResult:
+        """Rewrite every site of every rule (or only ``sites``) in ``source``.
+
+        ``source`` may be a :class:`Prepared` parent, parsed once for many rewrites.
+        Raises :class:`StrategyError` if ``source`` is not valid Python.
+        """
+        prepared = source if isinstance(source, Prepared) else self.prepare(source, path)
+        chosen = prepared.sites if sites is None else sites
+        if prepared.module is None or not chosen:
+            return FileResult(prepared.path, prepared.source, prepared.source,
+                              sites=len(chosen))
+        run_seed = self.seed if seed is None else seed
+        lines = prepared.lines
+        assert lines is not None
         skips: list[Skip] = []
         planned: list[_Planned] = []
         taken: list[tuple[int, int]] = []  # character spans already being rewritten
-        per_rule_index: dict[str, int] = {}
-        id_counts: dict[str, int] = {}
-        for site in sites:
-            index = per_rule_index.get(site.rule.id, 0)
-            per_rule_index[site.rule.id] = index + 1
-            site_id = _site_id(site, lines, id_counts)
+        for item in chosen:
+            site = item.site
             line, col = _position(site.node, lines)
+            draws = Draws(run_seed, site.rule.id, prepared.content_hash, item.index)
             try:
-                edits = self._plan(site, lines, Draws(self.seed, site.rule.id, content_hash, index),
-                                   module)
+                edits = self._plan(site, lines, draws, prepared.module)
             except SiteSkipped as exc:
                 skips.append(Skip(site.rule.id, line, col, str(exc)))
                 continue
@@ -184,18 +219,25 @@ class Engine:
                 skips.append(Skip(site.rule.id, line, col, "overlaps an earlier rewrite"))
                 continue
             taken.extend(spans)
-            planned.append(_Planned(site, site_id, edits))
-        return replace(self._apply(source, path, lines, planned, skips), sites=len(sites))
+            planned.append(_Planned(site, item.site_id, edits))
+        result = self._apply(prepared.source, prepared.path, lines, planned, skips, run_seed)
+        return replace(result, sites=len(chosen))
+
+    def applicable(self, prepared: Prepared) -> list[IndexedSite]:
+        """The sites whose ``where`` clauses hold: the candidates of a mutation."""
+        if prepared.module is None:
+            return []
+        module = prepared.module
+        return [item for item in prepared.sites if _where_holds(item.site, module)]
 
     # --- planning ------------------------------------------------------------
     def _plan(self, site: Site, lines: _Lines, draws: Draws, module: ast.Module) -> list[_Edit]:
+        if not _where_holds(site, module):
+            return []
         rule = site.rule
         env = Env(site.captures, rule.domains, draws,
                   defined=lambda name: _defined(name, site, module),
                   contains=_contains, patterns=rule.condition_patterns)
-        for condition in rule.where:
-            if not holds(condition, env):
-                return []
         edits: list[_Edit] = []
         for action in rule.actions:
             edit = self._plan_action(action, site, env, lines)
@@ -281,7 +323,7 @@ class Engine:
 
     # --- rewriting and verification ---------------------------------------------
     def _apply(self, source: str, path: str, lines: _Lines, planned: list[_Planned],
-               skips: list[Skip]) -> FileResult:
+               skips: list[Skip], seed: int) -> FileResult:
         chunks = _chunks(planned, lines)
         pieces: list[str] = []
         changes: list[Change] = []
@@ -291,7 +333,7 @@ class Engine:
             start = lines.starts[first - 1]
             end = lines.starts[last] if last < len(lines.starts) else len(source)
             new_chunk, chunk_changes, rejection = self._rewrite_chunk(
-                source[start:end], first, lines, members, source)
+                source[start:end], first, lines, members, source, seed)
             pieces.append(source[position:start])
             if rejection is not None:
                 rejections.append(rejection)
@@ -313,7 +355,7 @@ class Engine:
                           tuple(rejections))
 
     def _rewrite_chunk(self, chunk: str, first: int, lines: _Lines, members: list[_Planned],
-                       source: str) -> tuple[str, list[Change], Rejection | None]:
+                       source: str, seed: int) -> tuple[str, list[Change], Rejection | None]:
         indent = chunk[: len(chunk) - len(chunk.lstrip(" \t"))]
         newline = re.search(r"\r\n|\r|\n", chunk)
         wrapper = "if True:" + (newline.group() if newline else "\n") if indent else ""
@@ -392,7 +434,7 @@ class Engine:
                 (start, end), new_text = next(texts)
                 line, col = _position(edit.target, lines)
                 changes.append(Change(planned.site.rule.id, planned.site_id, line, col,
-                                      chunk[start:end], new_text, self.seed))
+                                      chunk[start:end], new_text, seed))
         return new_chunk, changes, None
 
 
@@ -457,7 +499,7 @@ def _position(node: ast.AST, lines: _Lines) -> tuple[int, int]:
     return line, lines.char_col(line, getattr(node, "col_offset", 0)) + 1
 
 
-def _site_id(site: Site, lines: _Lines, counts: dict[str, int]) -> str:
+def _site_id(site: Site, counts: dict[str, int]) -> str:
     """Stable across edits elsewhere: rule, scope, a hash of the matched code, occurrence."""
     digest = hashlib.sha1(ast.dump(site.node).encode()).hexdigest()[:8]
     key = f"{site.rule.id}@{site.scope_path}#{digest}"
@@ -530,6 +572,17 @@ def _contains(node: Captured, pattern: Pattern) -> bool:
     if isinstance(node, str):
         return False
     return any(match(pattern.node, sub, {}) for sub in ast.walk(node))
+
+
+def _where_holds(site: Site, module: ast.Module) -> bool:
+    rule = site.rule
+    env = Env(site.captures, rule.domains, Draws(0, rule.id, "", 0),
+              defined=lambda name: _defined(name, site, module), contains=_contains,
+              patterns=rule.condition_patterns)
+    try:
+        return all(holds(condition, env) for condition in rule.where)
+    except SiteSkipped:
+        return False
 
 
 def _defined(name: str, site: Site, module: ast.Module) -> bool:
