@@ -6,12 +6,14 @@ grammar/exitdsl.lark → parse → ir → compile → sites/match → values →
 """
 
 from .compile import CompiledRule, RuleSet, load_rules
-from .engine import Change, Engine, FileResult, Skip
+from .engine import Change, Engine, FileResult, IndexedSite, Prepared, Skip
+from .mutate import Mutation, MutationStats
 from .errors import ExitdslError, RuleError, Span, StrategyError
 from .verify import Rejection
 
 __all__ = [
-    "Change", "CompiledRule", "Engine", "ExitdslError", "FileResult", "Rejection", "RuleError",
-    "RuleSet", "Skip", "Span", "StrategyError", "load_rules",
+    "Change", "CompiledRule", "Engine", "ExitdslError", "FileResult", "IndexedSite", "Mutation",
+    "MutationStats", "Prepared", "Rejection", "RuleError", "RuleSet", "Skip", "Span",
+    "StrategyError", "load_rules",
 ]
 __version__ = "0.1.0"

@@ -17,6 +17,9 @@ from .discover import Target, discover
 from .emit import (change_record, dumps, error_record, rejection_record, skip_record,
                    unified_diff)
 from .engine import Engine, FileResult
+from .logs import configure as configure_logging
+from .mutate import MutationStats
+from .population import breed_all, write_family
 from .errors import ExitdslError, RuleError
 from .resources import shipped_rules_dir
 from .sourcefile import SourceFile, decode, read_source, write_atomic
@@ -42,6 +45,11 @@ def build_parser() -> argparse.ArgumentParser:
         description="Declarative, verified exit mutations for trading-strategy source code.",
         epilog=EXIT_CODES, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--version", action="version", version=f"exitdsl {__version__}")
+    parser.add_argument("--log-format", choices=("text", "json"), default="text",
+                        help="format of log records on stderr (default text)")
+    parser.add_argument("--log-level", default="warning",
+                        choices=("debug", "info", "warning", "error"),
+                        help="log level (default warning; info logs each mutation)")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
     apply = commands.add_parser(
@@ -69,6 +77,9 @@ def build_parser() -> argparse.ArgumentParser:
                        help="also report sites a rule matched but deliberately left alone")
     apply.add_argument("--verify", choices=("default", "full"), default="default",
                        help="'full' also re-parses and compiles each whole rewritten file")
+    apply.add_argument("--only", metavar="ID", action="append", default=[],
+                       help="only the site with this stable id (from --json or a lineage "
+                            "record); with the same --seed it replays that mutation exactly")
     apply.add_argument("-q", "--quiet", action="store_true", help="no summary on stderr")
     apply.add_argument("paths", nargs="+", metavar="PATH",
                        help="strategy files, directories (searched for *.py), or - for stdin")
@@ -99,6 +110,24 @@ def build_parser() -> argparse.ArgumentParser:
                         help="seeds per rule and file (default 1)")
     verify.add_argument("--json", action="store_true", help="print the report as JSON")
     verify.add_argument("paths", nargs="+", metavar="PATH", help="strategy files or directories")
+
+    mutate = commands.add_parser(
+        "mutate", help="write N distinct verified mutated children per strategy",
+        description="For each strategy file, write up to N distinct children, each one random "
+                    "verified exit mutation, to DIR/<stem>/<stem>.<k>.py, and append a lineage "
+                    "record per child to DIR/lineage.jsonl. The same seed gives the same "
+                    "children and lineage whatever -j.",
+        epilog=EXIT_CODES, formatter_class=argparse.RawDescriptionHelpFormatter)
+    _add_rule_options(mutate)
+    mutate.add_argument("-n", type=int, default=1, metavar="N", help="children per parent")
+    mutate.add_argument("--seed", type=int, default=None, help="run seed (default: config, else 0)")
+    mutate.add_argument("--out", type=Path, required=True, metavar="DIR", help="output directory")
+    mutate.add_argument("-j", "--jobs", type=int, default=1, metavar="J",
+                        help="worker processes (default 1)")
+    mutate.add_argument("-q", "--quiet", action="store_true", help="no progress or summary")
+    mutate.add_argument("--stats", action="store_true",
+                        help="print attempt/success/rejection statistics as JSON at the end")
+    mutate.add_argument("paths", nargs="+", metavar="PATH", help="strategy files or directories")
     return parser
 
 
@@ -139,6 +168,7 @@ def load_selected(args: argparse.Namespace) -> RuleSet:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    configure_logging(args.log_level, args.log_format)
     try:
         if args.command == "check":
             return run_check(args, sys.stdout)
@@ -146,6 +176,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_test(args, sys.stdout)
         if args.command == "verify":
             return run_verify(args, sys.stdout, sys.stderr)
+        if args.command == "mutate":
+            return run_mutate(args, sys.stdout, sys.stderr)
         return run_apply(args, sys.stdout, sys.stderr)
     except RuleError as exc:
         print(exc.render(), file=sys.stderr)
@@ -225,10 +257,74 @@ def run_verify(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return EXIT_CHANGES if report.rejected else EXIT_OK
 
 
+def run_mutate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    if args.n < 1 or args.jobs < 1:
+        print("exitdsl: -n and -j must be at least 1", file=err)
+        return EXIT_USAGE
+    rules = load_selected(args)
+    seed = args.seed if args.seed is not None else (rules.config.seed or 0)
+    engine = Engine(rules, seed=seed)
+    paths: list[str] = []
+    problems = 0
+    for target in discover(args.paths):
+        if isinstance(target, str):
+            print(f"exitdsl: {target}", file=err)
+            problems += 1
+        else:
+            paths.append(str(target.path))
+    args.out.mkdir(parents=True, exist_ok=True)
+    lineage_path = args.out / "lineage.jsonl"
+    progress = Progress(len(paths), err, enabled=not args.quiet and err.isatty())
+    stats = MutationStats()
+    total = 0
+    with lineage_path.open("a", encoding="utf-8") as lineage:
+        for family in breed_all(engine, paths, args.n, seed, args.jobs):
+            progress.step(family.parent)
+            stats.merge(family.stats)
+            if family.error is not None:
+                print(family.error, file=err)
+                problems += 1
+                continue
+            write_family(family, args.out, lambda line: print(line, file=lineage))
+            total += len(family.children)
+            if not family.children:
+                print(f"{family.parent}: no applicable rule; no children", file=err)
+            elif len(family.children) < family.wanted:
+                print(f"{family.parent}: only {len(family.children)} distinct children "
+                      f"(of {family.wanted} asked)", file=err)
+    progress.done()
+    if args.stats:
+        print(stats.as_json(), file=out)
+    if not args.quiet:
+        print(f"exitdsl: {len(paths)} parent(s), {total} child(ren) written to {args.out}",
+              file=err)
+    return EXIT_INPUT if problems else EXIT_OK
+
+
+class Progress:
+    """A one-line progress counter on a terminal; silent otherwise."""
+
+    def __init__(self, total: int, stream: TextIO, enabled: bool) -> None:
+        self.total, self.stream, self.enabled, self.count = total, stream, enabled, 0
+
+    def step(self, label: str) -> None:
+        self.count += 1
+        if self.enabled:
+            width = 30
+            filled = width * self.count // max(self.total, 1)
+            self.stream.write(f"\r[{'#' * filled}{'.' * (width - filled)}] "
+                              f"{self.count}/{self.total} {label[-40:]:<40}")
+            self.stream.flush()
+
+    def done(self) -> None:
+        if self.enabled:
+            self.stream.write("\n")
+
+
 def run_apply(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     rules = load_selected(args)
     seed = args.seed if args.seed is not None else (rules.config.seed or 0)
-    engine = Engine(rules, seed=seed, verify=args.verify)
+    engine = Engine(rules, seed=seed, verify=args.verify, only=tuple(args.only))
     stats = {"files": 0, "changed": 0, "sites": 0, "errors": 0, "rejected": 0}
 
     def report(result: FileResult) -> None:

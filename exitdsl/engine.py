@@ -21,6 +21,7 @@ from .compile import (AddKeyword, AppendOperand, CompiledAction, DropOperand, Re
                       RenameCapture, RuleSet, SetNumber, SetOperator, SetTemplate, call_site,
                       operator_site)
 from .errors import StrategyError, span_in
+from .mutate import Mutation, MutationStats, mutate
 from .match import Captured, Captures, follow, match, path_to, same_code, solutions
 from .patterns import Pattern, capture_name
 from .rewrite import CstEdit, Position, rewrite_snippet
@@ -157,10 +158,31 @@ class Prepared:
 class Engine:
     """Applies a :class:`RuleSet` to source texts, deterministically for a given seed."""
 
-    def __init__(self, rules: RuleSet, *, seed: int = 0, verify: VerifyLevel = "default") -> None:
+    def __init__(self, rules: RuleSet, *, seed: int = 0, verify: VerifyLevel = "default",
+                 only: Sequence[str] = ()) -> None:
         self.rules = rules
         self.seed = seed
         self.verify = verify
+        self.only = frozenset(only)  # stable site ids: rewrite just these sites
+        self.stats = MutationStats()
+
+    def mutate(self, source: str | Prepared, seed: int | None = None, *,
+               path: str = "<string>", max_attempts: int = 10) -> Mutation:
+        """One random, verified exit mutation of ``source`` (a child), reproducible from
+        ``seed`` and the source's content. Returns a :class:`Mutation` whose ``status`` is
+        ``"no_applicable_rule"`` (not an exception) when nothing can be mutated."""
+        parent = source if isinstance(source, Prepared) else self.prepare(source, path)
+        return mutate(self, parent, self.seed if seed is None else seed, max_attempts,
+                      self.stats)
+
+    def apply(self, source: str, *, rule: str | None = None, seed: int | None = None,
+              path: str = "<string>") -> FileResult:
+        """Every site of one rule (by id or name), or of all rules, in ``source``."""
+        engine = self if rule is None else Engine(self.rules.select([rule]), seed=self.seed,
+                                                  verify=self.verify)
+        if rule is not None and not engine.rules.rules:
+            raise KeyError(f"no rule named {rule!r}")
+        return engine.rewrite(source, path, seed=seed)
 
     def prepare(self, source: str, path: str = "<string>") -> Prepared:
         """Parse ``source`` once and find every site of every rule, for many rewrites.
@@ -192,6 +214,8 @@ class Engine:
         """
         prepared = source if isinstance(source, Prepared) else self.prepare(source, path)
         chosen = prepared.sites if sites is None else sites
+        if self.only:
+            chosen = [item for item in chosen if item.site_id in self.only]
         if prepared.module is None or not chosen:
             return FileResult(prepared.path, prepared.source, prepared.source,
                               sites=len(chosen))

@@ -1,0 +1,176 @@
+"""Seeded stochastic mutation for evolutionary loops: one random, verified exit mutation.
+
+Selection (reproducible from the seed and the parent's content):
+only rules with an applicable site are candidates; a tier is drawn by tier weight
+(renormalised over the tiers that have candidates), a rule by weight within its tier,
+a site uniformly. A rejected or no-op rewrite is retried with another choice, up to
+``max_attempts``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import random
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from functools import cached_property
+from typing import TYPE_CHECKING, Any, Literal
+
+from .verify import CHECKS, Rejection
+
+if TYPE_CHECKING:
+    from .engine import Engine, FileResult, IndexedSite, Prepared
+
+log = logging.getLogger("exitdsl.mutate")
+
+Status = Literal["mutated", "no_applicable_rule", "exhausted"]
+
+
+@dataclass(frozen=True)
+class Mutation:
+    """The outcome of one ``mutate`` call; ``status`` says whether ``code`` is a new child."""
+
+    status: Status
+    path: str
+    source: str
+    code: str
+    seed: int
+    attempts: int = 0
+    rule: str | None = None
+    tier: str | None = None
+    mutation_id: str | None = None  # stable: replay with `exitdsl apply --only ID`
+    line: int | None = None
+    col: int | None = None
+    old: str | None = None
+    new: str | None = None
+    rejections: tuple[Rejection, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        return self.status == "mutated"
+
+    @property
+    def verification(self) -> dict[str, str]:
+        """Each check and its outcome for the child (a rejected attempt is in ``rejections``)."""
+        passed = "passed" if self.ok else "not run"
+        return {check: passed for check in CHECKS if check != "determinism"}
+
+    @cached_property
+    def diff(self) -> str:
+        from .emit import unified_diff
+        from .engine import FileResult
+
+        return unified_diff(FileResult(self.path, self.source, self.code))
+
+    def record(self) -> dict[str, Any]:
+        return {"status": self.status, "rule": self.rule, "tier": self.tier,
+                "id": self.mutation_id, "line": self.line, "col": self.col, "old": self.old,
+                "new": self.new, "seed": self.seed, "attempts": self.attempts}
+
+
+@dataclass
+class Counts:
+    attempts: int = 0
+    successes: int = 0
+    no_change: int = 0
+    rejections: Counter[str] = field(default_factory=Counter)
+
+
+@dataclass
+class MutationStats:
+    """Attempt / success / rejection counts per rule and per tier, and calls with no match."""
+
+    rules: dict[str, Counts] = field(default_factory=dict)
+    tiers: dict[str, Counts] = field(default_factory=dict)
+    calls: int = 0
+    no_applicable_rule: int = 0
+    exhausted: int = 0
+
+    def count(self, rule: str, tier: str, outcome: str) -> None:
+        for table, key in ((self.rules, rule), (self.tiers, tier)):
+            counts = table.setdefault(key, Counts())
+            counts.attempts += 1
+            if outcome == "success":
+                counts.successes += 1
+            elif outcome == "no_change":
+                counts.no_change += 1
+            else:
+                counts.rejections[outcome] += 1
+
+    def merge(self, other: MutationStats) -> None:
+        for mine, theirs in ((self.rules, other.rules), (self.tiers, other.tiers)):
+            for key, counts in theirs.items():
+                target = mine.setdefault(key, Counts())
+                target.attempts += counts.attempts
+                target.successes += counts.successes
+                target.no_change += counts.no_change
+                target.rejections.update(counts.rejections)
+        self.calls += other.calls
+        self.no_applicable_rule += other.no_applicable_rule
+        self.exhausted += other.exhausted
+
+    def as_json(self) -> str:
+        return json.dumps(asdict(self), indent=2, sort_keys=True)
+
+
+def _generator(seed: int, content_hash: str, attempt: int) -> random.Random:
+    key = f"mutate\0{seed}\0{content_hash}\0{attempt}".encode()
+    return random.Random(int.from_bytes(hashlib.sha256(key).digest()[:16], "big"))
+
+
+def _pick(rng: random.Random, weighted: list[tuple[Any, float]]) -> Any:
+    total = sum(w for _, w in weighted)
+    if total <= 0:
+        return rng.choice([item for item, _ in weighted])
+    return rng.choices([item for item, _ in weighted], [w for _, w in weighted])[0]
+
+
+def choose(candidates: list[IndexedSite], tier_weights: dict[str, float],
+           rng: random.Random) -> IndexedSite:
+    """Tier by weight (over tiers with candidates), rule by weight within it, site uniformly."""
+    by_rule: dict[str, list[IndexedSite]] = {}
+    for item in candidates:
+        by_rule.setdefault(item.site.rule.id, []).append(item)
+    tiers = sorted({sites[0].site.rule.tier for sites in by_rule.values()})
+    tier = _pick(rng, [(t, tier_weights.get(t, 0.0)) for t in tiers])
+    rules = [(rule_id, sites[0].site.rule.weight) for rule_id, sites in sorted(by_rule.items())
+             if sites[0].site.rule.tier == tier]
+    rule_id = _pick(rng, rules)
+    return rng.choice(by_rule[rule_id])
+
+
+def mutate(engine: Engine, parent: Prepared, seed: int, max_attempts: int,
+           stats: MutationStats) -> Mutation:
+    stats.calls += 1
+    candidates = engine.applicable(parent)
+    if not candidates:
+        stats.no_applicable_rule += 1
+        log.info("no applicable rule", extra={"path": parent.path, "seed": seed})
+        return Mutation("no_applicable_rule", parent.path, parent.source, parent.source, seed)
+    rejections: list[Rejection] = []
+    attempt = 0
+    while candidates and attempt < max_attempts:
+        chosen = choose(candidates, engine.rules.tier_weights, _generator(seed, parent.content_hash,
+                                                                         attempt))
+        attempt += 1
+        rule = chosen.site.rule
+        result: FileResult = engine.rewrite(parent, seed=seed, sites=[chosen])
+        if result.changes:
+            stats.count(rule.id, rule.tier, "success")
+            first = result.changes[0]
+            log.info("mutated", extra={"path": parent.path, "rule": rule.id, "seed": seed,
+                                       "site": chosen.site_id, "attempt": attempt})
+            return Mutation("mutated", parent.path, parent.source, result.new_source, seed,
+                            attempt, rule.id, rule.tier, chosen.site_id, first.line, first.col,
+                            first.old, first.new, tuple(rejections))
+        outcome = result.rejections[0].check if result.rejections else "no_change"
+        stats.count(rule.id, rule.tier, outcome)
+        rejections.extend(result.rejections)
+        candidates = [c for c in candidates if c is not chosen]
+    stats.exhausted += 1
+    log.info("no mutation after %d attempt(s)", attempt,
+             extra={"path": parent.path, "seed": seed})
+    return Mutation("exhausted", parent.path, parent.source, parent.source, seed, attempt,
+                    rejections=tuple(rejections))

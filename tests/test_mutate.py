@@ -1,0 +1,118 @@
+"""Seeded stochastic mutation: the Python API and `exitdsl mutate` (issue 6)."""
+
+from __future__ import annotations
+
+import json
+import pickle
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from exitdsl import Engine, load_rules
+from exitdsl.cli import main
+
+from .conftest import ROOT
+
+ATR = (ROOT / "examples/strategies/template/atr_exit.py").read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def engine() -> Engine:
+    return Engine(load_rules(ROOT / "rules"))
+
+
+def test_tier_frequencies_follow_the_weights(engine: Engine) -> None:
+    parent = engine.prepare(ATR, "atr_exit.py")
+    tiers = {engine_rule.site.rule.tier for engine_rule in engine.applicable(parent)}
+    assert tiers == {"parametric", "relational", "structural"}
+    counts: Counter[str] = Counter()
+    for seed in range(10_000):
+        child = engine.mutate(parent, seed=seed)
+        assert child.ok and child.code != ATR
+        counts[str(child.tier)] += 1
+    shares = {tier: counts[tier] / 100 for tier in counts}
+    assert abs(shares["parametric"] - 80) <= 2
+    assert abs(shares["relational"] - 15) <= 2
+    assert abs(shares["structural"] - 5) <= 2
+
+
+def test_a_mutation_is_reproducible_and_described(engine: Engine) -> None:
+    first = engine.mutate(ATR, seed=3, path="atr_exit.py")
+    again = Engine(engine.rules).mutate(ATR, seed=3, path="atr_exit.py")
+    assert first == again
+    assert first.record() == {
+        "status": "mutated", "rule": "template.atr_period.step", "tier": "parametric",
+        "id": "template.atr_period.step@exit_signals#27647be4.0", "line": 7, "col": 43,
+        "old": "14", "new": "10", "seed": 3, "attempts": 1}
+    assert first.code == ATR.replace('("atr_period", 14)', '("atr_period", 10)')
+    assert first.diff.splitlines()[6:8] == ['-    atr_period = params.get("atr_period", 14)',
+                                            '+    atr_period = params.get("atr_period", 10)']
+    assert set(first.verification.values()) == {"passed"}
+
+
+def test_no_applicable_rule_is_a_result_and_counted(engine: Engine) -> None:
+    fresh = Engine(engine.rules)
+    child = fresh.mutate("import pandas as pd\nprint(pd.__version__)\n", seed=1)
+    assert (child.status, child.ok, child.code) == (
+        "no_applicable_rule", False, "import pandas as pd\nprint(pd.__version__)\n")
+    assert fresh.stats.no_applicable_rule == 1 and fresh.stats.calls == 1
+
+
+def test_statistics_per_rule_and_tier(engine: Engine) -> None:
+    fresh = Engine(engine.rules)
+    parent = fresh.prepare(ATR)
+    for seed in range(200):
+        fresh.mutate(parent, seed=seed)
+    stats = json.loads(fresh.stats.as_json())
+    assert stats["calls"] == 200
+    assert sum(c["successes"] for c in stats["tiers"].values()) == 200
+    assert sum(c["attempts"] for c in stats["rules"].values()) >= 200
+    assert set(stats["tiers"]) == {"parametric", "relational", "structural"}
+
+
+def test_engines_and_rule_sets_pickle(engine: Engine) -> None:
+    clone = pickle.loads(pickle.dumps(engine))
+    assert clone.mutate(ATR, seed=11) == engine.mutate(ATR, seed=11)
+
+
+def test_mutate_cli_is_identical_for_one_and_two_jobs(tmp_path: Path,
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    outputs = []
+    for jobs in ("1", "2"):
+        out = tmp_path / f"j{jobs}"
+        assert main(["mutate", str(ROOT / "examples"), "-n", "20", "--seed", "5", "--out",
+                     str(out), "-j", jobs, "-q"]) == 0
+        outputs.append({str(p.relative_to(out)): p.read_bytes()
+                        for p in sorted(out.rglob("*")) if p.is_file()})
+    err = capsys.readouterr().err
+    assert outputs[0] == outputs[1]
+    lineage = [json.loads(line) for line in outputs[0]["lineage.jsonl"].decode().splitlines()]
+    per_parent = Counter(Path(r["parent"]).stem for r in lineage)
+    assert per_parent == {"momentum_quarterly": 20, "revenue_breakout": 20, "value_lowvol": 20,
+                          "atr_exit": 11, "atr_exit_compact": 6}
+    for record in lineage:  # every child differs from its parent and is on disk
+        child = outputs[0][record["child"]]
+        assert record["old"] != record["new"]
+        assert child != (ROOT / record["parent"]).read_bytes()
+    assert "atr_exit.py: only 11 distinct children (of 20 asked)" in err
+
+
+def test_replay_one_mutation_by_its_id(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    parent = ROOT / "examples/strategies/finlab/revenue_breakout.py"
+    out = tmp_path / "children"
+    assert main(["mutate", str(parent), "-n", "3", "--seed", "9", "--out", str(out), "-q"]) == 0
+    record = json.loads((out / "lineage.jsonl").read_text().splitlines()[2])
+    replay = tmp_path / "replay"
+    assert main(["apply", str(parent), "--only", record["id"], "--seed", str(record["seed"]),
+                 "--out", str(replay), "-q"]) == 0
+    assert (replay / parent.name).read_bytes() == (out / record["child"]).read_bytes()
+
+
+def test_mutate_cli_says_when_nothing_applies(tmp_path: Path,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    plain = tmp_path / "plain.py"
+    plain.write_text("x = 1\n")
+    assert main(["mutate", str(plain), "-n", "3", "--out", str(tmp_path / "o")]) == 0
+    err = capsys.readouterr().err
+    assert f"{plain}: no applicable rule; no children" in err
