@@ -24,7 +24,7 @@ from .errors import StrategyError, span_in
 from .mutate import Mutation, MutationStats, mutate
 from .match import Captured, Captures, follow, match, path_to, same_code, solutions
 from .patterns import Pattern, capture_name
-from .rewrite import CstEdit, Position, rewrite_snippet
+from .rewrite import CstEdit, ParsedSnippet, Position, parse_snippet, rewrite_snippet
 from .sites import Site, active_rules, find_sites
 from .values import Draws, Env, SiteSkipped, evaluate, format_number, holds, literal_number
 from .verify import (Rejection, compiles, compiles_expressions, confined, parses, same_tree,
@@ -153,6 +153,8 @@ class Prepared:
     module: ast.Module | None  # None: the file lacks every rule's anchor words; not parsed
     sites: tuple[IndexedSite, ...]
     lines: _Lines | None = None
+    # Snippets parsed by libcst (and by ast), kept for the next rewrite of the same parent.
+    snippets: dict[str, ParsedSnippet] = field(default_factory=dict, compare=False, repr=False)
 
 
 class Engine:
@@ -244,7 +246,7 @@ class Engine:
                 continue
             taken.extend(spans)
             planned.append(_Planned(site, item.site_id, edits))
-        result = self._apply(prepared.source, prepared.path, lines, planned, skips, run_seed)
+        result = self._apply(prepared, planned, skips, run_seed)
         return replace(result, sites=len(chosen))
 
     def applicable(self, prepared: Prepared) -> list[IndexedSite]:
@@ -346,8 +348,10 @@ class Engine:
         return _Edit("add_arg", call, text, intended_call, name=action.name)
 
     # --- rewriting and verification ---------------------------------------------
-    def _apply(self, source: str, path: str, lines: _Lines, planned: list[_Planned],
-               skips: list[Skip], seed: int) -> FileResult:
+    def _apply(self, prepared: Prepared, planned: list[_Planned], skips: list[Skip],
+               seed: int) -> FileResult:
+        source, path, lines = prepared.source, prepared.path, prepared.lines
+        assert lines is not None
         chunks = _chunks(planned, lines)
         pieces: list[str] = []
         changes: list[Change] = []
@@ -357,7 +361,7 @@ class Engine:
             start = lines.starts[first - 1]
             end = lines.starts[last] if last < len(lines.starts) else len(source)
             new_chunk, chunk_changes, rejection = self._rewrite_chunk(
-                source[start:end], first, lines, members, source, seed)
+                source[start:end], first, prepared, members, seed)
             pieces.append(source[position:start])
             if rejection is not None:
                 rejections.append(rejection)
@@ -378,8 +382,10 @@ class Engine:
         return FileResult(path, source, new_source, tuple(changes), tuple(skips),
                           tuple(rejections))
 
-    def _rewrite_chunk(self, chunk: str, first: int, lines: _Lines, members: list[_Planned],
-                       source: str, seed: int) -> tuple[str, list[Change], Rejection | None]:
+    def _rewrite_chunk(self, chunk: str, first: int, prepared: Prepared, members: list[_Planned],
+                       seed: int) -> tuple[str, list[Change], Rejection | None]:
+        lines, source = prepared.lines, prepared.source
+        assert lines is not None
         indent = chunk[: len(chunk) - len(chunk.lstrip(" \t"))]
         newline = re.search(r"\r\n|\r|\n", chunk)
         wrapper = "if True:" + (newline.group() if newline else "\n") if indent else ""
@@ -403,15 +409,23 @@ class Engine:
             line, col = _position(all_edits[0][1].target, lines)
             return chunk, [], Rejection(lead.rule.id, line, col, check, detail)
 
+        # A fresh ast of the snippet (cheaper than copying a cached one) becomes the intent.
         old_tree = parses(wrapper + chunk)
         if isinstance(old_tree, str):
             return reject("syntax", f"the statement does not parse alone: {old_tree}")
+        parsed = prepared.snippets.get(wrapper + chunk)
+        if parsed is None:
+            try:
+                parsed = parse_snippet(wrapper + chunk)
+            except Exception as exc:  # libcst failing on what ast accepts: reject, never crash
+                return reject("syntax", f"libcst cannot parse the statement: {exc}")
+            prepared.snippets[wrapper + chunk] = parsed
         intended_tree = _substitute_at(old_tree, [(e, first - 1 - shift) for _, e in all_edits])
         attempt = None
         for parenthesize in (False, True):
             cst_edits = tuple(located(e, parenthesize) for _, e in all_edits)
             try:
-                new_wrapped = rewrite_snippet(wrapper + chunk, cst_edits)
+                new_wrapped = rewrite_snippet(parsed, cst_edits)
             except Exception as exc:  # libcst refusing our edit is a rejected rewrite, not a crash
                 return reject("syntax", f"libcst could not rewrite: {type(exc).__name__}: {exc}")
             new_tree = parses(new_wrapped)
@@ -550,18 +564,21 @@ def _atomic(text: str) -> bool:
     return re.fullmatch(r"[A-Za-z_][A-Za-z0-9_.]*|\d[\d_.eE]*", text.strip()) is not None
 
 
+class _Fill(ast.NodeTransformer):
+    def __init__(self, captures: Captures) -> None:
+        self.captures = captures
+
+    def visit_Name(self, node: ast.Name) -> ast.AST:
+        name = capture_name(node.id)
+        if name is None:
+            return node
+        value = self.captures[name]
+        return ast.Name(value, ast.Load()) if isinstance(value, str) else copy.deepcopy(value)
+
+
 def _substitute(template: Pattern, captures: Captures) -> ast.expr:
     """The template's ``ast`` with each ``$x`` replaced by a copy of what ``$x`` captured."""
-
-    class Fill(ast.NodeTransformer):
-        def visit_Name(self, node: ast.Name) -> ast.AST:
-            name = capture_name(node.id)
-            if name is None:
-                return node
-            value = captures[name]
-            return ast.Name(value, ast.Load()) if isinstance(value, str) else copy.deepcopy(value)
-
-    result = Fill().visit(copy.deepcopy(template.node))
+    result = _Fill(captures).visit(copy.deepcopy(template.node))
     assert isinstance(result, ast.expr)
     return result
 
@@ -662,25 +679,31 @@ def _chunks(planned: list[_Planned], lines: _Lines) -> list[tuple[int, int, list
     return merged
 
 
+_NodeKey = tuple[int, int, int | None, int | None, type[ast.AST]]
+
+
+class _Put(ast.NodeTransformer):
+    def __init__(self, wanted: dict[_NodeKey, ast.expr]) -> None:
+        self.wanted = wanted
+
+    def visit(self, node: ast.AST) -> ast.AST:
+        node = self.generic_visit(node)
+        if isinstance(node, ast.expr):
+            key = (node.lineno, node.col_offset, node.end_lineno, node.end_col_offset, type(node))
+            if key in self.wanted:
+                return self.wanted[key]
+        return node
+
+
 def _substitute_at(tree: ast.Module, edits: list[tuple[_Edit, int]]) -> ast.Module:
-    """A copy of ``tree`` (parsed from a snippet) with each edit's target replaced by its intent.
+    """``tree`` (parsed from a snippet, modified in place) with each edit's target replaced
+    by its intent.
 
     ``edits`` pairs each edit with the line shift from the file to the snippet.
     """
-    wanted = {(e.target.lineno - shift, e.target.col_offset, (e.target.end_lineno or 0) - shift,
+    wanted: dict[_NodeKey, ast.expr] = {(e.target.lineno - shift, e.target.col_offset, (e.target.end_lineno or 0) - shift,
                e.target.end_col_offset, type(e.target)): e.intended for e, shift in edits}
-
-    class Put(ast.NodeTransformer):
-        def visit(self, node: ast.AST) -> ast.AST:
-            node = self.generic_visit(node)
-            if isinstance(node, ast.expr):
-                key = (node.lineno, node.col_offset, node.end_lineno, node.end_col_offset,
-                       type(node))
-                if key in wanted:
-                    return wanted[key]
-            return node
-
-    result = Put().visit(copy.deepcopy(tree))
+    result = _Put(wanted).visit(tree)
     assert isinstance(result, ast.Module)
     return result
 

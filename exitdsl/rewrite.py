@@ -8,7 +8,9 @@ libcst. libcst is imported lazily: files with nothing to change never load it.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:
@@ -30,62 +32,79 @@ class CstEdit:
     part: Range | None = None  # the operand to drop
 
 
-def rewrite_snippet(snippet: str, edits: tuple[CstEdit, ...]) -> str:
+@dataclass(frozen=True)
+class ParsedSnippet:
+    """A snippet parsed by libcst once, with each node's code range: libcst nodes are
+    immutable, so one parse serves any number of rewrites (warm mutation)."""
+
+    module: Any  # libcst.Module
+    ranges: Mapping[Any, Range]  # libcst node -> its code range
+
+
+def parse_snippet(snippet: str) -> ParsedSnippet:
+    import libcst as cst
+    from libcst.metadata import MetadataWrapper, PositionProvider
+
+    module = cst.parse_module(snippet)
+    positions = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
+    return ParsedSnippet(module, {node: ((r.start.line, r.start.column), (r.end.line, r.end.column))
+                                  for node, r in positions.items()})
+
+
+def rewrite_snippet(snippet: str | ParsedSnippet, edits: tuple[CstEdit, ...]) -> str:
     """Apply ``edits`` to ``snippet`` (valid Python) and return the new text.
 
     Raises ``LookupError`` if an edit's range does not name an expression node.
     """
-    import libcst as cst
-    from libcst.metadata import MetadataWrapper
-
-    module = cst.parse_module(snippet)
-    transformer = _make_transformer(edits)
-    new_module = MetadataWrapper(module, unsafe_skip_copy=True).visit(transformer)
+    parsed = parse_snippet(snippet) if isinstance(snippet, str) else snippet
+    transformer = _make_transformer(edits, parsed.ranges)
+    new_module: Any = parsed.module.visit(transformer)
     missing = [e for e in edits if e.span not in transformer.applied]
     if missing:
         raise LookupError(f"no expression at {missing[0].span}")
-    return new_module.code
+    code: str = new_module.code
+    return code
 
 
-def _make_transformer(edits: tuple[CstEdit, ...]) -> Any:
-    import libcst as cst
-    from libcst.metadata import PositionProvider
-
+def _make_transformer(edits: tuple[CstEdit, ...], ranges: Mapping[Any, Range]) -> Any:
     by_range: dict[Range, list[CstEdit]] = {}
     for edit in edits:
         by_range.setdefault(edit.span, []).append(edit)
+    return _transformer_class()(by_range, ranges)
+
+
+@lru_cache(maxsize=1)
+def _transformer_class() -> type[Any]:
+    """The transformer class, built once (libcst is imported only when first needed)."""
+    import libcst as cst
 
     class EditTransformer(cst.CSTTransformer):
-        METADATA_DEPENDENCIES = (PositionProvider,)
+        """Replaces the expressions at the edits' ranges; leaves every other node as is."""
 
-        def __init__(self) -> None:
+        def __init__(self, by_range: dict[Range, list[CstEdit]],
+                     ranges: Mapping[Any, Range]) -> None:
             super().__init__()
+            self.by_range = by_range
+            self.ranges = ranges
             self.applied: set[Range] = set()
 
         def on_leave(self, original_node: cst.CSTNode, updated_node: cst.CSTNode) -> Any:
             if not isinstance(original_node, cst.BaseExpression):
                 return updated_node
-            key = self.range_of(original_node)
-            if key is None or key not in by_range or key in self.applied:
+            key = self.ranges.get(original_node)
+            if key is None or key not in self.by_range or key in self.applied:
                 return updated_node
             self.applied.add(key)
             node: cst.BaseExpression = updated_node  # type: ignore[assignment]
-            for edit in by_range[key]:
+            for edit in self.by_range[key]:
                 if edit.kind == "drop":
                     assert edit.part is not None
-                    node = _drop(original_node, node, edit.part, self.range_of)
+                    node = _drop(original_node, node, edit.part, self.ranges.get)
                 else:
                     node = _apply(edit, node)
             return node
 
-        def range_of(self, node: cst.CSTNode) -> Range | None:
-            code_range = self.get_metadata(PositionProvider, node, None)
-            if code_range is None:
-                return None
-            return ((code_range.start.line, code_range.start.column),
-                    (code_range.end.line, code_range.end.column))
-
-    return EditTransformer()
+    return EditTransformer
 
 
 def _parens(node: cst.BaseExpression) -> cst.BaseExpression:
