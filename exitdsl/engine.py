@@ -153,8 +153,15 @@ class Prepared:
     module: ast.Module | None  # None: the file lacks every rule's anchor words; not parsed
     sites: tuple[IndexedSite, ...]
     lines: _Lines | None = None
-    # Snippets parsed by libcst (and by ast), kept for the next rewrite of the same parent.
-    snippets: dict[str, ParsedSnippet] = field(default_factory=dict, compare=False, repr=False)
+    memo: _Memo = field(default_factory=lambda: _Memo(), compare=False, repr=False)
+
+
+@dataclass
+class _Memo:
+    """What one rewrite of a parent learns that the next one can reuse."""
+
+    snippets: dict[str, ParsedSnippet] = field(default_factory=dict)  # parsed by libcst
+    applicable: list[IndexedSite] | None = None  # sites whose conditions hold
 
 
 class Engine:
@@ -253,8 +260,11 @@ class Engine:
         """The sites whose ``where`` clauses hold: the candidates of a mutation."""
         if prepared.module is None:
             return []
-        module = prepared.module
-        return [item for item in prepared.sites if _where_holds(item.site, module)]
+        memo = prepared.memo
+        if memo.applicable is None:  # conditions draw nothing: decided once per parent
+            module = prepared.module
+            memo.applicable = [item for item in prepared.sites if _where_holds(item.site, module)]
+        return memo.applicable
 
     # --- planning ------------------------------------------------------------
     def _plan(self, site: Site, lines: _Lines, draws: Draws, module: ast.Module) -> list[_Edit]:
@@ -413,13 +423,13 @@ class Engine:
         old_tree = parses(wrapper + chunk)
         if isinstance(old_tree, str):
             return reject("syntax", f"the statement does not parse alone: {old_tree}")
-        parsed = prepared.snippets.get(wrapper + chunk)
+        parsed = prepared.memo.snippets.get(wrapper + chunk)
         if parsed is None:
             try:
                 parsed = parse_snippet(wrapper + chunk)
             except Exception as exc:  # libcst failing on what ast accepts: reject, never crash
                 return reject("syntax", f"libcst cannot parse the statement: {exc}")
-            prepared.snippets[wrapper + chunk] = parsed
+            prepared.memo.snippets[wrapper + chunk] = parsed
         intended_tree = _substitute_at(old_tree, [(e, first - 1 - shift) for _, e in all_edits])
         attempt = None
         for parenthesize in (False, True):

@@ -88,6 +88,12 @@ def _transformer_class() -> type[Any]:
             self.ranges = ranges
             self.applied: set[Range] = set()
 
+        def on_visit(self, node: cst.CSTNode) -> bool:
+            # Only descend into nodes that hold an edit: the rest of the snippet is kept as is.
+            span = self.ranges.get(node)
+            return span is None or any(span[0] <= start and end <= span[1]
+                                       for start, end in self.by_range)
+
         def on_leave(self, original_node: cst.CSTNode, updated_node: cst.CSTNode) -> Any:
             if not isinstance(original_node, cst.BaseExpression):
                 return updated_node
