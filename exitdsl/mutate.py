@@ -25,6 +25,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("exitdsl.mutate")
 
+REDRAWS = 3  # draws that change nothing before a site is given up for this call
+
 Status = Literal["mutated", "no_applicable_rule", "exhausted"]
 
 
@@ -36,7 +38,7 @@ class Mutation:
     path: str
     source: str
     code: str
-    seed: int
+    seed: int  # the seed the values were drawn with: `apply --only ID --seed SEED` replays it
     attempts: int = 0
     rule: str | None = None
     tier: str | None = None
@@ -120,6 +122,11 @@ def _generator(seed: int, content_hash: str, attempt: int) -> random.Random:
     return random.Random(int.from_bytes(hashlib.sha256(key).digest()[:16], "big"))
 
 
+def _derived_seed(seed: int, attempt: int) -> int:
+    digest = hashlib.sha256(f"redraw\0{seed}\0{attempt}".encode()).digest()
+    return int.from_bytes(digest[:8], "big")
+
+
 def _pick(rng: random.Random, weighted: list[tuple[Any, float]]) -> Any:
     total = sum(w for _, w in weighted)
     if total <= 0:
@@ -150,25 +157,34 @@ def mutate(engine: Engine, parent: Prepared, seed: int, max_attempts: int,
         log.info("no applicable rule", extra={"path": parent.path, "seed": seed})
         return Mutation("no_applicable_rule", parent.path, parent.source, parent.source, seed)
     rejections: list[Rejection] = []
+    unchanged: dict[int, int] = {}
     attempt = 0
     while candidates and attempt < max_attempts:
-        chosen = choose(candidates, engine.rules.tier_weights, _generator(seed, parent.content_hash,
-                                                                         attempt))
+        chosen = choose(candidates, engine.rules.tier_weights,
+                        _generator(seed, parent.content_hash, attempt))
+        # Each attempt draws values with its own seed: a draw that changed nothing can be
+        # redrawn. The seed used is recorded, so `apply --only ID --seed S` replays it.
+        draw_seed = seed if attempt == 0 else _derived_seed(seed, attempt)
         attempt += 1
         rule = chosen.site.rule
-        result: FileResult = engine.rewrite(parent, seed=seed, sites=[chosen])
+        result: FileResult = engine.rewrite(parent, seed=draw_seed, sites=[chosen])
         if result.changes:
             stats.count(rule.id, rule.tier, "success")
             first = result.changes[0]
-            log.info("mutated", extra={"path": parent.path, "rule": rule.id, "seed": seed,
+            log.info("mutated", extra={"path": parent.path, "rule": rule.id, "seed": draw_seed,
                                        "site": chosen.site_id, "attempt": attempt})
-            return Mutation("mutated", parent.path, parent.source, result.new_source, seed,
+            return Mutation("mutated", parent.path, parent.source, result.new_source, draw_seed,
                             attempt, rule.id, rule.tier, chosen.site_id, first.line, first.col,
                             first.old, first.new, tuple(rejections))
-        outcome = result.rejections[0].check if result.rejections else "no_change"
-        stats.count(rule.id, rule.tier, outcome)
-        rejections.extend(result.rejections)
-        candidates = [c for c in candidates if c is not chosen]
+        if result.rejections:
+            stats.count(rule.id, rule.tier, result.rejections[0].check)
+            rejections.extend(result.rejections)
+            candidates = [c for c in candidates if c is not chosen]
+        else:
+            stats.count(rule.id, rule.tier, "no_change")
+            unchanged[id(chosen)] = unchanged.get(id(chosen), 0) + 1
+            if unchanged[id(chosen)] >= REDRAWS:  # e.g. a value already pinned at its bound
+                candidates = [c for c in candidates if c is not chosen]
     stats.exhausted += 1
     log.info("no mutation after %d attempt(s)", attempt,
              extra={"path": parent.path, "seed": seed})
