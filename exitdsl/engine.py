@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from . import ir
-from .compile import (AddKeyword, AppendOperand, CompiledAction, DropOperand, RemoveKeyword,
+from .compile import (AddKeyword, CompiledRule, AppendOperand, CompiledAction, DropOperand, RemoveKeyword,
                       RenameCapture, RuleSet, SetNumber, SetOperator, SetTemplate, call_site,
                       operator_site)
 from .errors import StrategyError, span_in
@@ -28,7 +28,7 @@ from .rewrite import CstEdit, ParsedSnippet, Position, parse_snippet, rewrite_sn
 from .sites import Site, active_rules, find_sites
 from .values import Draws, Env, SiteSkipped, evaluate, format_number, holds, literal_number
 from .verify import (Rejection, compiles, compiles_expressions, confined, parses, same_tree,
-                     unsafe)
+                     splice, unsafe)
 
 VerifyLevel = Literal["default", "full"]
 
@@ -162,6 +162,9 @@ class _Memo:
 
     snippets: dict[str, ParsedSnippet] = field(default_factory=dict)  # parsed by libcst
     applicable: list[IndexedSite] | None = None  # sites whose conditions hold
+    # (snippet, spans, signs) of number-literal swaps already rewritten by libcst and fully
+    # verified -> whether each new literal needed parentheses there.
+    swaps: dict[tuple[object, ...], tuple[bool, ...]] = field(default_factory=dict)
 
 
 class Engine:
@@ -419,6 +422,14 @@ class Engine:
             line, col = _position(all_edits[0][1].target, lines)
             return chunk, [], Rejection(lead.rule.id, line, col, check, detail)
 
+        spans = [(lines.offset(e.target.lineno, e.target.col_offset) - chunk_start,
+                  lines.offset(e.target.end_lineno or 0, e.target.end_col_offset or 0)
+                  - chunk_start) for _, e in all_edits]
+        swap_key = _literal_swap_key(wrapper + chunk, spans, [e for _, e in all_edits])
+        if swap_key is not None and swap_key in prepared.memo.swaps:
+            return self._swap_literals(chunk, spans, members, prepared.memo.swaps[swap_key],
+                                       lines, seed)
+
         # A fresh ast of the snippet (cheaper than copying a cached one) becomes the intent.
         old_tree = parses(wrapper + chunk)
         if isinstance(old_tree, str):
@@ -452,9 +463,6 @@ class Engine:
         if not new_wrapped.startswith(wrapper):
             return reject("confinement", "the rewrite changed the statement's indentation")
         new_chunk = new_wrapped[len(wrapper):]
-        spans = [(lines.offset(e.target.lineno, e.target.col_offset) - chunk_start,
-                  lines.offset(e.target.end_lineno or 0, e.target.end_col_offset or 0)
-                  - chunk_start) for _, e in all_edits]
         confinement = confined(chunk, new_chunk, spans)
         if confinement.changed_at is not None:
             offset = chunk_start + confinement.changed_at
@@ -475,6 +483,12 @@ class Engine:
             if problem is not None:
                 line, col = _position(planned.site.node, lines)
                 return chunk, [], Rejection(planned.site.rule.id, line, col, "ensure", problem)
+        if swap_key is not None:  # verified once in full: later swaps here check the tokens
+            prepared.memo.swaps[swap_key] = tuple(t.startswith("(") for t in new_texts)
+        return new_chunk, self._changes(chunk, spans, new_texts, members, lines, seed), None
+
+    def _changes(self, chunk: str, spans: list[tuple[int, int]], new_texts: Sequence[str],
+                 members: list[_Planned], lines: _Lines, seed: int) -> list[Change]:
         changes = []
         texts = iter(zip(spans, new_texts))
         for planned in members:
@@ -483,7 +497,31 @@ class Engine:
                 line, col = _position(edit.target, lines)
                 changes.append(Change(planned.site.rule.id, planned.site_id, line, col,
                                       chunk[start:end], new_text, seed))
-        return new_chunk, changes, None
+        return changes
+
+    def _swap_literals(self, chunk: str, spans: list[tuple[int, int]], members: list[_Planned],
+                       parenthesized: tuple[bool, ...], lines: _Lines, seed: int
+                       ) -> tuple[str, list[Change], Rejection | None]:
+        """Swap number literals where libcst already rewrote, and the verifier proved, the same
+        spans of the same statement with literals of the same sign: the output is the input
+        with the spans replaced, so checking each new token in context is enough."""
+        edits = [e for p in members for e in p.edits]
+        texts = [f"({e.text})" if paren else e.text for e, paren in zip(edits, parenthesized)]
+        for edit, text in zip(edits, texts):
+            if literal_number(_parse_expr(text)) != literal_number(edit.intended):
+                line, col = _position(edit.target, lines)
+                return chunk, [], Rejection(members[0].site.rule.id, line, col, "intent",
+                                            f"the token {text!r} does not mean the value intended")
+        for planned in members:
+            swapped = {id(e.target): e.intended for e in planned.edits}
+            captures = {name: swapped.get(id(node), node)
+                        for name, node in planned.site.captures.items()}
+            problem = _check_ensure(planned.site.rule, captures)
+            if problem is not None:
+                line, col = _position(planned.site.node, lines)
+                return chunk, [], Rejection(planned.site.rule.id, line, col, "ensure", problem)
+        new_chunk = splice(chunk, spans, texts)
+        return new_chunk, self._changes(chunk, spans, texts, members, lines, seed), None
 
 
 # --- helpers ------------------------------------------------------------------
@@ -733,21 +771,34 @@ def _ensure(planned: _Planned, new_tree: ast.Module, shift: int) -> str | None:
             continue
         for pattern in rule.matches:
             for captures in solutions(pattern.node, node, {}):
-                if not all(name in captures and same_code(captures[name], value)
-                           for name, value in fixed.items()):
-                    continue
-                env = Env(captures, rule.domains, Draws(0, rule.id, "", 0),
-                          defined=lambda name: True, contains=_contains,
-                          patterns=rule.condition_patterns)
-                for condition in rule.ensure:
-                    try:
-                        if not holds(condition, env):
-                            return ("ensure does not hold after the rewrite: "
-                                    f"{condition.span.source_line.strip()}")
-                    except SiteSkipped as exc:
-                        return f"ensure cannot be evaluated after the rewrite: {exc}"
-                return None
+                if all(name in captures and same_code(captures[name], value)
+                       for name, value in fixed.items()):
+                    return _check_ensure(rule, captures)
     return "the rewritten site no longer matches the rule's pattern"
+
+
+def _check_ensure(rule: CompiledRule, captures: Captures) -> str | None:
+    if not rule.ensure:
+        return None
+    env = Env(captures, rule.domains, Draws(0, rule.id, "", 0), defined=lambda name: True,
+              contains=_contains, patterns=rule.condition_patterns)
+    for condition in rule.ensure:
+        try:
+            if not holds(condition, env):
+                return ("ensure does not hold after the rewrite: "
+                        f"{condition.span.source_line.strip()}")
+        except SiteSkipped as exc:
+            return f"ensure cannot be evaluated after the rewrite: {exc}"
+    return None
+
+
+def _literal_swap_key(snippet: str, spans: list[tuple[int, int]],
+                      edits: list[_Edit]) -> tuple[object, ...] | None:
+    """The memo key of a rewrite that only swaps number literals, else None."""
+    if not all(e.kind == "replace" and literal_number(e.target) is not None
+               and literal_number(e.intended) is not None for e in edits):
+        return None
+    return (snippet, tuple(spans), tuple(e.text.startswith("-") for e in edits))
 
 
 def _verify_whole(new_source: str, path: str) -> tuple[str, str] | None:

@@ -112,6 +112,15 @@ def confined(old: str, new: str, spans: Sequence[tuple[int, int]]) -> Confinemen
                                    for s, _ in spans))
 
 
+def splice(text: str, spans: Sequence[tuple[int, int]], texts: Sequence[str]) -> str:
+    """``text`` with each (non-overlapping) ``[start, end)`` span replaced by its new text."""
+    out, position = [], 0
+    for (start, end), new in sorted(zip(spans, texts)):
+        out += [text[position:start], new]
+        position = end
+    return "".join(out) + text[position:]
+
+
 def _common_prefix(a: str, b: str) -> int:
     return next((i for i, (x, y) in enumerate(zip(a, b)) if x != y), min(len(a), len(b)))
 
