@@ -162,6 +162,7 @@ class _Memo:
 
     snippets: dict[str, ParsedSnippet] = field(default_factory=dict)  # parsed by libcst
     applicable: list[IndexedSite] | None = None  # sites whose conditions hold
+    conditions: dict[int, bool] = field(default_factory=dict)  # id(site) -> where holds
     # (snippet, spans, signs) of number-literal swaps already rewritten by libcst and fully
     # verified -> whether each new literal needed parentheses there.
     swaps: dict[tuple[object, ...], tuple[bool, ...]] = field(default_factory=dict)
@@ -242,7 +243,7 @@ class Engine:
             line, col = _position(site.node, lines)
             draws = Draws(run_seed, site.rule.id, prepared.content_hash, item.index)
             try:
-                edits = self._plan(site, lines, draws, prepared.module)
+                edits = self._plan(site, lines, draws, prepared.module, prepared.memo)
             except SiteSkipped as exc:
                 skips.append(Skip(site.rule.id, line, col, str(exc)))
                 continue
@@ -266,12 +267,14 @@ class Engine:
         memo = prepared.memo
         if memo.applicable is None:  # conditions draw nothing: decided once per parent
             module = prepared.module
-            memo.applicable = [item for item in prepared.sites if _where_holds(item.site, module)]
+            memo.applicable = [item for item in prepared.sites
+                               if _where_holds(item.site, module, memo)]
         return memo.applicable
 
     # --- planning ------------------------------------------------------------
-    def _plan(self, site: Site, lines: _Lines, draws: Draws, module: ast.Module) -> list[_Edit]:
-        if not _where_holds(site, module):
+    def _plan(self, site: Site, lines: _Lines, draws: Draws, module: ast.Module,
+              memo: _Memo) -> list[_Edit]:
+        if not _where_holds(site, module, memo):
             return []
         rule = site.rule
         env = Env(site.captures, rule.domains, draws,
@@ -298,7 +301,7 @@ class Engine:
             if old is not None and type(old) is type(value) and old == value:
                 return None
             text = format_number(value)
-            return _Edit("replace", target, text, _parse_expr(text))
+            return _Edit("replace", target, text, _number_node(value))
         if isinstance(action, SetTemplate):
             target = _expression(captures[action.capture], action.capture)
             intended = _substitute(action.template, captures)
@@ -600,6 +603,13 @@ def _expression(node: Captured, name: str) -> ast.expr:
     return node
 
 
+def _number_node(value: int | float) -> ast.expr:
+    """The ``ast`` of a number literal as :func:`format_number` writes it."""
+    if value < 0:
+        return ast.UnaryOp(ast.USub(), ast.Constant(-value))
+    return ast.Constant(value + 0.0 if isinstance(value, float) else value)  # no -0.0
+
+
 def _parse_expr(text: str) -> ast.expr:
     return ast.parse(text, mode="eval").body
 
@@ -663,7 +673,15 @@ def _contains(node: Captured, pattern: Pattern) -> bool:
     return any(match(pattern.node, sub, {}) for sub in ast.walk(node))
 
 
-def _where_holds(site: Site, module: ast.Module) -> bool:
+def _where_holds(site: Site, module: ast.Module, memo: _Memo) -> bool:
+    """Conditions draw nothing, so each site's answer is remembered for its parent."""
+    known = memo.conditions.get(id(site))
+    if known is None:
+        known = memo.conditions[id(site)] = _conditions_hold(site, module)
+    return known
+
+
+def _conditions_hold(site: Site, module: ast.Module) -> bool:
     rule = site.rule
     env = Env(site.captures, rule.domains, Draws(0, rule.id, "", 0),
               defined=lambda name: _defined(name, site, module), contains=_contains,
