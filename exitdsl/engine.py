@@ -275,20 +275,22 @@ class Engine:
     def _plan(self, site: Site, lines: _Lines, draws: Draws, module: ast.Module,
               memo: _Memo) -> list[_Edit]:
         if not _where_holds(site, module, memo):
-            return []
+            raise SiteSkipped(f"left alone: {_failing_condition(site, module)}")
         rule = site.rule
         env = Env(site.captures, rule.domains, draws,
                   defined=lambda name: _defined(name, site, module),
                   contains=_contains, patterns=rule.condition_patterns)
         edits: list[_Edit] = []
+        current: dict[int, ast.expr] = {}  # id(target) -> what earlier actions made of it
         for action in rule.actions:
-            edit = self._plan_action(action, site, env, lines)
+            edit = self._plan_action(action, site, env, lines, current)
             if edit is not None:
                 edits.append(edit)
+                current[id(edit.target)] = edit.intended
         return edits
 
-    def _plan_action(self, action: CompiledAction, site: Site, env: Env,
-                     lines: _Lines) -> _Edit | None:
+    def _plan_action(self, action: CompiledAction, site: Site, env: Env, lines: _Lines,
+                     current: dict[int, ast.expr]) -> _Edit | None:
         captures = site.captures
         if isinstance(action, SetNumber):
             target = _expression(captures[action.capture], action.capture)
@@ -325,17 +327,18 @@ class Engine:
             return _Edit("operator", node, action.token, intended)
         if isinstance(action, AppendOperand):
             chain = _expression(captures[action.chain], action.chain)
+            operator = _chain_operator(chain, action.chain)
+            base = current.get(id(chain), chain)  # an earlier action may have changed it
             operand = _substitute(action.operand, captures)
-            if isinstance(chain, ast.BoolOp):
-                appended: ast.expr = ast.BoolOp(chain.op, [*chain.values, operand])
-            elif isinstance(chain, ast.BinOp) and isinstance(chain.op, (ast.BitOr, ast.BitAnd)):
-                appended = ast.BinOp(chain, chain.op, operand)
+            if isinstance(operator, ast.boolop):
+                values = base.values if isinstance(base, ast.BoolOp) else [base]
+                appended: ast.expr = ast.BoolOp(operator, [*values, operand])
             else:
-                raise SiteSkipped(f"${action.chain} is not an `|`, `&`, `and` or `or` chain")
+                appended = ast.BinOp(base, operator, operand)
             return _Edit("append", chain, _template_text(action.operand.text, captures, lines),
-                         appended)
+                         appended, name=_OPERATOR_TOKENS[type(operator)])
         if isinstance(action, DropOperand):
-            return _plan_drop(action, captures, env)
+            return _plan_drop(action, captures, env, current)
         if isinstance(action, RenameCapture):
             target = _expression(captures[action.capture], action.capture)
             if not isinstance(target, ast.Name):
@@ -545,12 +548,23 @@ def chain_operands(chain: ast.expr) -> list[ast.expr]:
     return operands[::-1]
 
 
-def _plan_drop(action: DropOperand, captures: Captures, env: Env) -> _Edit:
+_OPERATOR_TOKENS: dict[type[ast.AST], str] = {ast.BitOr: "|", ast.BitAnd: "&", ast.Or: "or",
+                                              ast.And: "and"}
+
+
+def _chain_operator(chain: ast.expr, name: str) -> ast.operator | ast.boolop:
+    if isinstance(chain, ast.BoolOp) or (isinstance(chain, ast.BinOp)
+                                         and isinstance(chain.op, (ast.BitOr, ast.BitAnd))):
+        return chain.op
+    raise SiteSkipped(f"${name} is not an `|`, `&`, `and` or `or` chain")
+
+
+def _plan_drop(action: DropOperand, captures: Captures, env: Env,
+               current: dict[int, ast.expr]) -> _Edit:
     chain = _expression(captures[action.chain], action.chain)
-    if not (isinstance(chain, ast.BoolOp)
-            or (isinstance(chain, ast.BinOp) and isinstance(chain.op, (ast.BitOr, ast.BitAnd)))):
-        raise SiteSkipped(f"${action.chain} is not an `|`, `&`, `and` or `or` chain")
-    operands = chain_operands(chain)
+    operator = _chain_operator(chain, action.chain)
+    base = current.get(id(chain), chain)
+    operands = chain_operands(base) if type(getattr(base, "op", None)) is type(operator) else [base]
     if len(operands) < 2:
         raise SiteSkipped("dropping an operand would leave none")
     if action.operand is None:
@@ -562,12 +576,12 @@ def _plan_drop(action: DropOperand, captures: Captures, env: Env) -> _Edit:
             raise SiteSkipped(f"`{action.operand.text}` is not an operand of ${action.chain}")
     rest = operands[:index] + operands[index + 1:]
     intended: ast.expr
-    if isinstance(chain, ast.BoolOp):
-        intended = ast.BoolOp(chain.op, rest) if len(rest) > 1 else rest[0]
+    if isinstance(operator, ast.boolop):
+        intended = ast.BoolOp(operator, rest) if len(rest) > 1 else rest[0]
     else:
         intended = rest[0]
         for operand in rest[1:]:
-            intended = ast.BinOp(intended, chain.op, operand)
+            intended = ast.BinOp(intended, operator, operand)
     return _Edit("drop", chain, "", intended, part=operands[index])
 
 
@@ -679,6 +693,21 @@ def _where_holds(site: Site, module: ast.Module, memo: _Memo) -> bool:
     if known is None:
         known = memo.conditions[id(site)] = _conditions_hold(site, module)
     return known
+
+
+def _failing_condition(site: Site, module: ast.Module) -> str:
+    """The rule line of the first `where` that does not hold at ``site``."""
+    rule = site.rule
+    env = Env(site.captures, rule.domains, Draws(0, rule.id, "", 0),
+              defined=lambda name: _defined(name, site, module), contains=_contains,
+              patterns=rule.condition_patterns)
+    for condition in rule.where:
+        try:
+            if not holds(condition, env):
+                return condition.span.source_line.strip()
+        except SiteSkipped as exc:
+            return str(exc)
+    return "conditions not met"
 
 
 def _conditions_hold(site: Site, module: ast.Module) -> bool:

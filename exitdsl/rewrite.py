@@ -136,19 +136,26 @@ def _apply(edit: CstEdit, node: cst.BaseExpression) -> cst.BaseExpression:
     operand = cst.parse_expression(edit.text)
     if edit.parenthesize:
         operand = _parens(operand)
-    return _append(node, operand)
+    return _append(node, operand, edit.name)
 
 
-def _append(chain: cst.BaseExpression, operand: cst.BaseExpression) -> cst.BaseExpression:
-    """``a | b`` + ``c`` → ``a | b | c``, the new operator spaced like the chain's last one."""
+def _append(chain: cst.BaseExpression, operand: cst.BaseExpression,
+            token: str) -> cst.BaseExpression:
+    """``a | b`` + ``c`` → ``a | b | c``, the new operator spaced like the chain's last one
+    (a chain that an earlier action cut down to one operand gets ``a | c``)."""
     import libcst as cst
 
     inner = chain.with_changes(lpar=[], rpar=[])
-    if isinstance(chain, cst.BooleanOperation):
-        return cst.BooleanOperation(left=inner, operator=chain.operator, right=operand,
+    operator: Any
+    if isinstance(chain, (cst.BooleanOperation, cst.BinaryOperation)):
+        operator = chain.operator
+    else:
+        space = cst.SimpleWhitespace(" ")
+        operator = _operator_classes()[token](whitespace_before=space, whitespace_after=space)
+    if token in ("and", "or"):
+        return cst.BooleanOperation(left=inner, operator=operator, right=operand,
                                     lpar=chain.lpar, rpar=chain.rpar)
-    assert isinstance(chain, cst.BinaryOperation), type(chain)
-    return cst.BinaryOperation(left=inner, operator=chain.operator, right=operand,
+    return cst.BinaryOperation(left=inner, operator=operator, right=operand,
                                lpar=chain.lpar, rpar=chain.rpar)
 
 

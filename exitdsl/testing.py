@@ -43,10 +43,13 @@ def run_case(rules: RuleSet, rule_id: str, test: ir.RuleTest, path: str) -> Case
     engine = Engine(rules.select([rule_id]), seed=test.seed or 0)
     expected = test.after.text if test.after is not None else test.before.text
     try:
-        result = engine.rewrite(test.before.text, f"{path}:{test.before.span.line}")
-        again = engine.rewrite(test.before.text, f"{path}:{test.before.span.line}")
+        result = engine.rewrite(test.before.text, path)
+        again = engine.rewrite(test.before.text, path)
     except StrategyError as exc:
-        return CaseResult(rule_id, path, test, exc.one_line(), f"`before` is not valid: {exc}")
+        # The block's code starts on the line after its opening fence.
+        line = test.before.span.line + (exc.span.line if exc.span else 1)
+        return CaseResult(rule_id, path, test, exc.one_line(),
+                          f"{path}:{line}: `before` is not valid Python: {exc.message}")
     actual = result.new_source
     if result.rejections:
         reasons = "; ".join(f"{r.check}: {r.detail}" for r in result.rejections)
