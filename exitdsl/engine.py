@@ -484,8 +484,9 @@ class Engine:
         problem = unsafe([e.intended for _, e in all_edits], source, declared)
         if problem is not None:
             return reject("safety", problem)
+        edited = {id(e.target) for _, e in all_edits}
         for planned in members:
-            problem = _ensure(planned, new_tree, first - 1 - shift)
+            problem = _ensure(planned, new_tree, first - 1 - shift, edited)
             if problem is not None:
                 line, col = _position(planned.site.node, lines)
                 return chunk, [], Rejection(planned.site.rule.id, line, col, "ensure", problem)
@@ -803,16 +804,19 @@ def _substitute_at(tree: ast.Module, edits: list[tuple[_Edit, int]]) -> ast.Modu
     return result
 
 
-def _ensure(planned: _Planned, new_tree: ast.Module, shift: int) -> str | None:
-    """Re-match the rewritten site and evaluate the rule's ``ensure`` clauses on it."""
+def _ensure(planned: _Planned, new_tree: ast.Module, shift: int, edited: set[int]) -> str | None:
+    """Re-match the rewritten site and evaluate the rule's ``ensure`` clauses on it.
+
+    ``edited`` holds the ids of every node rewritten in the statement (by any rule).
+    """
     rule = planned.site.rule
     if not rule.ensure:
         return None
     root = planned.site.node
     key = (getattr(root, "lineno", 0) - shift, getattr(root, "col_offset", 0), type(root))
-    edited = {id(e.target) for e in planned.edits}
-    # Captures the rewrite did not touch identify which solution is this site (a dict entry).
-    fixed = {name: node for name, node in planned.site.captures.items() if id(node) not in edited}
+    # Captures no rewrite touched identify which solution is this site (a dict entry).
+    fixed = {name: node for name, node in planned.site.captures.items()
+             if isinstance(node, str) or not any(id(sub) in edited for sub in ast.walk(node))}
     for node in ast.walk(new_tree):
         if (getattr(node, "lineno", None), getattr(node, "col_offset", None), type(node)) != key:
             continue

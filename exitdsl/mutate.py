@@ -14,7 +14,7 @@ import json
 import logging
 import random
 from collections import Counter
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -113,8 +113,18 @@ class MutationStats:
         self.no_applicable_rule += other.no_applicable_rule
         self.exhausted += other.exhausted
 
+    def as_dict(self) -> dict[str, Any]:
+        def table(counts: dict[str, Counts]) -> dict[str, Any]:
+            return {key: {"attempts": c.attempts, "successes": c.successes,
+                          "no_change": c.no_change, "rejections": dict(c.rejections)}
+                    for key, c in sorted(counts.items())}
+
+        return {"calls": self.calls, "no_applicable_rule": self.no_applicable_rule,
+                "exhausted": self.exhausted, "rules": table(self.rules),
+                "tiers": table(self.tiers)}
+
     def as_json(self) -> str:
-        return json.dumps(asdict(self), indent=2, sort_keys=True)
+        return json.dumps(self.as_dict(), indent=2, sort_keys=True)
 
 
 def _generator(seed: int, content_hash: str, attempt: int) -> random.Random:

@@ -235,7 +235,9 @@ def _drop(original: cst.CSTNode, updated: cst.BaseExpression, part: Range,
             result = cst.BooleanOperation(left=result, operator=operator, right=operand)
         else:
             result = cst.BinaryOperation(left=result, operator=operator, right=operand)
-    return result.with_changes(lpar=updated.lpar, rpar=updated.rpar) if operators else result
+    # The chain's own parentheses stay, even around a single operand: they are outside the
+    # edited span, and a chain written across lines keeps its layout.
+    return result.with_changes(lpar=updated.lpar, rpar=updated.rpar) if updated.lpar else result
 
 
 def _add_keyword(node: cst.BaseExpression, name: str, value: cst.BaseExpression

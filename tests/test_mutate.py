@@ -90,12 +90,12 @@ def test_mutate_cli_is_identical_for_one_and_two_jobs(tmp_path: Path,
     lineage = [json.loads(line) for line in outputs[0]["lineage.jsonl"].decode().splitlines()]
     per_parent = Counter(Path(r["parent"]).stem for r in lineage)
     assert per_parent == {"momentum_quarterly": 20, "revenue_breakout": 20, "value_lowvol": 20,
-                          "atr_exit": 11, "atr_exit_compact": 6}
+                          "atr_exit": 14, "atr_exit_compact": 8}
     for record in lineage:  # every child differs from its parent and is on disk
         child = outputs[0][record["child"]]
         assert record["old"] != record["new"]
         assert child != (ROOT / record["parent"]).read_bytes()
-    assert "atr_exit.py: only 11 distinct children (of 20 asked)" in err
+    assert "atr_exit.py: only 14 distinct children (of 20 asked)" in err
 
 
 def test_replay_one_mutation_by_its_id(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -13,7 +13,7 @@ note = 'stop_loss=0.3 inside a string must not change'
 report = backtest.sim(
     entry.is_largest(10),
     resample = 'W' ,
-    stop_loss =   0.0906,      # hard stop, fraction of entry
+    stop_loss =   0.0663,      # hard stop, fraction of entry
     take_profit=0.2219 ,
     name='breakout',
 )

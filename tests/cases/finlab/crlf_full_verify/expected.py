@@ -2,5 +2,5 @@
 from finlab.backtest import sim
 
 report = sim(position,
-             stop_loss=0.0885,  # stop
+             stop_loss=0.0906,  # stop
              take_profit=0.4)
