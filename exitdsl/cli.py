@@ -21,7 +21,9 @@ from .logs import configure as configure_logging
 from .mutate import MutationStats
 from .population import breed_all, write_family
 from .errors import ExitdslError, RuleError
+from .parse import parse_rules
 from .resources import shipped_rules_dir
+from .ruledoc import generate as generate_docs
 from .sourcefile import SourceFile, decode, read_source, write_atomic
 from .testing import load_case, run_file_case, run_tests, update_case, update_expectations
 
@@ -71,10 +73,11 @@ def build_parser() -> argparse.ArgumentParser:
                         help="write each changed file under DIR, at its path relative to "
                              "the PATH it was found under")
     apply.add_argument("--json", action="store_true",
-                       help="print one JSON record per line: changed sites, skipped sites "
-                            "(with --show-skipped), rejections and errors")
+                       help="print one JSON record per line: changed sites, skipped sites, "
+                            "rejections and errors")
     apply.add_argument("--show-skipped", action="store_true",
-                       help="also report sites a rule matched but deliberately left alone")
+                       help="also list on stderr the sites a rule matched but deliberately "
+                            "left alone (always in --json)")
     apply.add_argument("--verify", choices=("default", "full"), default="default",
                        help="'full' also re-parses and compiles each whole rewritten file")
     apply.add_argument("--only", metavar="ID", action="append", default=[],
@@ -110,6 +113,14 @@ def build_parser() -> argparse.ArgumentParser:
                         help="seeds per rule and file (default 1)")
     verify.add_argument("--json", action="store_true", help="print the report as JSON")
     verify.add_argument("paths", nargs="+", metavar="PATH", help="strategy files or directories")
+
+    docs = commands.add_parser(
+        "docs", help="write docs/rules/<ruleset>.md tables from rule files",
+        description="Generate one Markdown page per rule file: its domains with their sources "
+                    "and a table of its rules (id, tier, weight, what it changes, domains).")
+    docs.add_argument("rules", nargs="*", metavar="RULES",
+                      help="rule files or directories (default: the shipped rules)")
+    docs.add_argument("--out", type=Path, required=True, metavar="DIR", help="output directory")
 
     mutate = commands.add_parser(
         "mutate", help="write N distinct verified mutated children per strategy",
@@ -178,6 +189,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_verify(args, sys.stdout, sys.stderr)
         if args.command == "mutate":
             return run_mutate(args, sys.stdout, sys.stderr)
+        if args.command == "docs":
+            return run_docs(args, sys.stdout)
         return run_apply(args, sys.stdout, sys.stderr)
     except RuleError as exc:
         print(exc.render(), file=sys.stderr)
@@ -255,6 +268,18 @@ def run_verify(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if problems:
         return EXIT_INPUT
     return EXIT_CHANGES if report.rejected else EXIT_OK
+
+
+def run_docs(args: argparse.Namespace, out: TextIO) -> int:
+    paths = resolve_rule_paths(args.rules)
+    files = [f for p in paths for f in (sorted(p.rglob("*.rules")) if p.is_dir() else [p])]
+    rules = load_rules(files)
+    parsed = [parse_rules(f.read_text(encoding="utf-8"), str(f)) for f in files]
+    args.out.mkdir(parents=True, exist_ok=True)
+    for name, text in generate_docs(rules, parsed).items():
+        write_atomic(args.out / name, text.encode("utf-8"))
+        print(args.out / name, file=out)
+    return EXIT_OK
 
 
 def run_mutate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -335,9 +360,8 @@ def run_apply(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         if args.json:
             for change in result.changes:
                 print(dumps(change_record(result.path, change)), file=out)
-            if args.show_skipped:
-                for skip in result.skips:
-                    print(dumps(skip_record(result.path, skip)), file=out)
+            for skip in result.skips:
+                print(dumps(skip_record(result.path, skip)), file=out)
             for rejection in result.rejections:
                 print(dumps(rejection_record(result.path, rejection)), file=out)
         else:

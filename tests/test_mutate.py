@@ -81,8 +81,9 @@ def test_mutate_cli_is_identical_for_one_and_two_jobs(tmp_path: Path,
     outputs = []
     for jobs in ("1", "2"):
         out = tmp_path / f"j{jobs}"
-        assert main(["mutate", str(ROOT / "examples"), "-n", "20", "--seed", "5", "--out",
-                     str(out), "-j", jobs, "-q"]) == 0
+        assert main(["mutate", str(ROOT / "examples/strategies/finlab"),
+                     str(ROOT / "examples/strategies/template"), "-n", "20", "--seed", "5",
+                     "--out", str(out), "-j", jobs, "-q"]) == 0
         outputs.append({str(p.relative_to(out)): p.read_bytes()
                         for p in sorted(out.rglob("*")) if p.is_file()})
     err = capsys.readouterr().err
@@ -90,7 +91,7 @@ def test_mutate_cli_is_identical_for_one_and_two_jobs(tmp_path: Path,
     lineage = [json.loads(line) for line in outputs[0]["lineage.jsonl"].decode().splitlines()]
     per_parent = Counter(Path(r["parent"]).stem for r in lineage)
     assert per_parent == {"momentum_quarterly": 20, "revenue_breakout": 20, "value_lowvol": 20,
-                          "atr_exit": 14, "atr_exit_compact": 8}
+                          "atr_exit": 14, "atr_exit_compact": 8, "atr_exit_long": 12}
     for record in lineage:  # every child differs from its parent and is on disk
         child = outputs[0][record["child"]]
         assert record["old"] != record["new"]

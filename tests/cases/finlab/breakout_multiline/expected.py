@@ -14,6 +14,6 @@ report = backtest.sim(
     entry.is_largest(10),
     resample = 'W' ,
     stop_loss =   0.0663,      # hard stop, fraction of entry
-    take_profit=0.2219 ,
+    take_profit=0.2807 ,
     name='breakout',
 )
