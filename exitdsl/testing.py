@@ -104,10 +104,12 @@ class FileCase:
     """A larger test as files: ``<dir>/{input.py, expected.py, case.yaml}``.
 
     case.yaml: ``rules`` (shipped names or paths relative to the case), optional ``rule``
-    (ids), ``seed`` (default 0) and ``verify`` (default or full).
+    (ids), ``seed`` (default 0), ``verify`` (default or full) and ``input`` (a path relative
+    to the case, e.g. an example strategy, instead of a copy in ``input.py``).
     """
 
     directory: Path
+    input: Path
     rules: tuple[Path, ...]
     rule_ids: tuple[str, ...]
     seed: int
@@ -134,7 +136,8 @@ def load_case(case_yaml: Path) -> FileCase:
     verify = str(data.get("verify", "default"))
     if verify not in ("default", "full"):
         raise RuleError("verify: must be default or full", Span(str(case_yaml), 1, 1))
-    return FileCase(case_yaml.parent, tuple(paths),
+    source = case_yaml.parent / str(data.get("input", "input.py"))
+    return FileCase(case_yaml.parent, source, tuple(paths),
                     tuple(ids if isinstance(ids, list) else [ids]), int(data.get("seed", 0)),
                     verify)
 
@@ -143,8 +146,8 @@ def run_file_case(case: FileCase) -> tuple[str, str | None]:
     """The output for the case's input, and the problem (None: it matches expected.py)."""
     rules = load_rules(case.rules).select(case.rule_ids)
     engine = Engine(rules, seed=case.seed, verify="full" if case.verify == "full" else "default")
-    source = read_source(case.directory / "input.py")
-    result = engine.rewrite(source.text, str(case.directory / "input.py"))
+    source = read_source(case.input)
+    result = engine.rewrite(source.text, str(case.input))
     if result.rejections:
         return result.new_source, "rewrite rejected (" + "; ".join(
             f"{r.check}: {r.detail}" for r in result.rejections) + ")"
@@ -163,7 +166,7 @@ def run_file_case(case: FileCase) -> tuple[str, str | None]:
 def update_case(case: FileCase) -> bool:
     """Write expected.py from the current output; True if it changed."""
     actual, _ = run_file_case(case)
-    source = read_source(case.directory / "input.py")
+    source = read_source(case.input)
     expected_path = case.directory / "expected.py"
     new = source.encode(actual)
     if expected_path.exists() and expected_path.read_bytes() == new:
