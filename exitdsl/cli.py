@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -24,7 +25,7 @@ from .errors import ExitdslError, RuleError
 from .parse import parse_rules
 from .resources import shipped_rules_dir
 from .ruledoc import generate as generate_docs
-from .sourcefile import SourceFile, decode, read_source, write_atomic
+from .sourcefile import SourceFile, decode, read_bytes, read_source, write_atomic
 from .testing import load_case, run_file_case, run_tests, update_case, update_expectations
 
 EXIT_OK = 0
@@ -425,7 +426,8 @@ def _apply_file(engine: Engine, args: argparse.Namespace, target: Target, out: T
     assert callable(report) and callable(fail)
     shown = str(target.path)
     try:
-        source: SourceFile = read_source(target.path, shown)
+        original = read_bytes(target.path, shown)
+        source: SourceFile = decode(original, shown)
         result = engine.rewrite(source.text, shown)
     except ExitdslError as exc:
         fail(shown, exc.one_line())
@@ -435,7 +437,13 @@ def _apply_file(engine: Engine, args: argparse.Namespace, target: Target, out: T
         return
     try:
         if args.in_place:
-            write_atomic(target.path, source.encode(result.new_source))
+            # Write through a symbolic link to its target, and never over a file that changed
+            # since it was read (another process is editing it: its edit wins).
+            real = Path(os.path.realpath(target.path))
+            if real.read_bytes() != original:
+                fail(shown, f"{shown}: changed while exitdsl was running; not written")
+                return
+            write_atomic(real, source.encode(result.new_source))
         elif args.out is not None:
             write_atomic(args.out / target.relative, source.encode(result.new_source))
         elif not (args.check or args.json):

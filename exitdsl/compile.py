@@ -257,12 +257,20 @@ def _overridden(domains: dict[str, Domain], namespace: str, config: Config,
 def _load_file(path: Path, loaded: dict[Path, tuple[ir.RuleFile, dict[str, Domain]]],
                stack: tuple[Path, ...], via: ir.Use | None) -> dict[str, Domain]:
     resolved = path.resolve()
+    where = via.span if via else None
+    if len(stack) >= MAX_INCLUDE_DEPTH:
+        raise RuleError(f"includes nest deeper than {MAX_INCLUDE_DEPTH} files", where)
+    if len(loaded) >= MAX_RULE_FILES:
+        raise RuleError(f"more than {MAX_RULE_FILES} rule files are loaded", where)
     if resolved in stack:
         chain = " -> ".join(p.name for p in (*stack, resolved))
         raise RuleError(f"include cycle: {chain}", via.span if via else None)
     if resolved in loaded:
         return loaded[resolved][1]
     try:
+        if resolved.stat().st_size > MAX_RULE_FILE_BYTES:
+            raise RuleError(f"rule file {str(path)!r} is larger than {MAX_RULE_FILE_BYTES} bytes",
+                            where)
         text = resolved.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
@@ -409,6 +417,12 @@ def call_site(node: ast.AST) -> ast.Call | None:
     return next((sub for sub in ast.walk(node) if isinstance(sub, ast.Call)), None)
 
 
+# A group holding a quantifier, itself quantified: `(a+)+`, `(\w*)*`, `(x+|y)+` ...
+_NESTED_QUANTIFIER = re.compile(r"\((?:[^()\\]|\\.)*[+*}](?:[^()\\]|\\.)*\)[+*{]")
+MAX_INCLUDE_DEPTH = 16
+MAX_RULE_FILES = 256
+MAX_RULE_FILE_BYTES = 1_000_000
+
 _RANDOM = frozenset({"gauss", "uniform", "choice"})
 
 
@@ -515,6 +529,10 @@ class _Checker:
                 re.compile(expr.regex)
             except re.error as exc:
                 raise RuleError(f"bad regex /{expr.regex}/: {exc.msg}", expr.span) from None
+            if _NESTED_QUANTIFIER.search(expr.regex):
+                raise RuleError(f"regex /{expr.regex}/ nests quantifiers, which can backtrack "
+                                "for ever; rewrite it without a repeated group of repeats",
+                                expr.span)
             return "bool"
         return self._kind_of_call(expr, want)
 

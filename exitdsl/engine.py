@@ -200,8 +200,16 @@ class Engine:
     def prepare(self, source: str, path: str = "<string>") -> Prepared:
         """Parse ``source`` once and find every site of every rule, for many rewrites.
 
-        Raises :class:`StrategyError` if ``source`` is not valid Python.
+        Raises :class:`StrategyError` if ``source`` is not valid Python, or is nested too
+        deeply to process.
         """
+        try:
+            return self._prepare(source, path)
+        except RecursionError:
+            raise StrategyError("nested too deeply to process", span_in(path, source, 1, 1)) \
+                from None
+
+    def _prepare(self, source: str, path: str) -> Prepared:
         content_hash = hashlib.sha256(source.encode("utf-8", "surrogatepass")).hexdigest()
         rules = active_rules(source, self.rules.rules)
         if not rules:
@@ -226,6 +234,14 @@ class Engine:
         Raises :class:`StrategyError` if ``source`` is not valid Python.
         """
         prepared = source if isinstance(source, Prepared) else self.prepare(source, path)
+        try:
+            return self._rewrite(prepared, seed, sites)
+        except RecursionError:
+            raise StrategyError("nested too deeply to rewrite",
+                                span_in(prepared.path, prepared.source, 1, 1)) from None
+
+    def _rewrite(self, prepared: Prepared, seed: int | None,
+                 sites: Sequence[IndexedSite] | None) -> FileResult:
         chosen = prepared.sites if sites is None else sites
         if self.only:
             chosen = [item for item in chosen if item.site_id in self.only]
@@ -379,8 +395,14 @@ class Engine:
         for first, last, members in chunks:
             start = lines.starts[first - 1]
             end = lines.starts[last] if last < len(lines.starts) else len(source)
+            chunk = source[start:end]
+            # libcst drops a final lone "\r" (classic Mac line endings): rewrite such a chunk
+            # with "\n" and put the "\r"s back; both are the same line break to Python.
+            lone_cr = "\r" in chunk and "\n" not in chunk
             new_chunk, chunk_changes, rejection = self._rewrite_chunk(
-                source[start:end], first, prepared, members, seed)
+                chunk.replace("\r", "\n") if lone_cr else chunk, first, prepared, members, seed)
+            if lone_cr:
+                new_chunk = new_chunk.replace("\n", "\r")
             pieces.append(source[position:start])
             if rejection is not None:
                 rejections.append(rejection)

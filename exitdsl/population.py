@@ -54,7 +54,11 @@ def breed(engine: Engine, path: str, count: int, run_seed: int) -> Family:
     for number in range(count * TRIES_PER_CHILD):
         if len(children) == count:
             break
-        child = engine.mutate(parent, seed=child_seed(run_seed, number))
+        try:
+            child = engine.mutate(parent, seed=child_seed(run_seed, number))
+        except ExitdslError as exc:
+            return Family(path, sha, tuple(children), count, exc.one_line(), engine.stats,
+                          source.encoding)
         if child.status == "no_applicable_rule":
             break
         if child.ok and child.code not in seen:

@@ -18,6 +18,7 @@ from .match import Captures, match, solutions
 from .patterns import Pattern
 
 _SCOPES = (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)
+MAX_SOLUTIONS = 1000  # ways one pattern may match one node before the rest are ignored
 
 
 @dataclass(frozen=True)
@@ -111,7 +112,9 @@ class _Finder:
         """Each distinct way ``rule`` matches at ``node`` (``{..., $k: $v, ...}``: per entry)."""
         found: list[Captures] = []
         seen: set[tuple[tuple[str, int], ...]] = set()
-        for captures in solutions(pattern.node, node, {}):
+        for number, captures in enumerate(solutions(pattern.node, node, {})):
+            if number >= MAX_SOLUTIONS:  # a pattern with many `...` on a huge call: bounded
+                break
             key = tuple(sorted((k, id(v)) for k, v in captures.items()))
             if key in seen:
                 continue

@@ -35,7 +35,9 @@ def decode(data: bytes, path: str) -> SourceFile:
     try:
         encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
     except SyntaxError as exc:
-        raise StrategyError(f"bad coding declaration: {exc}", Span(path, 1, 1)) from None
+        if "invalid or missing encoding declaration" not in str(exc):
+            raise StrategyError(f"bad coding declaration: {exc}", Span(path, 1, 1)) from None
+        encoding = "utf-8"  # no declaration, and the first lines are not UTF-8: say where
     try:
         text = data.decode(encoding)
     except UnicodeDecodeError as exc:
@@ -48,13 +50,16 @@ def decode(data: bytes, path: str) -> SourceFile:
     return SourceFile(path, text, encoding)
 
 
-def read_source(path: Path, display: str | None = None) -> SourceFile:
-    shown = display or str(path)
+def read_bytes(path: Path, shown: str) -> bytes:
     try:
-        data = path.read_bytes()
+        return path.read_bytes()
     except OSError as exc:
         raise StrategyError(f"cannot read: {exc.strerror or exc}", Span(shown, 1, 1)) from None
-    return decode(data, shown)
+
+
+def read_source(path: Path, display: str | None = None) -> SourceFile:
+    shown = display or str(path)
+    return decode(read_bytes(path, shown), shown)
 
 
 def write_atomic(path: Path, data: bytes) -> None:

@@ -1,0 +1,199 @@
+"""Hostile inputs (issue 8): every case has an exact outcome; nothing is lost, nothing crashes."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+from exitdsl import RuleError, load_rules
+from exitdsl.cli import main
+
+RULES = """\
+ruleset t
+rule widen { match `sim(..., stop_loss=$sl, ...)` where number($sl) set $sl = $sl * 2 }
+"""
+LINE = "report = sim(position, stop_loss=0.05)"
+NEW = "report = sim(position, stop_loss=0.1)"
+
+
+@pytest.fixture
+def rules(tmp_path: Path) -> Path:
+    path = tmp_path / "t.rules"
+    path.write_text(RULES)
+    return path
+
+
+def apply(rules: Path, *paths: Path, extra: tuple[str, ...] = ("--in-place",),
+          capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
+    code = main(["apply", "-r", str(rules), *extra, "-q", *map(str, paths)])
+    return code, capsys.readouterr().err
+
+
+@pytest.mark.parametrize("name, data, expected", [
+    ("bom.py", b"\xef\xbb\xbf" + LINE.encode() + b"\n", b"\xef\xbb\xbf" + NEW.encode() + b"\n"),
+    ("crlf.py", b"# a\r\n" + LINE.encode() + b"\r\nx = 1\r\n",
+     b"# a\r\n" + NEW.encode() + b"\r\nx = 1\r\n"),
+    ("mixed.py", b"# a\r\n" + LINE.encode() + b"\nx = 1\r\n",
+     b"# a\r\n" + NEW.encode() + b"\nx = 1\r\n"),
+    ("cr_only.py", b"# a\r" + LINE.encode() + b"\rx = 1\r",
+     b"# a\r" + NEW.encode() + b"\rx = 1\r"),
+    ("tabs.py", b"def f():\n\tif True:\n\t\t" + LINE.encode() + b"\n",
+     b"def f():\n\tif True:\n\t\t" + NEW.encode() + b"\n"),
+    ("formfeed.py", b"x = 1\n\x0c\n" + LINE.encode() + b"\n", b"x = 1\n\x0c\n" + NEW.encode() + b"\n"),
+    ("no_newline.py", LINE.encode(), NEW.encode()),
+    ("latin1.py", b"# -*- coding: latin-1 -*-\n# caf\xe9\n" + LINE.encode() + b"  # \xe9t\xe9\n",
+     b"# -*- coding: latin-1 -*-\n# caf\xe9\n" + NEW.encode() + b"  # \xe9t\xe9\n"),
+    ("unicode.py", "# 動能\n價格 = 1\n".encode() + LINE.encode() + "  # 停損\n".encode(),
+     "# 動能\n價格 = 1\n".encode() + NEW.encode() + "  # 停損\n".encode()),
+    ("empty.py", b"", b""),
+])
+def test_rewritten_with_bytes_encoding_and_line_endings_kept(
+        name: str, data: bytes, expected: bytes, rules: Path, tmp_path: Path,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / name
+    path.write_bytes(data)
+    assert apply(rules, path, capsys=capsys) == (0, "")
+    assert path.read_bytes() == expected
+
+
+@pytest.mark.parametrize("name, data, message", [
+    ("syntax.py", b"x = (\n" + LINE.encode() + b"\n", "1:5: not valid Python: '(' was never closed"),
+    ("latin1_undeclared.py", b"# caf\xe9\n" + LINE.encode() + b"\n",
+     "1:6: cannot decode as utf-8: byte 0xe9 (add a PEP 263 coding declaration?)"),
+    ("binary.py", b"\x7fELF\x00\x01" + LINE.encode(), "1:1: binary file (contains NUL bytes)"),
+    ("bad_cookie.py", b"# -*- coding: klingon -*-\n" + LINE.encode() + b"\n",
+     "1:1: bad coding declaration: unknown encoding: klingon"),
+    ("deep.py", b"x = " + b"+".join([b"a"] * 30000) + b"\n" + LINE.encode() + b"\n",
+     "1:1: cannot parse: maximum recursion depth exceeded during ast construction"),
+])
+def test_bad_file_is_reported_and_left_untouched(name: str, data: bytes, message: str,
+                                                 rules: Path, tmp_path: Path,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / name
+    path.write_bytes(data)
+    good = tmp_path / "zz_good.py"
+    good.write_text(LINE + "\n")
+    code, err = apply(rules, tmp_path, capsys=capsys)
+    assert code == 3
+    shown = message.replace("./", f"{tmp_path}/")
+    assert err.splitlines() == [f"{path}:{shown}"]
+    assert path.read_bytes() == data
+    assert good.read_text() == NEW + "\n"  # the run went on
+
+
+def test_python_312_syntax(rules: Path, tmp_path: Path,
+                           capsys: pytest.CaptureFixture[str]) -> None:
+    source = ('type Price = float\n\ndef pick[T](xs: list[T]) -> T:\n    return xs[0]\n\n'
+              'label = f"{f"{stop:.2f}"}"\n' + LINE + "\n")
+    path = tmp_path / "modern.py"
+    path.write_text(source)
+    code, err = apply(rules, path, capsys=capsys)
+    if sys.version_info >= (3, 12):
+        assert (code, err) == (0, "")
+        assert path.read_text() == source.replace(LINE, NEW)
+    else:  # the running Python is the judge of what is Python
+        assert code == 3
+        if sys.version_info[:2] == (3, 11):
+            assert err == f"{path}:6:21: not valid Python: invalid decimal literal\n"
+        assert err.startswith(f"{path}:") and "not valid Python" in err
+        assert path.read_text() == source
+
+
+def test_fifty_thousand_lines(rules: Path, tmp_path: Path,
+                              capsys: pytest.CaptureFixture[str]) -> None:
+    body = "".join(f"feature_{i} = close.rolling({i % 50 + 2}).mean()  # f{i}\n"
+                   for i in range(50_000))
+    path = tmp_path / "huge.py"
+    path.write_text(body + LINE + "\n")
+    assert apply(rules, path, capsys=capsys) == (0, "")
+    assert path.read_text() == body + NEW + "\n"
+
+
+def test_symlinks_are_written_through_and_loops_do_not_trap(
+        rules: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    tree = tmp_path / "tree"
+    tree.mkdir()
+    real = tmp_path / "real.py"
+    real.write_text(LINE + "\n")
+    (tree / "link.py").symlink_to(real)
+    (tree / "loop").symlink_to(tree, target_is_directory=True)
+    (tree / "dangling.py").symlink_to(tmp_path / "missing.py")
+    code, err = apply(rules, tree, capsys=capsys)
+    assert code == 3
+    assert err.splitlines() == [f"{tree / 'dangling.py'}:1:1: cannot read: No such file or "
+                                "directory"]
+    assert (tree / "link.py").is_symlink()
+    assert real.read_text() == NEW + "\n"
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads files whatever their mode")
+def test_unreadable_file(rules: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "secret.py"
+    path.write_text(LINE + "\n")
+    path.chmod(0)
+    code, err = apply(rules, path, capsys=capsys)
+    assert (code, err) == (3, f"{path}:1:1: cannot read: Permission denied\n")
+
+
+def test_file_changed_during_the_run_is_not_overwritten(
+        rules: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from exitdsl import engine as engine_module
+
+    path = tmp_path / "busy.py"
+    path.write_text(LINE + "\n")
+    original_rewrite = engine_module.Engine.rewrite
+
+    def rewrite_while_someone_edits(self: object, *args: object, **kwargs: object) -> object:
+        result = original_rewrite(self, *args, **kwargs)  # type: ignore[arg-type]
+        path.write_text("# edited by someone else\n" + LINE + "\n")
+        return result
+
+    monkeypatch.setattr(engine_module.Engine, "rewrite", rewrite_while_someone_edits)
+    code, err = apply(rules, path, capsys=capsys)
+    assert (code, err) == (3, f"{path}: changed while exitdsl was running; not written\n")
+    assert path.read_text() == "# edited by someone else\n" + LINE + "\n"
+
+
+@pytest.mark.parametrize("text, message", [
+    ("rule r { match `$n = $v` where $n ~ /(a+)+$/ set $v = 1 }",
+     "1:37: regex /(a+)+$/ nests quantifiers, which can backtrack for ever; rewrite it without a "
+     "repeated group of repeats"),
+    ("rule r { match `f(" + "$a, " * 3000 + "...)` set $a = 1 }", None),
+])
+def test_rule_resource_limits(text: str, message: str | None, tmp_path: Path) -> None:
+    path = tmp_path / "r.rules"
+    path.write_text(text)
+    if message is None:  # a huge pattern compiles (or fails) in bounded time, with a location
+        try:
+            load_rules(path)
+        except RuleError as exc:
+            assert exc.span is not None
+        return
+    with pytest.raises(RuleError) as info:
+        load_rules(path)
+    assert info.value.one_line() == f"{path}:{message}"
+
+
+def test_include_depth_is_bounded(tmp_path: Path) -> None:
+    for number in range(20):
+        (tmp_path / f"f{number}.rules").write_text(f'use "f{number + 1}.rules"\n')
+    (tmp_path / "f20.rules").write_text("")
+    with pytest.raises(RuleError) as info:
+        load_rules(tmp_path / "f0.rules")
+    assert info.value.one_line() == f"{tmp_path / 'f15.rules'}:1:5: includes nest deeper than " \
+                                    "16 files"
+
+
+def test_many_wildcards_against_a_huge_call_are_bounded(tmp_path: Path) -> None:
+    from exitdsl import Engine
+
+    path = tmp_path / "r.rules"
+    path.write_text("rule r { match `f(..., $a, ..., $b, ..., $c, ...)` where number($c) "
+                    "set $c = 0 }")
+    source = "f(" + ", ".join(str(i + 1) for i in range(400)) + ")\n"
+    result = Engine(load_rules(path)).rewrite(source)
+    assert result.sites == 1000  # MAX_SOLUTIONS: the rest are ignored, not enumerated
