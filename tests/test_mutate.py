@@ -117,3 +117,13 @@ def test_mutate_cli_says_when_nothing_applies(tmp_path: Path,
     assert main(["mutate", str(plain), "-n", "3", "--out", str(tmp_path / "o")]) == 0
     err = capsys.readouterr().err
     assert f"{plain}: no applicable rule; no children" in err
+
+
+def test_evolve_example_runs() -> None:
+    import subprocess
+    import sys
+
+    result = subprocess.run([sys.executable, str(ROOT / "examples/evolve.py"), "--generations",
+                             "2", "--population", "3"], capture_output=True, text=True,
+                            check=True)
+    assert "gen 1: best fitness" in result.stdout
