@@ -6,14 +6,15 @@ grammar/exitdsl.lark → parse → ir → compile → sites/match → values →
 """
 
 from .compile import CompiledRule, RuleSet, load_rules
+from .config import Config, load_config
 from .engine import Change, Engine, FileResult, IndexedSite, Prepared, Skip
 from .mutate import Mutation, MutationStats
 from .errors import ExitdslError, RuleError, Span, StrategyError
 from .verify import Rejection
 
 __all__ = [
-    "Change", "CompiledRule", "Engine", "ExitdslError", "FileResult", "IndexedSite", "Mutation",
+    "Change", "CompiledRule", "Config", "Engine", "ExitdslError", "FileResult", "IndexedSite", "Mutation",
     "MutationStats", "Prepared", "Rejection", "RuleError", "RuleSet", "Skip", "Span",
-    "StrategyError", "load_rules",
+    "StrategyError", "load_config", "load_rules",
 ]
 __version__ = "0.1.0"

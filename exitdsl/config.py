@@ -49,7 +49,8 @@ def find_config(explicit: str | None, cwd: Path | None = None) -> Config:
     return load_config(candidate) if candidate.is_file() else Config()
 
 
-def load_config(path: Path) -> Config:
+def load_config(path: str | Path) -> Config:
+    path = Path(path)
     shown = str(path)
     try:
         text = path.read_text(encoding="utf-8")
