@@ -27,7 +27,7 @@ from .patterns import Pattern, capture_name
 from .rewrite import CstEdit, ParsedSnippet, Position, parse_snippet, rewrite_snippet
 from .sites import Site, active_rules, find_sites
 from .values import Draws, Env, SiteSkipped, evaluate, format_number, holds, literal_number
-from .verify import (Rejection, compiles, compiles_expressions, confined, parses, same_tree,
+from .verify import (Rejection, compiles, quiet_parse, compiles_expressions, confined, parses, same_tree,
                      splice, unsafe)
 
 VerifyLevel = Literal["default", "full"]
@@ -611,7 +611,9 @@ def _plan_drop(action: DropOperand, captures: Captures, env: Env,
 
 def _parse_strategy(source: str, path: str) -> ast.Module:
     try:
-        return ast.parse(source, filename=path)
+        tree = quiet_parse(source, path)
+        assert isinstance(tree, ast.Module)
+        return tree
     except SyntaxError as exc:
         line, col = exc.lineno or 1, exc.offset or 1
         raise StrategyError(f"not valid Python: {exc.msg}", span_in(path, source, line, col)) \
@@ -648,7 +650,9 @@ def _number_node(value: int | float) -> ast.expr:
 
 
 def _parse_expr(text: str) -> ast.expr:
-    return ast.parse(text, mode="eval").body
+    tree = quiet_parse(text, mode="eval")
+    assert isinstance(tree, ast.Expression)
+    return tree.body
 
 
 def same_tree_quick(a: ast.AST, b: ast.AST) -> bool:

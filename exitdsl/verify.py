@@ -10,6 +10,7 @@ from __future__ import annotations
 import ast
 import copy
 import re
+import warnings
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -32,17 +33,29 @@ class Rejection:
     detail: str
 
 
+def quiet_parse(code: str, path: str = "<unknown>", mode: str = "exec") -> ast.AST:
+    """``ast.parse`` without the SyntaxWarnings CPython prints for odd but valid code
+    (``1()``, invalid escapes): strategies are data here, not our messages to print."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SyntaxWarning)
+        return ast.parse(code, filename=path, mode=mode)
+
+
 def parses(code: str) -> ast.Module | str:
     """The module, or the syntax error's message."""
     try:
-        return ast.parse(code)
+        tree = quiet_parse(code)
     except (SyntaxError, ValueError) as exc:
         return f"{type(exc).__name__}: {exc}"
+    assert isinstance(tree, ast.Module)
+    return tree
 
 
 def compiles(code: str, path: str) -> str | None:
     try:
-        compile(code, path, "exec", dont_inherit=True)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", SyntaxWarning)
+            compile(code, path, "exec", dont_inherit=True)
     except (SyntaxError, ValueError) as exc:
         return f"compile() rejects the result: {exc}"
     return None
@@ -57,7 +70,9 @@ def compiles_expressions(nodes: Iterable[ast.expr]) -> str | None:
             continue
         expression = ast.fix_missing_locations(ast.Expression(body=copy.deepcopy(node)))
         try:
-            compile(expression, "<rewrite>", "eval", dont_inherit=True)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", SyntaxWarning)
+                compile(expression, "<rewrite>", "eval", dont_inherit=True)
         except (SyntaxError, ValueError) as exc:
             return f"compile() rejects the new code: {getattr(exc, 'msg', exc)}"
     return None

@@ -197,3 +197,17 @@ def test_many_wildcards_against_a_huge_call_are_bounded(tmp_path: Path) -> None:
     source = "f(" + ", ".join(str(i + 1) for i in range(400)) + ")\n"
     result = Engine(load_rules(path)).rewrite(source)
     assert result.sites == 1000  # MAX_SOLUTIONS: the rest are ignored, not enumerated
+
+
+def test_odd_but_valid_code_prints_no_python_warnings(rules: Path, tmp_path: Path,
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    """Found by fuzzing: CPython's SyntaxWarnings on strategy code leaked into the output."""
+    import warnings
+
+    path = tmp_path / "odd.py"
+    path.write_text('x = 1()\npattern = "\\d+"\n' + LINE + "\n")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        assert apply(rules, path, capsys=capsys) == (0, "")
+    assert [w for w in caught if issubclass(w.category, SyntaxWarning)] == []
+    assert path.read_text().endswith(NEW + "\n")
