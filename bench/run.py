@@ -89,7 +89,9 @@ def shipped_rules() -> exitdsl.RuleSet:
 
 
 def stop_loss_rule() -> exitdsl.RuleSet:
-    return shipped_rules().select(["finlab.stop_loss.jitter"])
+    """The baselines' job: jitter sim()'s stop_loss (the shipped rule has two forms: with a
+    literal take_profit in the call, the stop also stays below it)."""
+    return shipped_rules().select(["finlab.stop_loss.jitter", "finlab.stop_loss.jitter_below_tp"])
 
 
 def cold_mutation(engine: exitdsl.Engine, path: Path, seed: int) -> str:
@@ -128,7 +130,7 @@ def corpus_apply(engine: exitdsl.Engine, paths: list[Path], jobs: int) -> tuple[
 
 
 def single_mutation(report: Report, work: Path, runs: int) -> None:
-    print("single mutation (44-line finlab reference)", flush=True)
+    print("single mutation (44-line finlab reference, finlab stop_loss jitter)", flush=True)
     reference = work / "reference_finlab.py"
     reference.write_text(corpus.REFERENCE_FINLAB, encoding="utf-8")
     text = corpus.REFERENCE_FINLAB
