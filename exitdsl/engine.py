@@ -31,6 +31,7 @@ from .verify import (Rejection, compiles, quiet_parse, compiles_expressions, con
                      splice, unsafe)
 
 VerifyLevel = Literal["default", "full"]
+REDRAWS = 3  # draws per site before a value that will not change is left as it is
 
 
 @dataclass(frozen=True)
@@ -259,7 +260,12 @@ class Engine:
             line, col = _position(site.node, lines)
             draws = Draws(run_seed, site.rule.id, prepared.content_hash, item.index)
             try:
-                edits = self._plan(site, lines, draws, prepared.module, prepared.memo)
+                # A draw that lands back on the old value (after rounding) is drawn again:
+                # the next draws of the same site's sequence, so still reproducible.
+                for _ in range(REDRAWS):
+                    edits = self._plan(site, lines, draws, prepared.module, prepared.memo)
+                    if edits or draws.count == 0:
+                        break
             except SiteSkipped as exc:
                 skips.append(Skip(site.rule.id, line, col, str(exc)))
                 continue

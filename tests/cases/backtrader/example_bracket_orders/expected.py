@@ -13,6 +13,6 @@ class BracketBreakout(bt.Strategy):
         if not self.position and close > self.highest[-1]:
             self.buy_bracket(
                 price=close,
-                stopprice=close * 0.95,
+                stopprice=close * 0.948,
                 limitprice=close * 1.127,
             )

@@ -21,7 +21,7 @@ class RsiMomentum(IStrategy):
     stoploss = -0.321
 
     trailing_stop = True
-    trailing_stop_positive = 0.02
+    trailing_stop_positive = 0.022
     trailing_stop_positive_offset = 0.03
     trailing_only_offset_is_reached = True
 

@@ -5,8 +5,8 @@ from pandas import DataFrame
 
 class FastScalper(IStrategy):
     timeframe = "1m"
-    minimal_roi = {"0": 0.009, "10": 0.005}
-    stoploss = -0.02
+    minimal_roi = {"0": 0.009, "10": 0.004}
+    stoploss = -0.022
     use_exit_signal = True
 
     def populate_indicators(self, dataframe: DataFrame, metadata: dict) -> DataFrame:
