@@ -21,7 +21,7 @@ from .compile import (AddKeyword, CompiledRule, AppendOperand, CompiledAction, D
                       RenameCapture, RuleSet, SetNumber, SetOperator, SetTemplate, call_site,
                       operator_site)
 from .errors import StrategyError, span_in
-from .mutate import Mutation, MutationStats, mutate
+from .mutate import Candidates, Mutation, MutationStats, mutate
 from .match import Captured, Captures, follow, match, path_to, same_code, solutions
 from .patterns import Pattern, capture_name
 from .rewrite import CstEdit, ParsedSnippet, Position, parse_snippet, rewrite_snippet
@@ -164,6 +164,8 @@ class _Memo:
     snippets: dict[str, ParsedSnippet] = field(default_factory=dict)  # parsed by libcst
     applicable: list[IndexedSite] | None = None  # sites whose conditions hold
     conditions: dict[int, bool] = field(default_factory=dict)  # id(site) -> where holds
+    candidates: Candidates | None = None
+    lines_of: dict[int, tuple[int, int]] = field(default_factory=dict)  # id(site) -> lines
     # (snippet, spans, signs) of number-literal swaps already rewritten by libcst and fully
     # verified -> whether each new literal needed parentheses there.
     swaps: dict[tuple[object, ...], tuple[bool, ...]] = field(default_factory=dict)
@@ -279,8 +281,14 @@ class Engine:
                 continue
             taken.extend(spans)
             planned.append(_Planned(site, item.site_id, edits))
-        result = self._apply(prepared, planned, skips, run_seed)
-        return replace(result, sites=len(chosen))
+        return self._apply(prepared, planned, skips, run_seed, len(chosen))
+
+    def candidates(self, prepared: Prepared) -> Candidates:
+        """The applicable sites grouped for mutation, computed once per parent."""
+        memo = prepared.memo
+        if memo.candidates is None:
+            memo.candidates = Candidates.of(self.applicable(prepared))
+        return memo.candidates
 
     def applicable(self, prepared: Prepared) -> list[IndexedSite]:
         """The sites whose ``where`` clauses hold: the candidates of a mutation."""
@@ -390,10 +398,10 @@ class Engine:
 
     # --- rewriting and verification ---------------------------------------------
     def _apply(self, prepared: Prepared, planned: list[_Planned], skips: list[Skip],
-               seed: int) -> FileResult:
+               seed: int, sites: int) -> FileResult:
         source, path, lines = prepared.source, prepared.path, prepared.lines
         assert lines is not None
-        chunks = _chunks(planned, lines)
+        chunks = _chunks(planned, lines, prepared.memo)
         pieces: list[str] = []
         changes: list[Change] = []
         rejections: list[Rejection] = []
@@ -425,9 +433,10 @@ class Engine:
                 first_change = changes[0]
                 rejections.append(Rejection(first_change.rule, first_change.line,
                                             first_change.col, problem[0], problem[1]))
-                return FileResult(path, source, source, (), tuple(skips), tuple(rejections))
+                return FileResult(path, source, source, (), tuple(skips), tuple(rejections),
+                                  sites)
         return FileResult(path, source, new_source, tuple(changes), tuple(skips),
-                          tuple(rejections))
+                          tuple(rejections), sites)
 
     def _rewrite_chunk(self, chunk: str, first: int, prepared: Prepared, members: list[_Planned],
                        seed: int) -> tuple[str, list[Change], Rejection | None]:
@@ -543,7 +552,8 @@ class Engine:
         edits = [e for p in members for e in p.edits]
         texts = [f"({e.text})" if paren else e.text for e, paren in zip(edits, parenthesized)]
         for edit, text in zip(edits, texts):
-            if literal_number(_parse_expr(text)) != literal_number(edit.intended):
+            token, intended = _number_token(text), literal_number(edit.intended)
+            if type(token) is not type(intended) or token != intended:
                 line, col = _position(edit.target, lines)
                 return chunk, [], Rejection(members[0].site.rule.id, line, col, "intent",
                                             f"the token {text!r} does not mean the value intended")
@@ -653,6 +663,20 @@ def _number_node(value: int | float) -> ast.expr:
     if value < 0:
         return ast.UnaryOp(ast.USub(), ast.Constant(-value))
     return ast.Constant(value + 0.0 if isinstance(value, float) else value)  # no -0.0
+
+
+_NUMBER_TOKEN = re.compile(r"\(?(-?)(\d[\d_]*(\.[\d_]*)?([eE][+-]?\d+)?|\.\d[\d_]*([eE][+-]?\d+)?)\)?")
+
+
+def _number_token(text: str) -> int | float | None:
+    """The value of a decimal number literal as format_number writes it (optionally
+    negative and parenthesised), else None: a check far cheaper than a parse."""
+    m = _NUMBER_TOKEN.fullmatch(text)
+    if m is None or (text.startswith("(") != text.endswith(")")):
+        return None
+    digits = m.group(2).replace("_", "")
+    value: int | float = float(digits) if any(c in digits for c in ".eE") else int(digits)
+    return -value if m.group(1) else value
 
 
 def _parse_expr(text: str) -> ast.expr:
@@ -783,19 +807,28 @@ def _defined(name: str, site: Site, module: ast.Module) -> bool:
     return False
 
 
-def _chunks(planned: list[_Planned], lines: _Lines) -> list[tuple[int, int, list[_Planned]]]:
+def _lines_of(site: Site, lines: _Lines) -> tuple[int, int]:
+    """The smallest run of whole lines holding the site's statement (widened to an enclosing
+    statement when a line is shared, as in ``a = 1; b = 2``; at worst the whole module)."""
+    holder: ast.stmt = site.statement
+    for ancestor in reversed(site.ancestors):
+        if lines.whole_lines(holder):
+            break
+        holder = ancestor
+    if not lines.whole_lines(holder):
+        return 1, len(lines.starts)
+    return lines.first_line(holder), holder.end_lineno or holder.lineno
+
+
+def _chunks(planned: list[_Planned], lines: _Lines,
+            memo: _Memo) -> list[tuple[int, int, list[_Planned]]]:
     """Group planned sites into disjoint runs of whole lines, each a parseable statement list."""
     spans: list[tuple[int, int, _Planned]] = []
     for item in planned:
-        holder: ast.stmt = item.site.statement
-        for ancestor in reversed(item.site.ancestors):
-            if lines.whole_lines(holder):
-                break
-            holder = ancestor
-        if not lines.whole_lines(holder):
-            spans.append((1, len(lines.starts), item))  # fall back to the whole module
-            continue
-        spans.append((lines.first_line(holder), holder.end_lineno or holder.lineno, item))
+        bounds = memo.lines_of.get(id(item.site))
+        if bounds is None:
+            bounds = memo.lines_of[id(item.site)] = _lines_of(item.site, lines)
+        spans.append((*bounds, item))
     spans.sort(key=lambda s: (s[0], -s[1]))
     merged: list[tuple[int, int, list[_Planned]]] = []
     for first, last, item in spans:

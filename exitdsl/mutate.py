@@ -12,10 +12,10 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import random
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import cached_property
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Literal
 
 from .verify import CHECKS, Rejection
@@ -127,9 +127,13 @@ class MutationStats:
         return json.dumps(self.as_dict(), indent=2, sort_keys=True)
 
 
-def _generator(seed: int, content_hash: str, attempt: int) -> random.Random:
-    key = f"mutate\0{seed}\0{content_hash}\0{attempt}".encode()
-    return random.Random(int.from_bytes(hashlib.sha256(key).digest()[:16], "big"))
+def _uniforms(seed: int, content_hash: str, attempt: int) -> tuple[float, float, float]:
+    """Three uniform numbers in [0, 1) for one choice: tier, rule, site. Derived from a hash,
+    not from random.Random, so a seed selects the same mutation on every Python version."""
+    digest = hashlib.blake2b(f"mutate\0{seed}\0{content_hash}\0{attempt}".encode(),
+                             digest_size=24).digest()
+    return tuple(int.from_bytes(digest[i:i + 8], "big") / 2**64  # type: ignore[return-value]
+                 for i in (0, 8, 16))
 
 
 def _derived_seed(seed: int, attempt: int) -> int:
@@ -137,25 +141,48 @@ def _derived_seed(seed: int, attempt: int) -> int:
     return int.from_bytes(digest[:8], "big")
 
 
-def _pick(rng: random.Random, weighted: list[tuple[Any, float]]) -> Any:
-    total = sum(w for _, w in weighted)
+def _pick(items: Sequence[Any], weights: Sequence[float], u: float) -> Any:
+    """The item whose share of the total weight holds ``u`` (uniform if all weights are 0)."""
+    total = sum(weights)
     if total <= 0:
-        return rng.choice([item for item, _ in weighted])
-    return rng.choices([item for item, _ in weighted], [w for _, w in weighted])[0]
+        return items[min(int(u * len(items)), len(items) - 1)]
+    threshold, running = u * total, 0.0
+    for item, weight in zip(items, weights):
+        running += weight
+        if threshold < running:
+            return item
+    return items[-1]
 
 
-def choose(candidates: list[IndexedSite], tier_weights: dict[str, float],
-           rng: random.Random) -> IndexedSite:
+@dataclass(frozen=True)
+class Candidates:
+    """Applicable sites grouped for selection: tier -> rule id -> sites, in a stable order."""
+
+    tiers: tuple[str, ...]
+    rules: dict[str, tuple[tuple[str, float], ...]]  # tier -> (rule id, weight)
+    sites: dict[str, tuple[IndexedSite, ...]]  # rule id -> sites
+
+    @classmethod
+    def of(cls, candidates: Sequence[IndexedSite]) -> Candidates:
+        sites: dict[str, list[IndexedSite]] = {}
+        for item in candidates:
+            sites.setdefault(item.site.rule.id, []).append(item)
+        rules: dict[str, list[tuple[str, float]]] = {}
+        for rule_id in sorted(sites):
+            rule = sites[rule_id][0].site.rule
+            rules.setdefault(rule.tier, []).append((rule_id, rule.weight))
+        return cls(tuple(sorted(rules)), {t: tuple(r) for t, r in rules.items()},
+                   {r: tuple(s) for r, s in sites.items()})
+
+
+def choose(candidates: Candidates, tier_weights: dict[str, float],
+           u: tuple[float, float, float]) -> IndexedSite:
     """Tier by weight (over tiers with candidates), rule by weight within it, site uniformly."""
-    by_rule: dict[str, list[IndexedSite]] = {}
-    for item in candidates:
-        by_rule.setdefault(item.site.rule.id, []).append(item)
-    tiers = sorted({sites[0].site.rule.tier for sites in by_rule.values()})
-    tier = _pick(rng, [(t, tier_weights.get(t, 0.0)) for t in tiers])
-    rules = [(rule_id, sites[0].site.rule.weight) for rule_id, sites in sorted(by_rule.items())
-             if sites[0].site.rule.tier == tier]
-    rule_id = _pick(rng, rules)
-    return rng.choice(by_rule[rule_id])
+    tier = _pick(candidates.tiers, [tier_weights.get(t, 0.0) for t in candidates.tiers], u[0])
+    rules = candidates.rules[tier]
+    rule_id = _pick([r for r, _ in rules], [w for _, w in rules], u[1])
+    sites = candidates.sites[rule_id]
+    return sites[min(int(u[2] * len(sites)), len(sites) - 1)]
 
 
 def mutate(engine: Engine, parent: Prepared, seed: int, max_attempts: int,
@@ -168,10 +195,11 @@ def mutate(engine: Engine, parent: Prepared, seed: int, max_attempts: int,
         return Mutation("no_applicable_rule", parent.path, parent.source, parent.source, seed)
     rejections: list[Rejection] = []
     unchanged: dict[int, int] = {}
+    grouped = engine.candidates(parent)
     attempt = 0
     while candidates and attempt < max_attempts:
-        chosen = choose(candidates, engine.rules.tier_weights,
-                        _generator(seed, parent.content_hash, attempt))
+        chosen = choose(grouped, engine.rules.tier_weights,
+                        _uniforms(seed, parent.content_hash, attempt))
         # Each attempt draws values with its own seed: a draw that changed nothing can be
         # redrawn. The seed used is recorded, so `apply --only ID --seed S` replays it.
         draw_seed = seed if attempt == 0 else _derived_seed(seed, attempt)
@@ -190,11 +218,13 @@ def mutate(engine: Engine, parent: Prepared, seed: int, max_attempts: int,
             stats.count(rule.id, rule.tier, result.rejections[0].check)
             rejections.extend(result.rejections)
             candidates = [c for c in candidates if c is not chosen]
+            grouped = Candidates.of(candidates)
         else:
             stats.count(rule.id, rule.tier, "no_change")
             unchanged[id(chosen)] = unchanged.get(id(chosen), 0) + 1
             if unchanged[id(chosen)] >= REDRAWS:  # e.g. a value already pinned at its bound
                 candidates = [c for c in candidates if c is not chosen]
+                grouped = Candidates.of(candidates)
     stats.exhausted += 1
     log.info("no mutation after %d attempt(s)", attempt,
              extra={"path": parent.path, "seed": seed})

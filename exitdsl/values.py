@@ -13,7 +13,7 @@ import math
 import random
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from . import ir
 from .compile import Domain
@@ -74,12 +74,16 @@ class Env:
     defined: Callable[[str], bool]
     contains: Callable[[Captured, Pattern], bool]
     patterns: dict[Span, Pattern]
+    numbers: dict[str, Number | None] = field(default_factory=dict)  # capture -> its value
 
 
 def number_of(env: Env, capture: ir.Capture) -> Number:
-    value = literal_number(env.captures[capture.name])
+    name = capture.name
+    if name not in env.numbers:
+        env.numbers[name] = literal_number(env.captures[name])
+    value = env.numbers[name]
     if value is None:
-        raise SiteSkipped(f"${capture.name} is not a number literal")
+        raise SiteSkipped(f"${name} is not a number literal")
     return value
 
 

@@ -42,12 +42,13 @@ def test_a_mutation_is_reproducible_and_described(engine: Engine) -> None:
     again = Engine(engine.rules).mutate(ATR, seed=3, path="atr_exit.py")
     assert first == again
     assert first.record() == {
-        "status": "mutated", "rule": "template.atr_period.step", "tier": "parametric",
-        "id": "template.atr_period.step@exit_signals#27647be4.0", "line": 7, "col": 43,
-        "old": "14", "new": "10", "seed": 3, "attempts": 1}
-    assert first.code == ATR.replace('("atr_period", 14)', '("atr_period", 10)')
-    assert first.diff.splitlines()[6:8] == ['-    atr_period = params.get("atr_period", 14)',
-                                            '+    atr_period = params.get("atr_period", 10)']
+        "status": "mutated", "rule": "template.max_hold_days.step", "tier": "parametric",
+        "id": "template.max_hold_days.step@exit_signals#ce4d46aa.0", "line": 10, "col": 44,
+        "old": "30", "new": "20", "seed": 3, "attempts": 1}
+    assert first.code == ATR.replace('("max_hold_days", 30)', '("max_hold_days", 20)')
+    changed = [line for line in first.diff.splitlines()[2:] if line[:1] in "+-"]
+    assert changed == ['-    max_hold = params.get("max_hold_days", 30)',
+                       '+    max_hold = params.get("max_hold_days", 20)']
     assert set(first.verification.values()) == {"passed"}
 
 
