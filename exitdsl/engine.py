@@ -166,7 +166,7 @@ class _Memo:
     conditions: dict[int, bool] = field(default_factory=dict)  # id(site) -> where holds
     candidates: Candidates | None = None
     lines_of: dict[int, tuple[int, int]] = field(default_factory=dict)  # id(site) -> lines
-    # (snippet, spans, signs) of number-literal swaps already rewritten by libcst and fully
+    # (statement, spans, signs) of number-literal swaps already rewritten by libcst and fully
     # verified -> whether each new literal needed parentheses there.
     swaps: dict[tuple[object, ...], tuple[bool, ...]] = field(default_factory=dict)
 
@@ -442,12 +442,20 @@ class Engine:
                        seed: int) -> tuple[str, list[Change], Rejection | None]:
         lines, source = prepared.lines, prepared.source
         assert lines is not None
+        chunk_start = lines.starts[first - 1]
+        all_edits = [(p, e) for p in members for e in p.edits]
+        spans = [(lines.offset(e.target.lineno, e.target.col_offset) - chunk_start,
+                  lines.offset(e.target.end_lineno or 0, e.target.end_col_offset or 0)
+                  - chunk_start) for _, e in all_edits]
+        swap_key = _literal_swap_key((first, len(chunk)), spans, [e for _, e in all_edits])
+        if swap_key is not None and swap_key in prepared.memo.swaps:
+            return self._swap_literals(chunk, spans, members, prepared.memo.swaps[swap_key],
+                                       lines, seed)
+
         indent = chunk[: len(chunk) - len(chunk.lstrip(" \t"))]
         newline = re.search(r"\r\n|\r|\n", chunk)
         wrapper = "if True:" + (newline.group() if newline else "\n") if indent else ""
         shift = 1 if wrapper else 0
-        chunk_start = lines.starts[first - 1]
-        all_edits = [(p, e) for p in members for e in p.edits]
         lead = members[0].site
 
         def to_snippet(node: ast.expr) -> tuple[Position, Position]:
@@ -464,14 +472,6 @@ class Engine:
         def reject(check: str, detail: str) -> tuple[str, list[Change], Rejection]:
             line, col = _position(all_edits[0][1].target, lines)
             return chunk, [], Rejection(lead.rule.id, line, col, check, detail)
-
-        spans = [(lines.offset(e.target.lineno, e.target.col_offset) - chunk_start,
-                  lines.offset(e.target.end_lineno or 0, e.target.end_col_offset or 0)
-                  - chunk_start) for _, e in all_edits]
-        swap_key = _literal_swap_key(wrapper + chunk, spans, [e for _, e in all_edits])
-        if swap_key is not None and swap_key in prepared.memo.swaps:
-            return self._swap_literals(chunk, spans, members, prepared.memo.swaps[swap_key],
-                                       lines, seed)
 
         # A fresh ast of the snippet (cheaper than copying a cached one) becomes the intent.
         old_tree = parses(wrapper + chunk)
@@ -908,13 +908,14 @@ def _check_ensure(rule: CompiledRule, captures: Captures) -> str | None:
     return None
 
 
-def _literal_swap_key(snippet: str, spans: list[tuple[int, int]],
+def _literal_swap_key(chunk: tuple[int, int], spans: list[tuple[int, int]],
                       edits: list[_Edit]) -> tuple[object, ...] | None:
-    """The memo key of a rewrite that only swaps number literals, else None."""
+    """The memo key of a rewrite that only swaps number literals, else None. Within one
+    prepared parent, (first line, length) names the statement's text."""
     if not all(e.kind == "replace" and literal_number(e.target) is not None
                and literal_number(e.intended) is not None for e in edits):
         return None
-    return (snippet, tuple(spans), tuple(e.text.startswith("-") for e in edits))
+    return (chunk, tuple(spans), tuple(e.text.startswith("-") for e in edits))
 
 
 def _verify_whole(new_source: str, path: str) -> tuple[str, str] | None:

@@ -13,6 +13,7 @@ import math
 import random
 import re
 from collections.abc import Callable
+from typing import Any
 from dataclasses import dataclass, field
 
 from . import ir
@@ -89,64 +90,83 @@ def number_of(env: Env, capture: ir.Capture) -> Number:
 
 def evaluate(expr: ir.Expr | ir.PatternText, env: Env) -> Number:
     """Evaluate a number-valued expression (type-checked by compile.py)."""
-    if isinstance(expr, ir.Num):
-        return expr.value
-    if isinstance(expr, ir.Capture):
-        return number_of(env, expr)
-    if isinstance(expr, ir.Unary):
-        return -evaluate(expr.operand, env)
-    if isinstance(expr, ir.Binary):
-        left, right = evaluate(expr.left, env), evaluate(expr.right, env)
-        if expr.op == "+":
-            return left + right
-        if expr.op == "-":
-            return left - right
-        if expr.op == "*":
-            return left * right
-        if right == 0:
-            raise SiteSkipped("division by zero")
-        return left / right
-    if isinstance(expr, ir.Call):
-        return _call(expr, env)
-    raise AssertionError(f"not a value: {expr!r}")
+    return _EVALUATORS[type(expr)](expr, env)
+
+
+def _binary(expr: ir.Binary, env: Env) -> Number:
+    left, right = evaluate(expr.left, env), evaluate(expr.right, env)
+    if expr.op == "+":
+        return left + right
+    if expr.op == "-":
+        return left - right
+    if expr.op == "*":
+        return left * right
+    if right == 0:
+        raise SiteSkipped("division by zero")
+    return left / right
 
 
 def _call(call: ir.Call, env: Env) -> Number:
-    func, args = call.func, call.args
+    return _FUNCTIONS[call.func](call.args, env)
 
-    def num(i: int) -> Number:
-        return evaluate(args[i], env)
 
-    def domain(i: int) -> Domain:
-        arg = args[i]
-        assert isinstance(arg, ir.Ref)
-        return env.domains[arg.name]
+Args = tuple[ir.Expr | ir.PatternText, ...]
 
-    if func == "gauss":
-        return env.draws.next().gauss(num(0), num(1))
-    if func == "uniform":
-        low, high = ((domain(0).low, domain(0).high) if len(args) == 1 else (num(0), num(1)))
-        return env.draws.next().uniform(low, high)
-    if func == "choice":
-        options = domain(0).values if isinstance(args[0], ir.Ref) else tuple(
-            num(i) for i in range(len(args)))
-        return env.draws.next().choice(options)
-    if func == "step":
-        return _step(num(0), domain(1).values, num(2))
-    if func == "clamp":
-        low, high = ((domain(1).low, domain(1).high) if len(args) == 2 else (num(1), num(2)))
-        value = num(0)
-        return low if value < low else high if value > high else value
-    if func == "round":
-        if len(args) == 1:
-            return round(num(0))
-        return round(num(0), int(num(1)))
-    if func == "int":
-        return int(num(0))
-    if func == "abs":
-        return abs(num(0))
-    values = [num(i) for i in range(len(args))]
-    return min(values) if func == "min" else max(values)
+
+def _domain(arg: ir.Expr | ir.PatternText, env: Env) -> Domain:
+    assert isinstance(arg, ir.Ref)
+    return env.domains[arg.name]
+
+
+def _interval(args: Args, env: Env) -> tuple[float, float]:
+    """``(lo, hi)`` from ``BOUND`` or from two values."""
+    if len(args) == 1:
+        domain = _domain(args[0], env)
+        return domain.low, domain.high
+    return evaluate(args[0], env), evaluate(args[1], env)
+
+
+def _choice(args: Args, env: Env) -> Number:
+    if isinstance(args[0], ir.Ref):
+        options: tuple[Number, ...] = _domain(args[0], env).values
+    else:
+        options = tuple(evaluate(a, env) for a in args)
+    return env.draws.next().choice(options)
+
+
+def _clamp(args: Args, env: Env) -> Number:
+    low, high = _interval(args[1:], env)
+    value = evaluate(args[0], env)
+    return low if value < low else high if value > high else value
+
+
+def _round(args: Args, env: Env) -> Number:
+    if len(args) == 1:
+        return round(evaluate(args[0], env))
+    return round(evaluate(args[0], env), int(evaluate(args[1], env)))
+
+
+_FUNCTIONS: dict[str, Callable[[Args, Env], Number]] = {
+    "gauss": lambda a, env: env.draws.next().gauss(evaluate(a[0], env), evaluate(a[1], env)),
+    "uniform": lambda a, env: env.draws.next().uniform(*_interval(a, env)),
+    "choice": _choice,
+    "step": lambda a, env: _step(evaluate(a[0], env), _domain(a[1], env).values,
+                                 evaluate(a[2], env)),
+    "clamp": _clamp,
+    "round": _round,
+    "int": lambda a, env: int(evaluate(a[0], env)),
+    "abs": lambda a, env: abs(evaluate(a[0], env)),
+    "min": lambda a, env: min(evaluate(x, env) for x in a),
+    "max": lambda a, env: max(evaluate(x, env) for x in a),
+}
+
+_EVALUATORS: dict[type, Callable[[Any, Env], Number]] = {
+    ir.Num: lambda expr, env: expr.value,
+    ir.Capture: lambda expr, env: number_of(env, expr),
+    ir.Unary: lambda expr, env: -evaluate(expr.operand, env),
+    ir.Binary: _binary,
+    ir.Call: _call,
+}
 
 
 def _step(value: Number, options: tuple[Number, ...], steps: Number) -> Number:
