@@ -100,14 +100,21 @@ class _Lines:
     def __init__(self, source: str) -> None:
         self.source = source
         self.starts = [0] + [m.end() for m in re.finditer(r"\r\n|\r|\n", source)]
+        self._columns: dict[tuple[int, int], int] = {}  # (line, byte col) -> char col
 
     def line_text(self, line: int) -> str:
         end = self.starts[line] if line < len(self.starts) else len(self.source)
         return self.source[self.starts[line - 1]:end]
 
     def char_col(self, line: int, byte_col: int) -> int:
-        text = self.line_text(line)
-        return byte_col if text.isascii() else len(text.encode("utf-8")[:byte_col].decode("utf-8"))
+        key = (line, byte_col)
+        column = self._columns.get(key)
+        if column is None:
+            text = self.line_text(line)
+            column = byte_col if text.isascii() else len(
+                text.encode("utf-8")[:byte_col].decode("utf-8"))
+            self._columns[key] = column
+        return column
 
     def offset(self, line: int, byte_col: int) -> int:
         return self.starts[line - 1] + self.char_col(line, byte_col)

@@ -209,8 +209,10 @@ def mutate(engine: Engine, parent: Prepared, seed: int, max_attempts: int,
         if result.changes:
             stats.count(rule.id, rule.tier, "success")
             first = result.changes[0]
-            log.info("mutated", extra={"path": parent.path, "rule": rule.id, "seed": draw_seed,
-                                       "site": chosen.site_id, "attempt": attempt})
+            if log.isEnabledFor(logging.INFO):  # building the record costs, even unused
+                log.info("mutated", extra={"path": parent.path, "rule": rule.id,
+                                           "seed": draw_seed, "site": chosen.site_id,
+                                           "attempt": attempt})
             return Mutation("mutated", parent.path, parent.source, result.new_source, draw_seed,
                             attempt, rule.id, rule.tier, chosen.site_id, first.line, first.col,
                             first.old, first.new, tuple(rejections))

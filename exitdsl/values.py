@@ -32,12 +32,13 @@ class SiteSkipped(Exception):
 def literal_number(node: Captured) -> Number | None:
     """The value of a numeric literal (``0.08``, ``-0.345``, ``1_000``), else None."""
     sign = 1
-    if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
+    if type(node) is ast.UnaryOp and isinstance(node.op, (ast.USub, ast.UAdd)):
         sign = -1 if isinstance(node.op, ast.USub) else 1
         node = node.operand
-    if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)) \
-            and not isinstance(node.value, bool):
-        return sign * node.value
+    if type(node) is ast.Constant:
+        value = node.value
+        if type(value) is int or type(value) is float:  # bool is not a number here
+            return sign * value
     return None
 
 
@@ -64,6 +65,7 @@ class Draws:
         index = self.count
         self.count += 1
         key = f"{self.seed}\0{self.rule_id}\0{self.content_hash}\0{self.site_index}\0{index}"
+        # random.Random(int) seeds from the int's 32-bit words, the same on every platform.
         return random.Random(int.from_bytes(hashlib.sha256(key.encode()).digest()[:16], "big"))
 
 
