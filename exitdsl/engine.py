@@ -314,9 +314,7 @@ class Engine:
         if not _where_holds(site, module, memo):
             raise SiteSkipped(f"left alone: {_failing_condition(site, module)}")
         rule = site.rule
-        env = Env(site.captures, rule.domains, draws,
-                  defined=lambda name: _defined(name, site, module),
-                  contains=_contains, patterns=rule.condition_patterns)
+        env = _site_env(site, module, draws)
         edits: list[_Edit] = []
         current: dict[int, ast.expr] = {}  # id(target) -> what earlier actions made of it
         for action in rule.actions:
@@ -759,30 +757,31 @@ def _where_holds(site: Site, module: ast.Module, memo: _Memo) -> bool:
     return known
 
 
-def _failing_condition(site: Site, module: ast.Module) -> str:
-    """The rule line of the first `where` that does not hold at ``site``."""
+def _site_env(site: Site, module: ast.Module, draws: Draws | None = None) -> Env:
     rule = site.rule
-    env = Env(site.captures, rule.domains, Draws(0, rule.id, "", 0),
-              defined=lambda name: _defined(name, site, module), contains=_contains,
-              patterns=rule.condition_patterns)
-    for condition in rule.where:
+    return Env(site.captures, rule.domains, draws or Draws(0, rule.id, "", 0),
+               defined=lambda name: _defined(name, site, module), contains=_contains,
+               patterns=rule.condition_patterns)
+
+
+def _first_failing(conditions: Sequence[ir.Expr], env: Env) -> str | None:
+    """The rule line of the first condition that does not hold, or None if all hold."""
+    for condition in conditions:
         try:
             if not holds(condition, env):
                 return condition.span.source_line.strip()
         except SiteSkipped as exc:
             return str(exc)
-    return "conditions not met"
+    return None
+
+
+def _failing_condition(site: Site, module: ast.Module) -> str | None:
+    """Which `where` of the site's rule does not hold (None: they all hold)."""
+    return _first_failing(site.rule.where, _site_env(site, module))
 
 
 def _conditions_hold(site: Site, module: ast.Module) -> bool:
-    rule = site.rule
-    env = Env(site.captures, rule.domains, Draws(0, rule.id, "", 0),
-              defined=lambda name: _defined(name, site, module), contains=_contains,
-              patterns=rule.condition_patterns)
-    try:
-        return all(holds(condition, env) for condition in rule.where)
-    except SiteSkipped:
-        return False
+    return _failing_condition(site, module) is None
 
 
 def _defined(name: str, site: Site, module: ast.Module) -> bool:
@@ -905,14 +904,8 @@ def _check_ensure(rule: CompiledRule, captures: Captures) -> str | None:
         return None
     env = Env(captures, rule.domains, Draws(0, rule.id, "", 0), defined=lambda name: True,
               contains=_contains, patterns=rule.condition_patterns)
-    for condition in rule.ensure:
-        try:
-            if not holds(condition, env):
-                return ("ensure does not hold after the rewrite: "
-                        f"{condition.span.source_line.strip()}")
-        except SiteSkipped as exc:
-            return f"ensure cannot be evaluated after the rewrite: {exc}"
-    return None
+    failing = _first_failing(rule.ensure, env)
+    return None if failing is None else f"ensure does not hold after the rewrite: {failing}"
 
 
 def _literal_swap_key(chunk: tuple[int, int], spans: list[tuple[int, int]],
