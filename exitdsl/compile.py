@@ -325,8 +325,11 @@ def compile_rule(rule: ir.Rule, rule_id: str, rule_file: ir.RuleFile,
         raise RuleError(f"rule {rule.name!r} has no action (set, add, remove, append, ...)",
                         rule.span)
     matches = tuple(compile_pattern(p.text, p.span, source) for p in rule.matches)
-    # A capture is usable only if every alternative binds it.
-    bound_captures = frozenset.intersection(*(p.captures for p in matches))
+    contexts = tuple(Context(c.kind, compile_pattern(c.pattern.text, c.pattern.span, source))
+                     for c in rule.contexts)
+    # A capture is usable if every alternative binds it, or a context (always required) does.
+    bound_captures = frozenset.intersection(*(p.captures for p in matches)).union(
+        *(c.pattern.captures for c in contexts))
     checker = _Checker(domains, bound_captures, source)
     for expr in (*rule.where, *rule.ensure):
         checker.check(expr, "bool")
@@ -334,8 +337,7 @@ def compile_rule(rule: ir.Rule, rule_id: str, rule_file: ir.RuleFile,
     actions = tuple(_compile_action(a, matches, checker, source) for a in rule.actions)
     return CompiledRule(
         id=rule_id, source=rule, path=rule_file.path, matches=matches,
-        contexts=tuple(Context(c.kind, compile_pattern(c.pattern.text, c.pattern.span, source))
-                       for c in rule.contexts),
+        contexts=contexts,
         unless=tuple(compile_pattern(p.text, p.span, source) for p in rule.unless),
         where=rule.where, ensure=rule.ensure, actions=actions, domains=domains,
         condition_patterns=checker.patterns,

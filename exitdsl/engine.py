@@ -893,9 +893,12 @@ def _ensure(planned: _Planned, new_tree: ast.Module, shift: int, edited: set[int
             continue
         for pattern in rule.matches:
             for captures in solutions(pattern.node, node, {}):
-                if all(name in captures and same_code(captures[name], value)
-                       for name, value in fixed.items()):
-                    return _check_ensure(rule, captures)
+                if all(same_code(captures[name], value) for name, value in fixed.items()
+                       if name in pattern.captures):
+                    # Captures of `inside`/`within` contexts come from other statements.
+                    context = {name: value for name, value in planned.site.captures.items()
+                               if name not in pattern.captures}
+                    return _check_ensure(rule, {**context, **captures})
     return "the rewritten site no longer matches the rule's pattern"
 
 

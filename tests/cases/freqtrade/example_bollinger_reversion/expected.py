@@ -17,7 +17,7 @@ class BollingerReversion(IStrategy):
     stoploss = -0.072
     trailing_stop = False
     trailing_stop_positive = 0.012
-    trailing_stop_positive_offset = 0.025
+    trailing_stop_positive_offset = 0.024
 
     exit_bb_mid_offset = DecimalParameter(-0.02, 0.02, default=0.003, decimals=3,
                                           space='sell', optimize=True)

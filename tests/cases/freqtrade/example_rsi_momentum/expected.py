@@ -22,8 +22,8 @@ class RsiMomentum(IStrategy):
 
     trailing_stop = True
     trailing_stop_positive = 0.022
-    trailing_stop_positive_offset = 0.03
-    trailing_only_offset_is_reached = True
+    trailing_stop_positive_offset = 0.032
+    trailing_only_offset_is_reached = False
 
     use_exit_signal = False
     exit_profit_only = True
