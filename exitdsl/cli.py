@@ -26,7 +26,7 @@ from .parse import parse_rules
 from .resources import shipped_rules_dir
 from .ruledoc import generate as generate_docs
 from .sourcefile import SourceFile, decode, read_bytes, read_source, write_atomic
-from .testing import load_case, run_file_case, run_tests, update_case, update_expectations
+from .testing import SNAPSHOT, load_case, run_file_case, run_tests, update_case, update_expectations
 
 EXIT_OK = 0
 EXIT_CHANGES = 1  # --check: something would change; verify/test: a rejection or failure
@@ -227,7 +227,7 @@ def run_test(args: argparse.Namespace, out: TextIO) -> int:
                 print(f"{path}: updated {count} `after` block(s)", file=out)
         for case in cases:
             if update_case(case):
-                print(f"{case.directory}: updated expected.py", file=out)
+                print(f"{case.directory}: updated {SNAPSHOT}", file=out)
     results = run_tests(load_rules(rule_files)) if rule_files else []
     failed = [f"FAIL {r.path}:{r.test.span.line}: {r.name}\n{r.problem}"
               for r in results if not r.passed]

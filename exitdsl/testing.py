@@ -101,7 +101,8 @@ def update_expectations(path: Path) -> int:
 
 @dataclass(frozen=True)
 class FileCase:
-    """A larger test as files: ``<dir>/{input.py, expected.py, case.yaml}``.
+    """A larger test as files: ``<dir>/{case.yaml, input.py, expected.diff}``; the snapshot
+    is the unified diff from the input to the output, so a reviewer reads only the change.
 
     case.yaml: ``rules`` (shipped names or paths relative to the case), optional ``rule``
     (ids), ``seed`` (default 0), ``verify`` (default or full) and ``input`` (a path relative
@@ -142,36 +143,48 @@ def load_case(case_yaml: Path) -> FileCase:
                     verify)
 
 
+SNAPSHOT = "expected.diff"
+
+
+def case_diff(case: FileCase, before: str, after: str) -> str:
+    """The snapshot of a case: the unified diff from its input to the output (empty when
+    the rules leave the input alone). Line endings inside lines are kept as they are."""
+    name = case.input.name
+    lines = difflib.unified_diff(before.splitlines(keepends=True),
+                                 after.splitlines(keepends=True), f"a/{name}", f"b/{name}")
+    return "".join(line if line.endswith(("\n", "\r")) else line + "\n\\ No newline at end of "
+                   "file\n" for line in lines)
+
+
 def run_file_case(case: FileCase) -> tuple[str, str | None]:
-    """The output for the case's input, and the problem (None: it matches expected.py)."""
+    """The case's snapshot as the rules now produce it, and the problem (None: it matches)."""
     rules = load_rules(case.rules).select(case.rule_ids)
     engine = Engine(rules, seed=case.seed, verify="full" if case.verify == "full" else "default")
     source = read_source(case.input)
     result = engine.rewrite(source.text, str(case.input))
+    actual = case_diff(case, source.text, result.new_source)
     if result.rejections:
-        return result.new_source, "rewrite rejected (" + "; ".join(
+        return actual, "rewrite rejected (" + "; ".join(
             f"{r.check}: {r.detail}" for r in result.rejections) + ")"
     if engine.rewrite(source.text).new_source != result.new_source:
-        return result.new_source, "determinism: two runs with the same seed gave different output"
-    expected_path = case.directory / "expected.py"
-    if not expected_path.exists():
-        return result.new_source, "expected.py is missing (exitdsl test --update writes it)"
-    expected = read_source(expected_path).text
-    if expected != result.new_source:
-        return result.new_source, f"output differs from expected.py:\n" \
-                                  f"{diff(expected, result.new_source)}"
-    return result.new_source, None
+        return actual, "determinism: two runs with the same seed gave different output"
+    snapshot = case.directory / SNAPSHOT
+    if not snapshot.exists():
+        return actual, f"{SNAPSHOT} is missing (exitdsl test --update writes it)"
+    expected = snapshot.read_bytes().decode("utf-8")
+    if expected != actual:
+        return actual, f"the output's diff differs from {SNAPSHOT}:\n{diff(expected, actual)}"
+    return actual, None
 
 
 def update_case(case: FileCase) -> bool:
-    """Write expected.py from the current output; True if it changed."""
+    """Write the case's snapshot from the current output; True if it changed."""
     actual, _ = run_file_case(case)
-    source = read_source(case.input)
-    expected_path = case.directory / "expected.py"
-    new = source.encode(actual)
-    if expected_path.exists() and expected_path.read_bytes() == new:
+    snapshot = case.directory / SNAPSHOT
+    new = actual.encode("utf-8")
+    if snapshot.exists() and snapshot.read_bytes() == new:
         return False
-    write_atomic(expected_path, new)
+    write_atomic(snapshot, new)
     return True
 
 
