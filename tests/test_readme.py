@@ -31,3 +31,11 @@ def test_readme_example_output_is_real(capsys: pytest.CaptureFixture[str],
     assert main(shlex.split(command.group(1))) == 0
     captured = capsys.readouterr()
     assert captured.out + captured.err == shown.group(1)
+
+
+def test_readme_rule_is_the_shipped_rule() -> None:
+    block = re.search(r"A rule \(from `rules/finlab.rules`.*?\n```\n(.*?)```", README, re.S)
+    assert block is not None
+    shipped = (ROOT / "rules/finlab.rules").read_text(encoding="utf-8")
+    for line in block.group(1).splitlines():
+        assert line in shipped.splitlines() or not line, line
