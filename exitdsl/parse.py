@@ -35,7 +35,7 @@ def _parser() -> lark.Lark:
     return lark.Lark(
         grammar_file().read_text(encoding="utf-8"),
         parser="lalr",
-        propagate_positions=True,
+        propagate_positions=False,  # spans come from tokens; tree positions cost half a parse
         maybe_placeholders=True,
     )
 
@@ -122,6 +122,7 @@ class _Lower(Transformer[Token, Any]):
         super().__init__()
         self.path = path
         self.text = text
+        self.lines = text.splitlines()  # once: every token's span needs its line
 
     def lower(self, tree: lark.Tree[Token]) -> ir.RuleFile:
         items = self.transform(tree)
@@ -150,7 +151,11 @@ class _Lower(Transformer[Token, Any]):
     def span(self, tok: Token) -> Span:
         line, col = tok.line or 1, tok.column or 1
         end = tok.end_column if tok.end_line == line else None
-        return span_in(self.path, self.text, line, col, end)
+        return self.located(line, col, end)
+
+    def located(self, line: int, col: int, end: int | None = None) -> Span:
+        source_line = self.lines[line - 1] if 0 < line <= len(self.lines) else ""
+        return Span(self.path, line, col, source_line, end if end and end > col else None)
 
     def string(self, tok: Token) -> str:
         try:
@@ -162,7 +167,7 @@ class _Lower(Transformer[Token, Any]):
 
     def pattern(self, tok: Token) -> ir.PatternText:
         # The span points inside the backticks, where the pattern's own columns start.
-        span = span_in(self.path, self.text, tok.line or 1, (tok.column or 1) + 1)
+        span = self.located(tok.line or 1, (tok.column or 1) + 1)
         return ir.PatternText(str(tok)[1:-1], span)
 
     # --- top level -------------------------------------------------------

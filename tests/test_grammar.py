@@ -10,7 +10,7 @@ from exitdsl.resources import grammar_file
 
 def test_grammar_builds_in_strict_mode() -> None:
     parser = lark.Lark(grammar_file().read_text(encoding="utf-8"), parser="lalr", strict=True,
-                       propagate_positions=True, maybe_placeholders=True)
+                       maybe_placeholders=True)
     tree = parser.parse('ruleset r "doc"\nbound b = [0.1, 0.2]\n'
                         'rule x.y { match `f($a)` where number($a) set $a = clamp($a * 2, b) }\n')
     assert [child.data for child in tree.children] == ["ruleset_decl", "bound_decl",
