@@ -6,7 +6,7 @@ import argparse
 import json
 import os
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TextIO
 
@@ -405,9 +405,12 @@ def run_apply(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return EXIT_OK
 
 
-def _apply_stdin(engine: Engine, args: argparse.Namespace, out: TextIO, report: object,
-                 fail: object) -> None:
-    assert callable(report) and callable(fail)
+Report = Callable[[FileResult], None]
+Fail = Callable[[str, str], None]
+
+
+def _apply_stdin(engine: Engine, args: argparse.Namespace, out: TextIO, report: Report,
+                 fail: Fail) -> None:
     try:
         source = decode(sys.stdin.buffer.read(), "<stdin>")
         result = engine.rewrite(source.text, "<stdin>")
@@ -422,8 +425,7 @@ def _apply_stdin(engine: Engine, args: argparse.Namespace, out: TextIO, report: 
 
 
 def _apply_file(engine: Engine, args: argparse.Namespace, target: Target, out: TextIO,
-                report: object, fail: object) -> None:
-    assert callable(report) and callable(fail)
+                report: Report, fail: Fail) -> None:
     shown = str(target.path)
     try:
         original = read_bytes(target.path, shown)

@@ -343,7 +343,7 @@ class Engine:
             target = _expression(captures[action.capture], action.capture)
             intended = _substitute(action.template, captures)
             text = _template_text(action.template.text, captures, lines)
-            if same_tree_quick(intended, target):
+            if same_code(intended, target):
                 return None
             return _Edit("replace", target, text, intended)
         if isinstance(action, SetOperator):
@@ -688,10 +688,6 @@ def _parse_expr(text: str) -> ast.expr:
     tree = quiet_parse(text, mode="eval")
     assert isinstance(tree, ast.Expression)
     return tree.body
-
-
-def same_tree_quick(a: ast.AST, b: ast.AST) -> bool:
-    return ast.dump(a) == ast.dump(b)
 
 
 def _atomic(text: str) -> bool:
