@@ -36,10 +36,10 @@ import baselines  # noqa: E402
 import corpus  # noqa: E402
 
 import exitdsl  # noqa: E402
-from exitdsl.audit import audit  # noqa: E402
-from exitdsl.emit import unified_diff  # noqa: E402
-from exitdsl.sites import active_rules  # noqa: E402
-from exitdsl.sourcefile import decode  # noqa: E402
+from exitdsl.io.diff import unified_diff  # noqa: E402
+from exitdsl.io.sourcefile import decode  # noqa: E402
+from exitdsl.matching.sites import active_rules  # noqa: E402
+from exitdsl.ruletest.audit import audit  # noqa: E402
 
 PREDECESSOR = {"single mutation": "1.11 ms", "batch": "56,718 mutations/min",
                "memory peak": "1.15 MB", "validation": "2.44 ms", "config load": "< 0.001 ms"}
@@ -100,7 +100,7 @@ def cold_mutation(engine: exitdsl.Engine, path: Path, seed: int) -> str:
     source = decode(path.read_bytes(), str(path))
     child = engine.mutate(source.text, seed=seed, path=str(path))
     assert child.ok, child
-    return unified_diff(exitdsl.FileResult(str(path), source.text, child.code))
+    return unified_diff(str(path), source.text, child.code)
 
 
 def _apply_file(job: tuple[exitdsl.Engine, str]) -> int:
@@ -256,7 +256,7 @@ def validation(report: Report, runs: int) -> None:
 
 def rule_load(report: Report, runs: int) -> None:
     print("rule-set load", flush=True)
-    from exitdsl import parse
+    from exitdsl.language import parse
 
     def cold(_: int) -> None:
         parse._parser.cache_clear()

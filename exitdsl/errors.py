@@ -63,3 +63,8 @@ class RuleError(ExitdslError):
 
 class StrategyError(ExitdslError):
     """A strategy file that cannot be processed (unreadable, undecodable, not Python)."""
+
+
+class SiteSkipped(Exception):
+    """Internal: a site that cannot be rewritten safely (e.g. the captured value is not a
+    literal). Reported as a skip record with this message, never raised to users."""

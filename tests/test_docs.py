@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from exitdsl import RuleError, load_rules
-from exitdsl.testing import run_tests
+from exitdsl.ruletest.blocks import run_tests
 
 from .conftest import ROOT
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import lark
 
-from exitdsl.resources import grammar_file
+from exitdsl.io.resources import grammar_file
 
 
 def test_grammar_builds_in_strict_mode() -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from exitdsl import Engine, RuleError, load_rules
-from exitdsl.config import load_config
+from exitdsl import load_config
 
 
 def rules_from(tmp_path: Path, text: str, name: str = "t.rules") -> Path:

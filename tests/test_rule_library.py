@@ -9,8 +9,8 @@ import pytest
 
 from exitdsl import Engine, load_rules
 from exitdsl.cli import main
-from exitdsl.parse import parse_rules
-from exitdsl.ruledoc import generate
+from exitdsl.language.parse import parse_rules
+from exitdsl.ruletest.ruledoc import generate
 
 from .conftest import ROOT
 

@@ -8,9 +8,10 @@ from pathlib import Path
 import pytest
 
 from exitdsl import Engine, load_rules
-from exitdsl import engine as engine_module
+from exitdsl.rewriting import statement as statement_module
 from exitdsl.cli import main
-from exitdsl.rewrite import CstEdit, rewrite_snippet
+from exitdsl.actions.base import CstEdit
+from exitdsl.rewriting.cst import rewrite_snippet
 
 SOURCE = """\
 # breakout with a hard stop
@@ -78,7 +79,7 @@ def test_a_transformer_that_edits_outside_its_target_is_rejected_by_confinement(
     def sloppy(snippet: str, edits: tuple[CstEdit, ...]) -> str:
         return rewrite_snippet(snippet, edits).replace("'M'", '"M"')  # same AST, other bytes
 
-    monkeypatch.setattr(engine_module, "rewrite_snippet", sloppy)
+    monkeypatch.setattr(statement_module, "rewrite_snippet", sloppy)
     engine = engine_for(tmp_path, "rule j { match `sim(..., stop_loss=$sl, ...)` "
                                   "set $sl = 0.05 }")
     check, detail = only_rejection(engine.rewrite(SOURCE))
@@ -91,7 +92,7 @@ def test_a_transformer_that_drops_parentheses_is_rejected_by_intent(
     def careless(snippet: str, edits: tuple[CstEdit, ...]) -> str:
         return rewrite_snippet(snippet, edits).replace("(close < ema)", "close < ema")
 
-    monkeypatch.setattr(engine_module, "rewrite_snippet", careless)
+    monkeypatch.setattr(statement_module, "rewrite_snippet", careless)
     engine = engine_for(tmp_path, "rule a { match `any_exit = $c` append `close < ema` to $c }")
     check, detail = only_rejection(engine.rewrite(SOURCE))
     assert check == "intent"

@@ -1,0 +1,113 @@
+"""``add NAME = VALUE`` / ``add NAME = `CODE```: a keyword argument for the pattern's call,
+laid out like the call's own arguments."""
+
+from __future__ import annotations
+
+import ast
+import copy
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from ..errors import SiteSkipped, Span
+from ..language import ir
+from ..language.patterns import Pattern
+from ..rewriting.templates import parse_expression
+from ..rewriting.values import evaluate
+from ..vocabulary.numbers import format_number
+from ._calls import require_calls, site_call
+from .base import ActionKind, CompileContext, CstEdit, Edit, Lowering, PlanContext, RangeOf
+
+
+@dataclass(frozen=True)
+class AddKeyword:
+    name: str
+    value: ir.Expr | ir.PatternText
+    span: Span
+
+
+@dataclass(frozen=True)
+class CompiledAddKeyword:
+    name: str
+    value: ir.Expr | Pattern  # a number expression or a code template
+
+
+class AddKeywordKind(ActionKind[AddKeyword, CompiledAddKeyword]):
+    ir_type = AddKeyword
+    grammar = ("add_keyword",)
+
+    def lower(self, alias: str, children: Sequence[Any], lowering: Lowering) -> AddKeyword:
+        return AddKeyword(str(children[0]), children[1], lowering.span(children[0]))
+
+    def compile(self, action: AddKeyword, context: CompileContext) -> CompiledAddKeyword:
+        require_calls(context.matches, "add", action.name)
+        if isinstance(action.value, ir.PatternText):
+            return CompiledAddKeyword(action.name, context.template(action.value))
+        context.checker.check(action.value, "num")
+        return CompiledAddKeyword(action.name, action.value)
+
+    def plan(self, action: CompiledAddKeyword, context: PlanContext) -> Edit | None:
+        call = site_call(context.site)
+        if any(k.arg == action.name for k in call.keywords):
+            raise SiteSkipped(f"the call already has {action.name}=")
+        if isinstance(action.value, Pattern):
+            new_value = context.substitute(action.value)
+            text = context.template_text(action.value)
+        else:
+            text = format_number(evaluate(action.value, context.env))
+            new_value = parse_expression(text)
+        intended = copy.copy(call)
+        intended.keywords = [*call.keywords, ast.keyword(action.name, new_value)]
+        return Edit(self, call, text, intended, name=action.name)
+
+    def apply(self, edit: CstEdit, original: Any, node: Any, range_of: RangeOf) -> Any:
+        import libcst as cst
+
+        assert isinstance(node, cst.Call), type(node)
+        return _add_keyword(node, edit.name, cst.parse_expression(edit.text))
+
+
+def _add_keyword(node: Any, name: str, value: Any) -> Any:
+    """Append ``name=value`` laid out like the call's own arguments (one per line or not,
+    trailing comma or not)."""
+    import libcst as cst
+
+    args = list(node.args)
+    equal = next((a.equal for a in args if a.keyword is not None),
+                 cst.AssignEqual(whitespace_before=cst.SimpleWhitespace(""),
+                                 whitespace_after=cst.SimpleWhitespace("")))
+    new_arg = cst.Arg(value=value, keyword=cst.Name(name), equal=equal)
+    if not args:
+        return node.with_changes(args=[new_arg])
+    last = args[-1]
+    separator = _separator(node)
+    if isinstance(last.comma, cst.Comma):  # trailing comma: keep one after the new argument
+        new_arg = new_arg.with_changes(comma=last.comma,
+                                       whitespace_after_arg=last.whitespace_after_arg)
+        args[-1] = last.with_changes(comma=last.comma.with_changes(whitespace_after=separator),
+                                     whitespace_after_arg=cst.SimpleWhitespace(""))
+    else:
+        new_arg = new_arg.with_changes(whitespace_after_arg=last.whitespace_after_arg)
+        args[-1] = last.with_changes(
+            comma=cst.Comma(whitespace_before=cst.SimpleWhitespace(""),
+                            whitespace_after=separator),
+            whitespace_after_arg=cst.SimpleWhitespace(""))
+    return node.with_changes(args=[*args, new_arg])
+
+
+def _separator(call: Any) -> Any:
+    """What stands between two arguments of ``call``: the last comma's trailing whitespace
+    when it leads to another argument, else the whitespace before the first argument
+    (a one-argument-per-line call) or a single space."""
+    import libcst as cst
+
+    for arg in reversed(call.args[:-1]):
+        if isinstance(arg.comma, cst.Comma):
+            return arg.comma.whitespace_after
+    before = call.whitespace_before_args
+    if isinstance(before, cst.ParenthesizedWhitespace):
+        return before
+    return cst.SimpleWhitespace(" ")
+
+
+KIND = AddKeywordKind()

@@ -1,0 +1,137 @@
+"""The action protocol: what one kind of action (``set``, ``append``, ``flip`` ...) owns.
+
+A kind is one module of this package holding a ``KIND`` object that carries the whole
+life of the action: how the grammar's alias is lowered to its IR dataclass, the checks
+made when a rule is compiled, the edit it plans at a site (as an ``ast`` intent and new
+text), and how libcst performs that edit. The registry (``exitdsl.actions``) finds the
+modules itself, so adding an action touches the grammar, its module, docs/dsl.md and a
+test, and nothing else.
+"""
+
+from __future__ import annotations
+
+import ast
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, fields
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
+
+from ..errors import RuleError, Span
+from ..language import ir
+from ..language.checker import Checker
+from ..language.patterns import Pattern, compile_pattern
+from ..matching.sites import Site
+from ..rewriting.lines import LineIndex
+from ..rewriting.templates import expression, substitute, template_text
+from ..rewriting.values import Env
+
+if TYPE_CHECKING:
+    from lark import Token
+
+IR = TypeVar("IR")
+C = TypeVar("C")
+Position = tuple[int, int]  # (1-based line, 0-based column in characters), as libcst counts
+Range = tuple[Position, Position]
+RangeOf = Callable[[Any], "Range | None"]  # libcst node -> its range in the snippet
+
+
+class Lowering(Protocol):
+    """What the parser offers an action's ``lower``: tokens turned into IR pieces."""
+
+    def span(self, tok: Token) -> Span: ...
+
+    def pattern(self, tok: Token) -> ir.PatternText: ...
+
+    def capture_at(self, tok: Token) -> ir.Capture: ...
+
+
+@dataclass(frozen=True)
+class CompileContext:
+    """What an action's compile check may consult: its rule's patterns and captures."""
+
+    matches: tuple[Pattern, ...]
+    checker: Checker
+    source: str  # the rule file's text, for located errors
+
+    def template(self, text: ir.PatternText) -> Pattern:
+        """A code template (an expression using only captures the match binds)."""
+        template = compile_pattern(text.text, text.span, self.source, statement_ok=False)
+        for name in sorted(template.captures - self.checker.captures):
+            raise RuleError(f"`{text.text}` uses ${name}, which the match does not capture",
+                            template.span)
+        return template
+
+
+@dataclass(frozen=True)
+class Edit:
+    """One planned edit of ``target``: what it must mean afterwards (``intended``, checked by
+    the verifier) and what the libcst side needs (``text``, ``name``, ``part``)."""
+
+    kind: ActionKind[Any, Any]
+    target: ast.expr
+    text: str  # new code, operator token, operand to append, or keyword value
+    intended: ast.expr
+    name: str = ""  # keyword name, or the chain's operator token
+    part: ast.expr | None = None  # a sub-node the edit removes (an operand to drop)
+    replaces: bool = False  # ``text`` replaces the whole target (literal swaps qualify)
+
+
+@dataclass
+class PlanContext:
+    """One site being planned, with what earlier actions of the same rule made of it."""
+
+    site: Site
+    env: Env
+    lines: LineIndex
+    current: dict[int, ast.expr]  # id(target) -> its intent after earlier actions
+
+    def expression(self, capture: str) -> ast.expr:
+        return expression(self.site.captures[capture], capture)
+
+    def substitute(self, template: Pattern) -> ast.expr:
+        return substitute(template, self.site.captures)
+
+    def template_text(self, template: Pattern) -> str:
+        return template_text(template.text, self.site.captures, self.lines)
+
+
+@dataclass(frozen=True)
+class CstEdit:
+    """An :class:`Edit` located in a snippet (ranges as libcst's PositionProvider gives)."""
+
+    kind: ActionKind[Any, Any]
+    span: Range
+    text: str
+    parenthesize: bool = False  # wrap new code in parentheses (the second try)
+    name: str = ""
+    part: Range | None = None
+
+
+class ActionKind(ABC, Generic[IR, C]):
+    """One kind of action, end to end. ``IR`` is what the rule file says, ``C`` its compiled
+    form. Subclasses set ``ir_type`` and ``grammar`` (the aliases of grammar/exitdsl.lark
+    this kind lowers)."""
+
+    ir_type: type[Any]
+    grammar: tuple[str, ...]
+
+    @abstractmethod
+    def lower(self, alias: str, children: Sequence[Any], lowering: Lowering) -> IR:
+        """The IR of one occurrence in a rule file (``children`` are lowered already)."""
+
+    @abstractmethod
+    def compile(self, action: IR, context: CompileContext) -> C:
+        """Check ``action`` against its rule; raise a located ``RuleError`` if it cannot work."""
+
+    @abstractmethod
+    def plan(self, action: C, context: PlanContext) -> Edit | None:
+        """The edit at one site (None: nothing to change); ``SiteSkipped`` to leave it."""
+
+    @abstractmethod
+    def apply(self, edit: CstEdit, original: Any, node: Any, range_of: RangeOf) -> Any:
+        """Perform ``edit`` on the libcst expression ``node`` (``original`` before any edit)."""
+
+    def declared(self, action: IR) -> list[str]:
+        """Code texts the action writes: names in them may be introduced by a rewrite."""
+        values = [getattr(action, f.name) for f in fields(action)]  # type: ignore[arg-type]
+        return [v.text for v in values if isinstance(v, ir.PatternText)]

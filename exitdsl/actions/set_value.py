@@ -1,0 +1,77 @@
+"""``set $x = VALUE`` (a number expression) and ``set $x = `CODE``` (a template)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from ..errors import Span
+from ..language import ir
+from ..language.patterns import Pattern
+from ..matching.match import same_code
+from ..rewriting.values import evaluate
+from ..vocabulary.numbers import format_number, literal_number, number_node
+from ._replace import replace_expression
+from .base import ActionKind, CompileContext, CstEdit, Edit, Lowering, PlanContext, RangeOf
+
+
+@dataclass(frozen=True)
+class SetCapture:
+    capture: ir.Capture
+    value: ir.Expr | ir.PatternText
+    span: Span
+
+
+@dataclass(frozen=True)
+class SetNumber:
+    capture: str
+    value: ir.Expr
+    span: Span
+
+
+@dataclass(frozen=True)
+class SetTemplate:
+    capture: str
+    template: Pattern
+    span: Span
+
+
+class SetKind(ActionKind[SetCapture, "SetNumber | SetTemplate"]):
+    ir_type = SetCapture
+    grammar = ("set_capture",)
+
+    def lower(self, alias: str, children: Sequence[Any], lowering: Lowering) -> SetCapture:
+        capture = lowering.capture_at(children[0])
+        return SetCapture(capture, children[1], capture.span)
+
+    def compile(self, action: SetCapture, context: CompileContext) -> SetNumber | SetTemplate:
+        context.checker.check_capture(action.capture)
+        if isinstance(action.value, ir.PatternText):
+            return SetTemplate(action.capture.name, context.template(action.value), action.span)
+        context.checker.check(action.value, "num")
+        return SetNumber(action.capture.name, action.value, action.span)
+
+    def plan(self, action: SetNumber | SetTemplate, context: PlanContext) -> Edit | None:
+        target = context.expression(action.capture)
+        if isinstance(action, SetTemplate):
+            intended = context.substitute(action.template)
+            if same_code(intended, target):
+                return None
+            return Edit(self, target, context.template_text(action.template), intended,
+                        replaces=True)
+        old = literal_number(target)
+        value = evaluate(action.value, context.env)
+        if isinstance(old, int) and isinstance(value, float):
+            value = round(value)  # ints stay ints
+        elif isinstance(old, float):
+            value = float(value)
+        if old is not None and type(old) is type(value) and old == value:
+            return None
+        return Edit(self, target, format_number(value), number_node(value), replaces=True)
+
+    def apply(self, edit: CstEdit, original: Any, node: Any, range_of: RangeOf) -> Any:
+        return replace_expression(edit, node)
+
+
+KIND = SetKind()

@@ -1,0 +1,171 @@
+"""``exitdsl apply``: rewrite strategy files with rules (a diff by default)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TextIO
+
+from ..engine import Engine
+from ..errors import ExitdslError
+from ..io.diff import unified_diff
+from ..io.discover import Target, discover
+from ..io.emit import change_record, dumps, error_record, rejection_record, skip_record
+from ..io.sourcefile import SourceFile, decode, read_bytes, write_atomic
+from ..results import FileResult
+from .common import (EXIT_CHANGES, EXIT_INPUT, EXIT_OK, EXIT_REJECTED, add_rule_options,
+                     command, load_selected, run_seed)
+
+Report = Callable[[FileResult], None]
+Fail = Callable[[str, str], None]
+
+
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    apply = command(commands, "apply", "rewrite strategy files with rules",
+                    "Apply rules to strategy files. Without an output flag, print a unified "
+                    "diff and write nothing.")
+    add_rule_options(apply)
+    apply.add_argument("--seed", type=int, default=None,
+                       help="run seed (default: the config's seed, else 0); the same seed "
+                            "gives byte-identical output")
+    output = apply.add_mutually_exclusive_group()
+    output.add_argument("--diff", action="store_true", help="print a unified diff (default)")
+    output.add_argument("--in-place", action="store_true",
+                        help="rewrite files in place (atomically)")
+    output.add_argument("--check", action="store_true",
+                        help="write nothing; exit 1 if some file would change")
+    output.add_argument("--out", metavar="DIR", type=Path,
+                        help="write each changed file under DIR, at its path relative to "
+                             "the PATH it was found under")
+    apply.add_argument("--json", action="store_true",
+                       help="print one JSON record per line: changed sites, skipped sites, "
+                            "rejections and errors")
+    apply.add_argument("--show-skipped", action="store_true",
+                       help="also list on stderr the sites a rule matched but deliberately "
+                            "left alone (always in --json)")
+    apply.add_argument("--verify", choices=("default", "full"), default="default",
+                       help="'full' also re-parses and compiles each whole rewritten file")
+    apply.add_argument("--only", metavar="ID", action="append", default=[],
+                       help="only the site with this stable id (from --json or a lineage "
+                            "record); with the same --seed it replays that mutation exactly")
+    apply.add_argument("-q", "--quiet", action="store_true", help="no summary on stderr")
+    apply.add_argument("paths", nargs="+", metavar="PATH",
+                       help="strategy files, directories (searched for *.py), or - for stdin")
+    apply.set_defaults(run=run)
+
+
+class _Tally:
+    """What a run reports: per-file records as they come, and the summary's counts."""
+
+    def __init__(self, args: argparse.Namespace, out: TextIO, err: TextIO) -> None:
+        self.args, self.out, self.err = args, out, err
+        self.counts = {"files": 0, "changed": 0, "sites": 0, "errors": 0, "rejected": 0}
+
+    def report(self, result: FileResult) -> None:
+        counts = self.counts
+        counts["files"] += 1
+        counts["sites"] += len(result.changes)
+        counts["rejected"] += len(result.rejections)
+        counts["changed"] += result.changed
+        if self.args.json:
+            records: list[dict[str, Any]] = [
+                *(change_record(result.path, c) for c in result.changes),
+                *(skip_record(result.path, s) for s in result.skips),
+                *(rejection_record(result.path, r) for r in result.rejections)]
+            for record in records:
+                print(dumps(record), file=self.out)
+            return
+        if self.args.show_skipped:
+            for skip in result.skips:
+                print(f"{result.path}:{skip.line}:{skip.col}: skipped by {skip.rule}: "
+                      f"{skip.reason}", file=self.err)
+        for rejection in result.rejections:
+            print(f"{result.path}:{rejection.line}:{rejection.col}: rewrite by "
+                  f"{rejection.rule} rejected ({rejection.check}): {rejection.detail}",
+                  file=self.err)
+
+    def fail(self, path: str, message: str) -> None:
+        self.counts["errors"] += 1
+        print(message, file=self.err)
+        if self.args.json:
+            print(dumps(error_record(path, message)), file=self.out)
+
+    def summary(self) -> str:
+        args, counts = self.args, self.counts
+        verb = "would change" if args.check or not (args.in_place or args.out) else "changed"
+        return (f"exitdsl: {counts['files']} file(s), {counts['sites']} site(s) rewritten, "
+                f"{counts['changed']} file(s) {verb}, {counts['rejected']} rejected, "
+                f"{counts['errors']} error(s)")
+
+
+def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    rules = load_selected(args)
+    engine = Engine(rules, seed=run_seed(args, rules), verify=args.verify,
+                    only=tuple(args.only))
+    tally = _Tally(args, out, err)
+    for argument in args.paths:
+        if argument == "-":
+            _apply_stdin(engine, args, out, tally.report, tally.fail)
+            continue
+        for target in discover([argument]):
+            if isinstance(target, str):
+                tally.fail(argument, f"exitdsl: {target}")
+                continue
+            _apply_file(engine, args, target, out, tally.report, tally.fail)
+    if not args.quiet and not args.json:
+        print(tally.summary(), file=err)
+    if tally.counts["errors"]:
+        return EXIT_INPUT
+    if tally.counts["rejected"]:
+        return EXIT_REJECTED
+    if args.check and tally.counts["changed"]:
+        return EXIT_CHANGES
+    return EXIT_OK
+
+
+def _apply_stdin(engine: Engine, args: argparse.Namespace, out: TextIO, report: Report,
+                 fail: Fail) -> None:
+    try:
+        source = decode(sys.stdin.buffer.read(), "<stdin>")
+        result = engine.rewrite(source.text, "<stdin>")
+    except ExitdslError as exc:
+        fail("<stdin>", exc.one_line())
+        return
+    report(result)
+    if args.diff:
+        out.write(unified_diff(result.path, result.source, result.new_source))
+    elif not (args.check or args.json):
+        out.write(result.new_source)
+
+
+def _apply_file(engine: Engine, args: argparse.Namespace, target: Target, out: TextIO,
+                report: Report, fail: Fail) -> None:
+    shown = str(target.path)
+    try:
+        original = read_bytes(target.path, shown)
+        source: SourceFile = decode(original, shown)
+        result = engine.rewrite(source.text, shown)
+    except ExitdslError as exc:
+        fail(shown, exc.one_line())
+        return
+    report(result)
+    if not result.changed:
+        return
+    try:
+        if args.in_place:
+            # Write through a symbolic link to its target, and never over a file that changed
+            # since it was read (another process is editing it: its edit wins).
+            real = Path(os.path.realpath(target.path))
+            if real.read_bytes() != original:
+                fail(shown, f"{shown}: changed while exitdsl was running; not written")
+                return
+            write_atomic(real, source.encode(result.new_source))
+        elif args.out is not None:
+            write_atomic(args.out / target.relative, source.encode(result.new_source))
+        elif not (args.check or args.json):
+            out.write(unified_diff(result.path, result.source, result.new_source))
+    except (OSError, UnicodeEncodeError) as exc:
+        fail(shown, f"{shown}: cannot write: {exc}")

@@ -1,0 +1,33 @@
+"""``exitdsl check``: compile rule files and list their rules, or their errors."""
+
+from __future__ import annotations
+
+import argparse
+from typing import TextIO
+
+from ..errors import RuleError
+from ..language.ruleset import load_rules
+from .common import EXIT_OK, EXIT_USAGE, command, resolve_rule_paths
+
+
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    check = command(commands, "check", "compile rule files and report errors",
+                    "Parse and compile rule files; print every rule's id, or the first error "
+                    "of each file with its location.", exit_codes=False)
+    check.add_argument("rules", nargs="+", metavar="RULES", help="rule files or directories")
+    check.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    status = EXIT_OK
+    for name in args.rules:
+        try:
+            rules = load_rules(resolve_rule_paths([name]))
+        except RuleError as exc:
+            print(exc.render(), file=err)
+            status = EXIT_USAGE
+            continue
+        for rule in rules.rules:
+            print(f"{rule.id}  [{rule.tier}, weight {rule.weight:g}]  {rule.source.description}",
+                  file=out)
+    return status

@@ -1,0 +1,71 @@
+"""What the commands share: exit codes, rule selection options, loading the rules."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Sequence
+from pathlib import Path
+
+from ..errors import RuleError
+from ..io.resources import rule_path, shipped_rules_dir
+from ..language.config import CONFIG_NAME, find_config
+from ..language.ruleset import RuleSet, load_rules
+from ..vocabulary.tiers import TIERS
+
+EXIT_OK = 0
+EXIT_CHANGES = 1  # --check: something would change; verify/test: a rejection or failure
+EXIT_USAGE = 2  # bad arguments or a rule file with errors
+EXIT_INPUT = 3  # some strategy file could not be processed (others were)
+EXIT_REJECTED = 4  # some rewrite failed verification and was not written
+
+EXIT_CODES = """exit codes:
+  0  success (with --check: nothing would change)
+  1  --check: some file would change; test/verify: a case failed or a rewrite was rejected
+  2  usage error or a rule file with errors (nothing was processed)
+  3  some strategy file could not be read or parsed (reported; the others were processed)
+  4  some rewrite failed verification and was not written (reported; see docs/verifier.md)"""
+
+
+def command(commands: argparse._SubParsersAction[argparse.ArgumentParser], name: str,
+            help: str, description: str, *, exit_codes: bool = True) -> argparse.ArgumentParser:
+    """A subcommand's parser, with the exit codes in its help where they apply."""
+    if exit_codes:
+        return commands.add_parser(name, help=help, description=description,
+                                   epilog=EXIT_CODES,
+                                   formatter_class=argparse.RawDescriptionHelpFormatter)
+    return commands.add_parser(name, help=help, description=description)
+
+
+def add_rule_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("-r", "--rules", action="append", metavar="RULES", default=[],
+                        help="rule file or directory (repeatable); a bare name such as "
+                             "'finlab' means the shipped rules/finlab.rules; default: all "
+                             "shipped rules")
+    parser.add_argument("--rule", action="append", metavar="ID", default=[],
+                        help="only this rule (ruleset.rule or rule name; repeatable)")
+    parser.add_argument("--tier", action="append", default=[], choices=TIERS,
+                        help="only rules of this tier (repeatable)")
+    parser.add_argument("--config", metavar="FILE",
+                        help="YAML overrides of bounds, choices, tier weights and the seed "
+                             f"(default: ./{CONFIG_NAME} when present)")
+
+
+def resolve_rule_paths(names: Sequence[str]) -> list[Path]:
+    """Rule arguments as paths; no argument means every shipped rule file."""
+    if not names:
+        return [shipped_rules_dir()]
+    return [rule_path(name) for name in names]
+
+
+def load_selected(args: argparse.Namespace) -> RuleSet:
+    rules = load_rules(resolve_rule_paths(args.rules), find_config(args.config))
+    selected = rules.select(args.rule, args.tier)
+    unknown = [r for r in args.rule if not any(r in (x.id, x.source.name) for x in rules.rules)]
+    if unknown:
+        raise RuleError(f"no rule named {unknown[0]!r} (see `exitdsl check`)")
+    return selected
+
+
+def run_seed(args: argparse.Namespace, rules: RuleSet) -> int:
+    """``--seed``, else the config's seed, else 0."""
+    return int(args.seed) if args.seed is not None else (rules.config.seed or 0)

@@ -1,0 +1,2 @@
+"""Evolution: seeded stochastic mutation of one parent (:mod:`.mutator`), its statistics
+(:mod:`.stats`) and populations of children with lineage (:mod:`.population`)."""

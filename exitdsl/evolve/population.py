@@ -1,0 +1,110 @@
+"""``exitdsl mutate``: N distinct verified children per parent, with a lineage record each.
+
+Each parent is handled on its own, from seeds derived from the run seed and the child's
+number, so the children and the lineage are the same whatever the number of processes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..engine import Engine
+from ..errors import ExitdslError
+from ..io.sourcefile import read_source, write_atomic
+from ..results import Mutation
+from .stats import MutationStats
+
+TRIES_PER_CHILD = 20
+
+
+@dataclass(frozen=True)
+class Family:
+    """What one parent produced."""
+
+    parent: str
+    parent_sha256: str
+    children: tuple[Mutation, ...] = ()
+    wanted: int = 0
+    error: str | None = None
+    stats: MutationStats = field(default_factory=MutationStats)
+    encoding: str = "utf-8"
+
+
+def child_seed(run_seed: int, number: int) -> int:
+    digest = hashlib.sha256(f"child\0{run_seed}\0{number}".encode()).digest()
+    return int.from_bytes(digest[:8], "big")
+
+
+def breed(engine: Engine, path: str, count: int, run_seed: int) -> Family:
+    """Up to ``count`` distinct children of the file at ``path``."""
+    try:
+        source = read_source(Path(path))
+        parent = engine.prepare(source.text, path)
+    except ExitdslError as exc:
+        return Family(path, "", wanted=count, error=exc.one_line())
+    sha = hashlib.sha256(source.encode(source.text)).hexdigest()
+    engine = Engine(engine.rules, seed=engine.seed, verify=engine.verify)  # fresh statistics
+    children: list[Mutation] = []
+    seen = {source.text}
+    for number in range(count * TRIES_PER_CHILD):
+        if len(children) == count:
+            break
+        try:
+            child = engine.mutate(parent, seed=child_seed(run_seed, number))
+        except ExitdslError as exc:
+            return Family(path, sha, tuple(children), count, exc.one_line(), engine.stats,
+                          source.encoding)
+        if child.status == "no_applicable_rule":
+            break
+        if child.ok and child.code not in seen:
+            seen.add(child.code)
+            children.append(child)
+    return Family(path, sha, tuple(children), count, None, engine.stats, source.encoding)
+
+
+_WORKER: dict[str, Any] = {}
+
+
+def _init_worker(engine: Engine) -> None:
+    _WORKER["engine"] = engine
+
+
+def _breed_in_worker(job: tuple[str, int, int]) -> Family:
+    return breed(_WORKER["engine"], *job)
+
+
+def breed_all(engine: Engine, paths: Sequence[str], count: int, run_seed: int,
+              jobs: int) -> Iterator[Family]:
+    """Families in the order of ``paths``, computed in ``jobs`` processes."""
+    work = [(path, count, run_seed) for path in paths]
+    if jobs <= 1 or len(paths) <= 1:
+        for job in work:
+            yield breed(engine, *job)
+        return
+    with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker,
+                             initargs=(engine,)) as pool:
+        yield from pool.map(_breed_in_worker, work, chunksize=1)
+
+
+def write_family(family: Family, out: Path, lineage: Callable[[str], None]) -> list[Path]:
+    """Write the children under ``out/<stem>/`` and one lineage line per child."""
+    stem = Path(family.parent).stem
+    written = []
+    for number, child in enumerate(family.children, start=1):
+        target = out / stem / f"{stem}.{number}.py"
+        data = child.code.encode(family.encoding)
+        write_atomic(target, data)
+        written.append(target)
+        lineage(json.dumps({
+            "parent": family.parent, "parent_sha256": family.parent_sha256,
+            "child": str(target.relative_to(out)), "child_sha256": hashlib.sha256(data).hexdigest(),
+            "rule": child.rule, "tier": child.tier, "id": child.mutation_id,
+            "line": child.line, "col": child.col, "old": child.old, "new": child.new,
+            "seed": child.seed}, ensure_ascii=False))
+    return written

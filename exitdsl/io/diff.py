@@ -1,0 +1,15 @@
+"""Unified diffs of plain text, as ``diff -u`` and git print them."""
+
+from __future__ import annotations
+
+import difflib
+
+
+def unified_diff(path: str, old: str, new: str) -> str:
+    """A ``diff -u`` from ``old`` to ``new`` with git's ``a/``, ``b/`` names, marking a
+    missing final newline like git does. Line endings inside lines are kept as they are."""
+    name = path.lstrip("/")
+    lines = difflib.unified_diff(old.splitlines(keepends=True), new.splitlines(keepends=True),
+                                 f"a/{name}", f"b/{name}")
+    return "".join(line if line.endswith(("\n", "\r"))
+                   else line + "\n\\ No newline at end of file\n" for line in lines)

@@ -1,0 +1,33 @@
+"""Where the grammar and the shipped rules live, installed or in a checkout.
+
+A wheel carries them under ``exitdsl/_data`` (see pyproject.toml); a checkout or an
+editable install finds them at the repository's top level.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+_PACKAGE = Path(__file__).resolve().parent.parent
+
+
+def _data_dir(name: str) -> Path:
+    packaged = _PACKAGE / "_data" / name
+    return packaged if packaged.is_dir() else _PACKAGE.parent / name
+
+
+def grammar_file() -> Path:
+    return _data_dir("grammar") / "exitdsl.lark"
+
+
+def shipped_rules_dir() -> Path:
+    return _data_dir("rules")
+
+
+def rule_path(name: str, base: Path | None = None) -> Path:
+    """What a rule argument names: a path (relative to ``base``, default the working
+    directory) when it exists, else the shipped ``rules/NAME.rules`` when that exists,
+    else the path (whose absence the loader reports)."""
+    path = (base / name) if base is not None else Path(name)
+    shipped = shipped_rules_dir() / f"{name}.rules"
+    return shipped if not path.exists() and shipped.is_file() else path

@@ -1,0 +1,93 @@
+"""Reading strategy files faithfully and writing them back atomically.
+
+Bytes are decoded the way Python itself would (BOM, PEP 263 coding cookie, else
+UTF-8) with line endings kept as they are, and encoded back the same way, so a
+file that is not rewritten is never touched and one that is differs only where
+the rules changed it.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import tempfile
+import tokenize
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import Span, StrategyError
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    path: str
+    text: str
+    encoding: str  # "utf-8-sig" when the file starts with a BOM
+
+    def encode(self, text: str) -> bytes:
+        return text.encode(self.encoding)
+
+
+def decode(data: bytes, path: str) -> SourceFile:
+    """Decode ``data`` as Python would, or raise a located :class:`StrategyError`."""
+    if b"\0" in data:
+        raise StrategyError("binary file (contains NUL bytes)", Span(path, 1, 1))
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+    except SyntaxError as exc:
+        if "invalid or missing encoding declaration" not in str(exc):
+            raise StrategyError(f"bad coding declaration: {exc}", Span(path, 1, 1)) from None
+        encoding = "utf-8"  # no declaration, and the first lines are not UTF-8: say where
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise StrategyError(f"cannot decode as {encoding}: byte 0x{data[exc.start]:02x} "
+                            "(add a PEP 263 coding declaration?)", Span(path, line, col)) from None
+    except LookupError:
+        raise StrategyError(f"unknown encoding {encoding!r}", Span(path, 1, 1)) from None
+    return SourceFile(path, text, encoding)
+
+
+def read_bytes(path: Path, shown: str) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise StrategyError(f"cannot read: {exc.strerror or exc}", Span(shown, 1, 1)) from None
+
+
+def read_source(path: Path, display: str | None = None) -> SourceFile:
+    shown = display or str(path)
+    return decode(read_bytes(path, shown), shown)
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Replace ``path`` by ``data`` all at once: temp file in the same directory, fsync, rename.
+
+    The file keeps its permission bits; a crash at any moment leaves it wholly old or
+    wholly new.
+    """
+    path = Path(path)
+    directory = path.parent
+    directory.mkdir(parents=True, exist_ok=True)
+    try:
+        mode: int | None = path.stat().st_mode & 0o7777
+    except FileNotFoundError:
+        mode = None
+    fd, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".exitdsl-tmp",
+                                     dir=directory)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        if mode is not None:
+            os.chmod(temp_name, mode)
+        os.replace(temp_name, path)
+    except BaseException:
+        try:
+            os.unlink(temp_name)
+        except FileNotFoundError:
+            pass
+        raise

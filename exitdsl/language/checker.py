@@ -1,0 +1,178 @@
+"""Type checking of rule expressions: ``num`` values and ``bool`` conditions.
+
+Functions and predicates are looked up in the vocabulary, so a function the checker
+accepts is one the evaluator can run.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..errors import RuleError, Span
+from ..vocabulary.functions import FUNCTIONS, PREDICATES
+from ..vocabulary.operators import BY_TOKEN
+from . import ir
+from .domains import Domain
+from .patterns import Pattern, compile_pattern
+
+# A group holding a quantifier, itself quantified: `(a+)+`, `(\w*)*`, `(x+|y)+` ...
+_NESTED_QUANTIFIER = re.compile(r"\((?:[^()\\]|\\.)*[+*}](?:[^()\\]|\\.)*\)[+*{]")
+_KIND_NAMES = {"num": "a number", "bool": "a condition", "pattern": "a `pattern`"}
+
+
+class Checker:
+    """Type-checks the expressions of one rule, knowing its domains and captures."""
+
+    def __init__(self, domains: dict[str, Domain], captures: frozenset[str], source: str) -> None:
+        self.domains = domains
+        self.captures = captures
+        self.source = source
+        self.patterns: dict[Span, Pattern] = {}  # patterns given to predicates, compiled
+
+    def check_capture(self, capture: ir.Capture) -> None:
+        if capture.name not in self.captures:
+            known = ", ".join(f"${c}" for c in sorted(self.captures)) or "none"
+            raise RuleError(f"unknown capture ${capture.name} (captured by every match: {known})",
+                            capture.span)
+
+    def domain(self, expr: ir.Expr | ir.PatternText, want: str) -> Domain:
+        if not isinstance(expr, ir.Ref):
+            raise RuleError(f"expected the name of a {want} declaration here", expr.span)
+        found = self.domains.get(expr.name)
+        if found is None:
+            raise RuleError(f"unknown {want} {expr.name!r}", expr.span)
+        if (want == "choices") != found.is_choices:
+            other = "choices" if found.is_choices else "bound"
+            raise RuleError(f"{expr.name!r} is a {other}, but a {want} is needed here", expr.span)
+        return found
+
+    def check(self, expr: ir.Expr | ir.PatternText, want: str) -> None:
+        kind = self.kind_of(expr, want)
+        if kind != want:
+            raise RuleError(f"expected {_KIND_NAMES[want]} here, found {_KIND_NAMES[kind]}",
+                            expr.span)
+
+    def kind_of(self, expr: ir.Expr | ir.PatternText, want: str) -> str:
+        if isinstance(expr, ir.PatternText):
+            return "pattern"
+        if isinstance(expr, ir.Num):
+            return "num"
+        if isinstance(expr, ir.Capture):
+            self.check_capture(expr)
+            return "num"
+        if isinstance(expr, ir.Ref):
+            if expr.name in self.domains:
+                raise RuleError(f"{expr.name!r} is a domain, not a number; use it with `in`, "
+                                "clamp(), uniform(), choice() or step()", expr.span)
+            raise RuleError(f"unknown name {expr.name!r}", expr.span)
+        if isinstance(expr, ir.Unary):
+            want = "bool" if expr.op == "not" else "num"
+            self.check(expr.operand, want)
+            return want
+        if isinstance(expr, ir.Binary):
+            return self._kind_of_binary(expr)
+        if isinstance(expr, ir.InDomain):
+            self.check(expr.value, "num")
+            if expr.domain not in self.domains:
+                raise RuleError(f"unknown bound or choices {expr.domain!r}", expr.span)
+            return "bool"
+        if isinstance(expr, ir.RegexMatch):
+            self._check_regex(expr)
+            return "bool"
+        return self._kind_of_call(expr, want)
+
+    def _kind_of_binary(self, expr: ir.Binary) -> str:
+        if expr.op in ("and", "or"):
+            self.check(expr.left, "bool")
+            self.check(expr.right, "bool")
+            return "bool"
+        self.check(expr.left, "num")
+        self.check(expr.right, "num")
+        return "bool" if BY_TOKEN[expr.op].family == "compare" else "num"
+
+    def _check_regex(self, expr: ir.RegexMatch) -> None:
+        self.check_capture(expr.capture)
+        try:
+            re.compile(expr.regex)
+        except re.error as exc:
+            raise RuleError(f"bad regex /{expr.regex}/: {exc.msg}", expr.span) from None
+        if _NESTED_QUANTIFIER.search(expr.regex):
+            raise RuleError(f"regex /{expr.regex}/ nests quantifiers, which can backtrack "
+                            "for ever; rewrite it without a repeated group of repeats",
+                            expr.span)
+
+    def _kind_of_call(self, call: ir.Call, want: str) -> str:
+        # `int(...)` is a predicate where a condition is wanted and a conversion elsewhere.
+        if call.func in PREDICATES and (call.func != "int" or want == "bool"):
+            self._check_predicate(call, PREDICATES[call.func].signature)
+            return "bool"
+        function = FUNCTIONS.get(call.func)
+        if function is None:
+            known = ", ".join(sorted({*FUNCTIONS, *PREDICATES}))
+            raise RuleError(f"unknown function {call.func!r} (known: {known})", call.span)
+        signatures, variadic = function.signatures, function.variadic
+        # With one signature of the call's arity, its own error is the most precise.
+        fitting = [s for s in signatures if len(s) == len(call.args)
+                   or (variadic and len(call.args) > len(s))]
+        if len(fitting) == 1:
+            signatures = (fitting[0],)
+        errors: list[RuleError] = []
+        for signature in signatures:
+            try:
+                self._check_args(call, signature, variadic)
+                return "num"
+            except RuleError as exc:
+                errors.append(exc)
+        raise errors[-1] if len(signatures) == 1 else RuleError(
+            f"{call.func}() takes {' or '.join(_describe(s, variadic) for s in signatures)}",
+            call.span)
+
+    def _check_args(self, call: ir.Call, signature: tuple[str, ...], variadic: bool) -> None:
+        args = call.args
+        if len(args) < len(signature) or (len(args) > len(signature) and not variadic):
+            raise RuleError(f"{call.func}() takes {_describe(signature, variadic)}, "
+                            f"got {len(args)} argument(s)", call.span)
+        kinds = list(signature) + [signature[-1]] * (len(args) - len(signature))
+        for arg, kind in zip(args, kinds):
+            if kind in ("bound", "choices"):
+                self.domain(arg, kind)
+            else:
+                self.check(arg, kind)
+
+    def _check_predicate(self, call: ir.Call, signature: tuple[str, ...]) -> None:
+        if len(call.args) != len(signature):
+            raise RuleError(f"{call.func}() takes {len(signature)} argument(s), "
+                            f"got {len(call.args)}", call.span)
+        for arg, kind in zip(call.args, signature):
+            if kind == "capture":
+                if not isinstance(arg, ir.Capture):
+                    raise RuleError(f"{call.func}() needs a $capture", arg.span)
+                self.check_capture(arg)
+            elif kind == "ident":
+                if not isinstance(arg, ir.Ref):
+                    raise RuleError(f"{call.func}() needs a plain Python name", arg.span)
+            elif kind == "pattern":
+                if not isinstance(arg, ir.PatternText):
+                    raise RuleError(f"{call.func}() needs a `pattern`", arg.span)
+                self.patterns[arg.span] = compile_pattern(arg.text, arg.span, self.source,
+                                                          statement_ok=False)
+
+
+def no_draws(expr: ir.Expr | ir.PatternText) -> None:
+    """Conditions are decided before any draw, so they must not draw themselves."""
+    if isinstance(expr, ir.Call):
+        function = FUNCTIONS.get(expr.func)
+        if function is not None and function.draws:
+            raise RuleError(f"{expr.func}() draws a random number; `where` and `ensure` "
+                            "conditions must not", expr.span)
+        for arg in expr.args:
+            no_draws(arg)
+    for child in ("operand", "left", "right", "value"):
+        sub = getattr(expr, child, None)
+        if sub is not None:
+            no_draws(sub)
+
+
+def _describe(signature: tuple[str, ...], variadic: bool) -> str:
+    names = {"num": "number", "bound": "bound", "choices": "choices"}
+    return "(" + ", ".join(names.get(k, k) for k in signature) + (", ..." if variadic else "") + ")"

@@ -1,0 +1,58 @@
+"""Stage 2: check one parsed rule and compile it into a :class:`CompiledRule`.
+
+Everything that can be known before touching strategy code is checked here, so a
+rule never fails at rewrite time for a reason visible now: unknown captures,
+bounds and functions, values of the wrong kind, bad regexes, actions that do not
+fit their pattern. Each action's own checks live with the action (exitdsl/actions/).
+"""
+
+from __future__ import annotations
+
+from ..actions.base import CompileContext
+from ..actions.registry import kind_of
+from ..errors import RuleError
+from . import ir
+from .checker import Checker, no_draws
+from .compiled import CompiledAction, CompiledContext, CompiledRule
+from .domains import Domain
+from .patterns import compile_pattern
+
+
+def compile_rule(rule: ir.Rule, rule_id: str, rule_file: ir.RuleFile,
+                 domains: dict[str, Domain]) -> CompiledRule:
+    source = rule_file.text
+    if not rule.matches:
+        raise RuleError(f"rule {rule.name!r} has no `match` clause", rule.span)
+    if not rule.actions:
+        raise RuleError(f"rule {rule.name!r} has no action (set, add, remove, append, ...)",
+                        rule.span)
+    matches = tuple(compile_pattern(p.text, p.span, source) for p in rule.matches)
+    contexts = tuple(CompiledContext(c.kind, compile_pattern(c.pattern.text, c.pattern.span,
+                                                             source))
+                     for c in rule.contexts)
+    # A capture is usable if every alternative binds it, or a context (always required) does.
+    bound_captures = frozenset.intersection(*(p.captures for p in matches)).union(
+        *(c.pattern.captures for c in contexts))
+    checker = Checker(domains, bound_captures, source)
+    for expr in (*rule.where, *rule.ensure):
+        checker.check(expr, "bool")
+        no_draws(expr)
+    context = CompileContext(matches, checker, source)
+    actions = tuple(CompiledAction(kind_of(a), kind_of(a).compile(a, context), a.span)
+                    for a in rule.actions)
+    return CompiledRule(
+        id=rule_id, source=rule, path=rule_file.path, matches=matches,
+        contexts=contexts,
+        unless=tuple(compile_pattern(p.text, p.span, source) for p in rule.unless),
+        where=rule.where, ensure=rule.ensure, actions=actions, domains=domains,
+        condition_patterns=checker.patterns,
+        declared=" ".join(_declared_texts(rule)),
+    )
+
+
+def _declared_texts(rule: ir.Rule) -> list[str]:
+    """The code the rule itself writes: names in it may be introduced by a rewrite."""
+    texts = [p.text for p in (*rule.matches, *rule.unless, *(c.pattern for c in rule.contexts))]
+    for action in rule.actions:
+        texts.extend(kind_of(action).declared(action))
+    return texts

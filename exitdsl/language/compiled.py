@@ -1,0 +1,61 @@
+"""A rule after compilation: patterns parsed, domains resolved, actions checked.
+
+The matcher, the evaluator and the rewriter work from these; nothing here refers back to
+the rule file's syntax except spans (for messages) and ``source`` (for docs).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from ..errors import Span
+from . import ir
+from .domains import Domain
+from .patterns import Pattern
+
+if TYPE_CHECKING:
+    from ..actions.base import ActionKind
+
+
+@dataclass(frozen=True)
+class CompiledContext:
+    kind: str  # "inside" | "within"
+    pattern: Pattern
+
+
+@dataclass(frozen=True)
+class CompiledAction:
+    """An action checked against its rule: ``spec`` is its kind's own compiled form, and
+    ``kind`` plans and performs it."""
+
+    kind: ActionKind[Any, Any]
+    spec: Any
+    span: Span
+
+
+@dataclass(frozen=True)
+class CompiledRule:
+    id: str  # "ruleset.rule"
+    source: ir.Rule
+    path: str
+    matches: tuple[Pattern, ...]
+    contexts: tuple[CompiledContext, ...]
+    unless: tuple[Pattern, ...]
+    where: tuple[ir.Expr, ...]
+    ensure: tuple[ir.Expr, ...]
+    actions: tuple[CompiledAction, ...]
+    domains: dict[str, Domain] = field(hash=False, compare=False)
+    condition_patterns: dict[Span, Pattern] = field(hash=False, compare=False)
+    declared: str = ""  # the rule's pattern texts: names a rewrite may legitimately introduce
+
+    @property
+    def tier(self) -> str:
+        return self.source.tier
+
+    @property
+    def weight(self) -> float:
+        return self.source.weight
+
+    def anchor_sets(self) -> tuple[frozenset[str], ...]:
+        return tuple(p.anchors for p in self.matches)

@@ -1,0 +1,126 @@
+"""The YAML config: override bounds, choices, tier weights and the default seed without
+editing rule files. Errors point at the offending YAML line and column.
+
+```yaml
+seed: 42
+bounds:
+  stop_loss: [0.02, 0.15]          # every ruleset that declares stop_loss
+  finlab.take_profit: [0.1, 0.6]   # only finlab's
+choices:
+  template.max_hold_days: [10, 20, 30]
+tier_weights: {parametric: 80, relational: 15, structural: 5}
+```
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from ..errors import RuleError, Span, span_in
+from ..vocabulary.tiers import DEFAULT_TIER_WEIGHTS, TIERS
+
+CONFIG_NAME = "exitdsl.yaml"
+
+
+@dataclass(frozen=True)
+class Override:
+    values: tuple[int | float, ...]
+    span: Span
+
+
+@dataclass(frozen=True)
+class Config:
+    path: str = ""
+    seed: int | None = None
+    bounds: dict[str, Override] = field(default_factory=dict)
+    choices: dict[str, Override] = field(default_factory=dict)
+    tier_weights: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_TIER_WEIGHTS))
+
+
+def find_config(explicit: str | None, cwd: Path | None = None) -> Config:
+    """``--config FILE`` if given, else ``exitdsl.yaml`` in the working directory, else none."""
+    if explicit is not None:
+        return load_config(Path(explicit))
+    candidate = (cwd or Path.cwd()) / CONFIG_NAME
+    return load_config(candidate) if candidate.is_file() else Config()
+
+
+def load_config(path: str | Path) -> Config:
+    path = Path(path)
+    shown = str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise RuleError(f"cannot read config {shown!r}: {exc}") from None
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        raise RuleError(f"config is not valid YAML: {exc.problem}",
+                        span_in(shown, text, line, col)) from None
+    if root is None:
+        return Config(shown)
+
+    def where(node: yaml.Node) -> Span:
+        return span_in(shown, text, node.start_mark.line + 1, node.start_mark.column + 1)
+
+    def mapping(node: yaml.Node, what: str) -> list[tuple[yaml.ScalarNode, yaml.Node]]:
+        if not isinstance(node, yaml.MappingNode):
+            raise RuleError(f"{what} must be a mapping", where(node))
+        return [(k, v) for k, v in node.value]
+
+    def number(node: yaml.Node) -> int | float:
+        value = yaml.safe_load(yaml.serialize(node)) if isinstance(node, yaml.ScalarNode) else None
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise RuleError("expected a number", where(node))
+        return value
+
+    def numbers(node: yaml.Node) -> tuple[int | float, ...]:
+        if not isinstance(node, yaml.SequenceNode):
+            raise RuleError("expected a list of numbers, e.g. [0.01, 0.2]", where(node))
+        return tuple(number(item) for item in node.value)
+
+    seed: int | None = None
+    bounds: dict[str, Override] = {}
+    choices: dict[str, Override] = {}
+    weights = dict(DEFAULT_TIER_WEIGHTS)
+    for key, value in mapping(root, "the config"):
+        if key.value == "seed":
+            seed_value = number(value)
+            if not isinstance(seed_value, int):
+                raise RuleError("seed must be an integer", where(value))
+            seed = seed_value
+        elif key.value == "bounds":
+            for name, bound in mapping(value, "bounds"):
+                values = numbers(bound)
+                if len(values) != 2 or values[0] > values[1]:
+                    raise RuleError("a bound is [low, high] with low <= high", where(bound))
+                bounds[name.value] = Override(values, where(name))
+        elif key.value == "choices":
+            for name, options in mapping(value, "choices"):
+                values = numbers(options)
+                if not values:
+                    raise RuleError("choices must not be empty", where(options))
+                choices[name.value] = Override(values, where(name))
+        elif key.value == "tier_weights":
+            given = {}
+            for tier, weight in mapping(value, "tier_weights"):
+                if tier.value not in TIERS:
+                    raise RuleError(f"unknown tier {tier.value!r}; expected one of "
+                                    f"{', '.join(TIERS)}", where(tier))
+                amount = number(weight)
+                if amount < 0:
+                    raise RuleError("a tier weight cannot be negative", where(weight))
+                given[tier.value] = float(amount)
+            total = sum(given.values())
+            if total <= 0:
+                raise RuleError("tier weights must not all be zero", where(value))
+            weights = {tier: given.get(tier, 0.0) / total for tier in TIERS}
+        else:
+            raise RuleError(f"unknown config key {key.value!r}; expected seed, bounds, choices "
+                            "or tier_weights", where(key))
+    return Config(shown, seed, bounds, choices, weights)

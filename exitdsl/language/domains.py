@@ -1,0 +1,77 @@
+"""``bound`` and ``choices`` declarations: what values a rule may draw, and config overrides."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..errors import RuleError, Span
+from . import ir
+from .config import Config
+
+
+@dataclass(frozen=True)
+class Domain:
+    """A ``bound`` (closed interval) or ``choices`` (discrete, sorted) declaration."""
+
+    name: str
+    low: float
+    high: float
+    values: tuple[int | float, ...] = ()  # set for choices only
+
+    @property
+    def is_choices(self) -> bool:
+        return bool(self.values)
+
+    def __contains__(self, value: float) -> bool:
+        if self.is_choices:
+            return value in self.values
+        return self.low <= value <= self.high
+
+
+def declared_domains(rule_file: ir.RuleFile) -> dict[str, Domain]:
+    """The domains one rule file declares itself (not those of its includes)."""
+    domains: dict[str, Domain] = {}
+    for bound in rule_file.bounds:
+        low, high = _constant(bound.low), _constant(bound.high)
+        if low > high:
+            raise RuleError(f"bound {bound.name!r} is empty: {low} > {high}", bound.span)
+        _declare(domains, Domain(bound.name, low, high), bound.span)
+    for choices in rule_file.choices:
+        values = tuple(sorted({_constant(v) for v in choices.values}))
+        if not values:
+            raise RuleError(f"choices {choices.name!r} is empty", choices.span)
+        _declare(domains, Domain(choices.name, values[0], values[-1], values), choices.span)
+    return domains
+
+
+def overridden(domains: dict[str, Domain], namespace: str, config: Config,
+               used: set[str]) -> dict[str, Domain]:
+    """``domains`` with the config's overrides applied; ``used`` collects the keys applied."""
+    result = dict(domains)
+    for name, domain in domains.items():
+        source = config.choices if domain.is_choices else config.bounds
+        other = config.bounds if domain.is_choices else config.choices
+        for key in (name, f"{namespace}.{name}"):
+            if key in other:
+                kind = "choices" if domain.is_choices else "bound"
+                raise RuleError(f"{key!r} is a {kind} in the rules; override it under "
+                                f"{'choices' if domain.is_choices else 'bounds'}:",
+                                other[key].span)
+            if key in source:
+                used.add(key)
+                values = tuple(sorted(source[key].values))
+                result[name] = (Domain(name, values[0], values[-1], values) if domain.is_choices
+                                else Domain(name, values[0], values[1]))
+    return result
+
+
+def _constant(expr: ir.Expr) -> int | float:
+    if isinstance(expr, ir.Num):
+        return expr.value
+    raise RuleError("expected a number literal here", getattr(expr, "span", None))
+
+
+def _declare(domains: dict[str, Domain], domain: Domain, span: Span) -> None:
+    if domain.name in domains:
+        raise RuleError(f"{domain.name!r} is declared twice in this file", span)
+    domains[domain.name] = domain

@@ -1,0 +1,353 @@
+"""Stage 1: ``.rules`` text → :class:`~exitdsl.language.ir.RuleFile`, with Lark.
+
+Syntax errors become :class:`RuleError` with the file's line and column; the
+Lark tree is lowered to the IR by a ``Transformer`` (one method per grammar alias; an
+action's alias is lowered by its own module in exitdsl/actions/).
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from functools import lru_cache
+from typing import Any
+
+import lark
+from lark import Token, Transformer, v_args
+
+from ..actions.registry import kind_for_alias
+from ..errors import RuleError, Span, span_in
+from ..io.resources import grammar_file
+from ..vocabulary.tiers import TIERS
+from . import ir
+
+# What a user calls each terminal in an error message.
+_TERMINAL_NAMES = {
+    "RBRACE": "'}'", "LBRACE": "'{'", "RPAR": "')'", "LPAR": "'('", "RSQB": "']'",
+    "LSQB": "'['", "COMMA": "','", "EQUAL": "'='", "NAME": "a name", "RULE_ID": "a rule id",
+    "NUMBER": "a number", "INT": "an integer", "STRING": 'a "string"',
+    "PATTERN": "a `pattern`", "CODE_BLOCK": "a ```code block```", "CAPTURE": "a $capture",
+    "REGEX": "a /regex/", "COMPARE_OP": "a comparison", "TILDE": "'~'", "$END": "end of file",
+    "MINUS": "'-'", "PLUS": "'+'", "STAR": "'*'", "SLASH": "'/'",
+}
+
+
+@lru_cache(maxsize=1)
+def _parser() -> lark.Lark:
+    # strict=True is checked by the test suite; it costs 0.25 s per start-up here.
+    return lark.Lark(
+        grammar_file().read_text(encoding="utf-8"),
+        parser="lalr",
+        propagate_positions=False,  # spans come from tokens; tree positions cost half a parse
+        maybe_placeholders=True,
+    )
+
+
+def parse_rules(text: str, path: str = "<rules>") -> ir.RuleFile:
+    """Parse one rule file. Raises :class:`RuleError` with a location on any mistake."""
+    try:
+        tree = _parser().parse(text)
+    except lark.UnexpectedInput as exc:
+        raise _syntax_error(exc, text, path) from None
+    try:
+        return _Lower(path, text).lower(tree)
+    except lark.exceptions.VisitError as exc:  # the transformer's own RuleErrors come wrapped
+        if isinstance(exc.orig_exc, RuleError):
+            raise exc.orig_exc from None
+        raise
+
+
+def _unclosed_brace(text: str) -> tuple[int, int] | None:
+    """Line and column of the last ``{`` left open, skipping comments, strings and code."""
+    stack: list[tuple[int, int]] = []
+    skip = re.compile(r"#[^\n]*|```.*?```|`[^`]*`|\"(?:[^\"\\\n]|\\.)*\"", re.S)
+    position = 0
+    for piece in skip.finditer(text + "\n"):
+        for i in range(position, piece.start()):
+            if text[i] == "{":
+                stack.append((text.count("\n", 0, i) + 1, i - text.rfind("\n", 0, i)))
+            elif text[i] == "}" and stack:
+                stack.pop()
+        position = piece.end()
+    for i in range(position, len(text)):
+        if text[i] == "{":
+            stack.append((text.count("\n", 0, i) + 1, i - text.rfind("\n", 0, i)))
+        elif text[i] == "}" and stack:
+            stack.pop()
+    return stack[-1] if stack else None
+
+
+def _describe(token_types: set[str] | frozenset[str]) -> str:
+    names = sorted({_TERMINAL_NAMES.get(t, repr(t.lower())) for t in token_types})
+    if len(names) > 6:
+        names = names[:6] + ["..."]
+    return ", ".join(names)
+
+
+def _syntax_error(exc: lark.UnexpectedInput, text: str, path: str) -> RuleError:
+    line, col = exc.line, exc.column
+    if isinstance(exc, lark.UnexpectedToken) and exc.token.type == "$END":
+        opened = _unclosed_brace(text)
+        if opened is not None:
+            line, col = opened
+            message = "this '{' is never closed (missing '}' before the end of the file)"
+        else:
+            lines = text.rstrip().splitlines() or [""]
+            line, col = len(lines), len(lines[-1]) + 1
+            message = f"unexpected end of file; expected {_describe(exc.expected)}"
+    elif isinstance(exc, lark.UnexpectedToken) and exc.token.type == "STRING" \
+            and "NUMBER" in exc.expected:
+        message = f"a string ({exc.token.value}) cannot be used here; expected a number"
+    elif isinstance(exc, lark.UnexpectedToken):
+        message = f"unexpected {exc.token.value!r}; expected {_describe(exc.expected)}"
+    elif isinstance(exc, lark.UnexpectedCharacters):
+        position = exc.pos_in_stream or 0
+        char = text[position] if position < len(text) else ""
+        if char == "`":
+            message = "unterminated `pattern` (or an empty one)"
+        elif char == "/":
+            message = "unterminated or empty /regex/"
+        else:
+            message = f"unexpected character {char!r}"
+            if exc.allowed:
+                message += f"; expected {_describe(exc.allowed)}"
+    else:
+        message = "unexpected end of file"
+    if line < 1:
+        line, col = 1, 1
+    return RuleError(message, span_in(path, text, line, col))
+
+
+class _Lower(Transformer[Token, Any]):
+    """Lark tree → IR. Spans come from tokens and from propagated tree positions."""
+
+    def __init__(self, path: str, text: str) -> None:
+        super().__init__()
+        self.path = path
+        self.text = text
+        self.lines = text.splitlines()  # once: every token's span needs its line
+
+    def lower(self, tree: lark.Tree[Token]) -> ir.RuleFile:
+        items = self.transform(tree)
+        assert isinstance(items, list)
+        name, doc = "", ""
+        uses, bounds, choices, rules, tests = [], [], [], [], []
+        for item in items:
+            if isinstance(item, tuple) and item[0] == "ruleset":
+                name, doc = item[1], item[2]
+            elif isinstance(item, ir.Use):
+                uses.append(item)
+            elif isinstance(item, ir.Bound):
+                bounds.append(item)
+            elif isinstance(item, ir.Choices):
+                choices.append(item)
+            elif isinstance(item, ir.Rule):
+                rules.append(item)
+            elif isinstance(item, ir.RuleTest):
+                tests.append(item)
+        return ir.RuleFile(
+            self.path, self.text, name, doc,
+            tuple(uses), tuple(bounds), tuple(choices), tuple(rules), tuple(tests),
+        )
+
+    # --- helpers ---------------------------------------------------------
+    def span(self, tok: Token) -> Span:
+        line, col = tok.line or 1, tok.column or 1
+        end = tok.end_column if tok.end_line == line else None
+        return self.located(line, col, end)
+
+    def located(self, line: int, col: int, end: int | None = None) -> Span:
+        source_line = self.lines[line - 1] if 0 < line <= len(self.lines) else ""
+        return Span(self.path, line, col, source_line, end if end and end > col else None)
+
+    def string(self, tok: Token) -> str:
+        try:
+            value = ast.literal_eval(str(tok))
+        except (ValueError, SyntaxError):
+            raise RuleError("malformed string literal", self.span(tok)) from None
+        assert isinstance(value, str)
+        return value
+
+    def pattern(self, tok: Token) -> ir.PatternText:
+        # The span points inside the backticks, where the pattern's own columns start.
+        span = self.located(tok.line or 1, (tok.column or 1) + 1)
+        return ir.PatternText(str(tok)[1:-1], span)
+
+    def capture_at(self, tok: Token) -> ir.Capture:
+        return ir.Capture(str(tok)[1:], self.span(tok))
+
+    def __default__(self, data: Any, children: list[Any], meta: Any) -> Any:
+        kind = kind_for_alias(str(data))
+        if kind is None:
+            return super().__default__(data, children, meta)  # type: ignore[no-untyped-call]
+        return ("actions", kind.lower(str(data), children, self))
+
+    # --- top level -------------------------------------------------------
+    def start(self, items: list[Any]) -> list[Any]:
+        return items
+
+    def ruleset_decl(self, children: list[Any]) -> tuple[str, str, str]:
+        name, doc = children[0], children[1]
+        return ("ruleset", str(name), self.string(doc) if doc is not None else "")
+
+    def use_decl(self, children: list[Token]) -> ir.Use:
+        return ir.Use(self.string(children[0]), self.span(children[0]))
+
+    def bound_decl(self, children: list[Any]) -> ir.Bound:
+        name, low, high = children
+        return ir.Bound(str(name), low, high, self.span(name))
+
+    def choices_decl(self, children: list[Any]) -> ir.Choices:
+        name, *values = children
+        return ir.Choices(str(name), tuple(v for v in values if v is not None), self.span(name))
+
+    def rule_decl(self, children: list[Any]) -> ir.Rule:
+        name_tok, *items = children
+        fields: dict[str, Any] = {"matches": [], "contexts": [], "unless": [], "where": [],
+                                  "ensure": [], "actions": []}
+        for key, value in items:
+            if key in ("description", "tier", "weight"):
+                fields[key] = value
+            else:
+                fields[key].append(value)
+        return ir.Rule(
+            name=str(name_tok), span=self.span(name_tok),
+            description=fields.get("description", ""), tier=fields.get("tier", "parametric"),
+            weight=fields.get("weight", 1.0), matches=tuple(fields["matches"]),
+            contexts=tuple(fields["contexts"]), unless=tuple(fields["unless"]),
+            where=tuple(fields["where"]), ensure=tuple(fields["ensure"]),
+            actions=tuple(fields["actions"]))
+
+    # --- rule items: (field, value) pairs that rule_decl folds -----------
+    def description(self, c: list[Token]) -> tuple[str, str]:
+        return ("description", self.string(c[0]))
+
+    def tier(self, c: list[Token]) -> tuple[str, str]:
+        if str(c[0]) not in TIERS:
+            raise RuleError(f"unknown tier {str(c[0])!r}; expected one of {', '.join(TIERS)}",
+                            self.span(c[0]))
+        return ("tier", str(c[0]))
+
+    def weight(self, c: list[Any]) -> tuple[str, float]:
+        value = c[0]
+        if not isinstance(value, ir.Num) or value.value < 0:
+            raise RuleError("weight must be a non-negative number", getattr(value, "span", None))
+        return ("weight", float(value.value))
+
+    def match(self, c: list[Token]) -> tuple[str, ir.PatternText]:
+        return ("matches", self.pattern(c[0]))
+
+    def inside(self, c: list[Token]) -> tuple[str, ir.ContextClause]:
+        return ("contexts", ir.ContextClause("inside", self.pattern(c[0])))
+
+    def within(self, c: list[Token]) -> tuple[str, ir.ContextClause]:
+        return ("contexts", ir.ContextClause("within", self.pattern(c[0])))
+
+    def unless(self, c: list[Token]) -> tuple[str, ir.PatternText]:
+        return ("unless", self.pattern(c[0]))
+
+    def where(self, c: list[Any]) -> tuple[str, ir.Expr]:
+        return ("where", c[0])
+
+    def ensure(self, c: list[Any]) -> tuple[str, ir.Expr]:
+        return ("ensure", c[0])
+
+    def template(self, c: list[Token]) -> ir.PatternText:
+        return self.pattern(c[0])
+
+    # --- tests -----------------------------------------------------------
+    def test_decl(self, c: list[Any]) -> ir.RuleTest:
+        name_tok, seed, before_tok, outcome = c
+        before = self.code_block(before_tok)
+        after = self.code_block(outcome) if isinstance(outcome, Token) else None
+        return ir.RuleTest(str(name_tok), self.span(name_tok), before, after, seed)
+
+    def test_seed(self, c: list[Token]) -> int:
+        return int(c[0])
+
+    def after(self, c: list[Token]) -> Token:
+        return c[0]
+
+    def unchanged(self, c: list[Any]) -> None:
+        return None
+
+    def code_block(self, tok: Token) -> ir.CodeBlock:
+        body = str(tok)[3:-3]
+        # The fence's own line break is not part of the code; the one before the closing fence is.
+        if body.startswith("\r\n"):
+            body = body[2:]
+        elif body.startswith("\n"):
+            body = body[1:]
+        start = tok.start_pos or 0
+        return ir.CodeBlock(body, self.span(tok), start, start + len(str(tok)))
+
+    # --- expressions -----------------------------------------------------
+    def number(self, c: list[Token]) -> ir.Num:
+        text = str(c[0])
+        try:
+            value: int | float = int(text, 10) if text.replace("_", "").isdigit() else float(text)
+        except ValueError:
+            raise RuleError(f"malformed number {text!r}", self.span(c[0])) from None
+        return ir.Num(value, self.span(c[0]))
+
+    def capture(self, c: list[Token]) -> ir.Capture:
+        return self.capture_at(c[0])
+
+    def ref(self, c: list[Token]) -> ir.Ref:
+        return ir.Ref(str(c[0]), self.span(c[0]))
+
+    def pattern_arg(self, c: list[Token]) -> ir.PatternText:
+        return self.pattern(c[0])
+
+    def call(self, c: list[Any]) -> ir.Call:
+        func, *args = c
+        return ir.Call(str(func), tuple(a for a in args if a is not None), self.span(func))
+
+    def neg(self, c: list[Any]) -> ir.Expr:
+        operand = c[0]
+        if isinstance(operand, ir.Num):  # fold so that -0.345 is a literal, as written
+            return ir.Num(-operand.value, operand.span)
+        return ir.Unary("-", operand, _span_of(operand))
+
+    def not_(self, c: list[Any]) -> ir.Unary:
+        return ir.Unary("not", c[0], _span_of(c[0]))
+
+    def _fold(self, op: str, c: list[Any]) -> ir.Expr:
+        result: ir.Expr = c[0]
+        for right in c[1:]:
+            result = ir.Binary(op, result, right, _span_of(result))
+        return result
+
+    def and_(self, c: list[Any]) -> ir.Expr:
+        return self._fold("and", c)
+
+    def or_(self, c: list[Any]) -> ir.Expr:
+        return self._fold("or", c)
+
+    def add(self, c: list[Any]) -> ir.Expr:
+        return self._fold("+", c)
+
+    def sub(self, c: list[Any]) -> ir.Expr:
+        return self._fold("-", c)
+
+    def mul(self, c: list[Any]) -> ir.Expr:
+        return self._fold("*", c)
+
+    def div(self, c: list[Any]) -> ir.Expr:
+        return self._fold("/", c)
+
+    def compare(self, c: list[Any]) -> ir.Binary:
+        left, op, right = c
+        return ir.Binary(str(op), left, right, self.span(op))
+
+    def in_domain(self, c: list[Any]) -> ir.InDomain:
+        return ir.InDomain(c[0], str(c[1]), self.span(c[1]))
+
+    def regex_match(self, c: list[Token]) -> ir.RegexMatch:
+        return ir.RegexMatch(self.capture_at(c[0]), str(c[1])[1:-1], self.span(c[1]))
+
+
+def _span_of(expr: Any) -> Span:
+    span = getattr(expr, "span", None)
+    assert isinstance(span, Span)
+    return span

@@ -1,0 +1,124 @@
+"""Loading rule files into a :class:`RuleSet`: includes resolved (with cycle and size
+limits), ids namespaced by ruleset, config overrides applied."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..errors import RuleError, Span
+from . import ir
+from .compile import compile_rule
+from .compiled import CompiledRule
+from .config import Config
+from .domains import Domain, declared_domains, overridden
+from .parse import parse_rules
+
+MAX_INCLUDE_DEPTH = 16
+MAX_RULE_FILES = 256
+MAX_RULE_FILE_BYTES = 1_000_000
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    """Every rule of one or more rule files, includes resolved, ids namespaced."""
+
+    rules: tuple[CompiledRule, ...]
+    tests: tuple[tuple[str, ir.RuleTest, str], ...]  # (rule id, test, file path)
+    files: tuple[str, ...]
+    config: Config = field(default_factory=Config)
+
+    @property
+    def tier_weights(self) -> dict[str, float]:
+        return self.config.tier_weights
+
+    def select(self, ids: Sequence[str] = (), tiers: Sequence[str] = ()) -> RuleSet:
+        """The rules named by ``ids`` (full ``ruleset.rule`` ids or local names) and ``tiers``."""
+        chosen = [r for r in self.rules
+                  if (not ids or r.id in ids or r.source.name in ids)
+                  and (not tiers or r.tier in tiers)]
+        return RuleSet(tuple(chosen), self.tests, self.files, self.config)
+
+    def get(self, rule_id: str) -> CompiledRule:
+        for rule in self.rules:
+            if rule.id == rule_id:
+                return rule
+        raise KeyError(rule_id)
+
+
+def rule_files(paths: Iterable[str | Path]) -> list[Path]:
+    """Each path, with directories expanded to the ``*.rules`` files below them (sorted)."""
+    files: list[Path] = []
+    for item in paths:
+        path = Path(item)
+        files.extend(sorted(path.rglob("*.rules")) if path.is_dir() else [path])
+    return files
+
+
+def load_rules(paths: str | Path | Iterable[str | Path], config: Config | None = None) -> RuleSet:
+    """Load, check and compile rule files (directories: every ``*.rules`` inside).
+
+    ``config`` overrides bounds and choices (see config.py); an override that names no
+    declared domain is an error located in the config file.
+    """
+    config = config or Config()
+    loaded: dict[Path, tuple[ir.RuleFile, dict[str, Domain]]] = {}
+    for path in rule_files([paths] if isinstance(paths, (str, Path)) else paths):
+        _load_file(path, loaded, stack=(), via=None)
+    rules: list[CompiledRule] = []
+    tests: list[tuple[str, ir.RuleTest, str]] = []
+    seen: dict[str, Span] = {}
+    used: set[str] = set()
+    for rule_file, declared in loaded.values():
+        namespace = rule_file.name or Path(rule_file.path).stem
+        domains = overridden(declared, namespace, config, used)
+        for rule in rule_file.rules:
+            rule_id = f"{namespace}.{rule.name}"
+            if rule_id in seen:
+                raise RuleError(f"rule {rule_id!r} is already defined at {seen[rule_id]}", rule.span)
+            seen[rule_id] = rule.span
+            rules.append(compile_rule(rule, rule_id, rule_file, domains))
+        local_names = {r.name for r in rule_file.rules}
+        for test in rule_file.tests:
+            if test.rule not in local_names:
+                raise RuleError(f"test names unknown rule {test.rule!r}", test.span)
+            tests.append((f"{namespace}.{test.rule}", test, rule_file.path))
+    for name, override in {**config.bounds, **config.choices}.items():
+        if name not in used:
+            raise RuleError(f"the config overrides {name!r}, which no loaded rule file declares",
+                            override.span)
+    return RuleSet(tuple(rules), tuple(tests), tuple(str(p) for p in loaded), config)
+
+
+def _load_file(path: Path, loaded: dict[Path, tuple[ir.RuleFile, dict[str, Domain]]],
+               stack: tuple[Path, ...], via: ir.Use | None) -> dict[str, Domain]:
+    resolved = path.resolve()
+    where = via.span if via else None
+    if len(stack) >= MAX_INCLUDE_DEPTH:
+        raise RuleError(f"includes nest deeper than {MAX_INCLUDE_DEPTH} files", where)
+    if len(loaded) >= MAX_RULE_FILES:
+        raise RuleError(f"more than {MAX_RULE_FILES} rule files are loaded", where)
+    if resolved in stack:
+        chain = " -> ".join(p.name for p in (*stack, resolved))
+        raise RuleError(f"include cycle: {chain}", where)
+    if resolved in loaded:
+        return loaded[resolved][1]
+    rule_file = parse_rules(_read_rule_file(path, resolved, where), str(path))
+    domains: dict[str, Domain] = {}
+    for use in rule_file.uses:
+        domains.update(_load_file(path.parent / use.path, loaded, (*stack, resolved), use))
+    domains.update(declared_domains(rule_file))
+    loaded[resolved] = (rule_file, domains)
+    return domains
+
+
+def _read_rule_file(path: Path, resolved: Path, where: Span | None) -> str:
+    try:
+        if resolved.stat().st_size > MAX_RULE_FILE_BYTES:
+            raise RuleError(f"rule file {str(path)!r} is larger than {MAX_RULE_FILE_BYTES} bytes",
+                            where)
+        return resolved.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise RuleError(f"cannot read rule file {str(path)!r}: {reason}", where) from None

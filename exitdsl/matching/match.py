@@ -1,0 +1,244 @@
+"""Structural matching of a compiled pattern against Python ``ast`` nodes.
+
+Matching runs on CPython's ``ast`` (built in C, and already blind to formatting,
+comments, redundant parentheses and quote style); libcst is only brought in for
+the statements a rule actually rewrites (see exitdsl/rewriting/).
+
+A pattern may match one node in several ways (``{..., $k: $v, ...}`` matches a
+dict once per entry), so the matcher enumerates every solution; ``match`` takes
+the first.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any
+
+from ..language.patterns import REST, capture_name
+
+Captured = ast.AST | str
+Captures = dict[str, Captured]
+Solutions = Iterator[Captures]
+
+# Fields that never matter when comparing trees.
+_IGNORED_FIELDS = frozenset({"ctx", "type_comment", "kind"})
+# Fields a pattern may leave empty to mean "whatever the code has" (decorators, class keywords,
+# annotations, PEP 695 type parameters).
+_OPTIONAL_FIELDS = frozenset({"decorator_list", "returns", "type_params", "keywords",
+                              "annotation"})
+
+
+def match(pattern: ast.AST, node: ast.AST, captures: Captures) -> bool:
+    """Match ``node`` against ``pattern``; on success ``captures`` holds the first solution."""
+    for solution in solutions(pattern, node, captures):
+        captures.update(solution)
+        return True
+    return False
+
+
+def solutions(pattern: ast.AST, node: ast.AST, captures: Captures) -> Solutions:
+    """Every way ``node`` matches ``pattern`` consistently with ``captures`` (not modified)."""
+    if isinstance(pattern, ast.Name):
+        name = capture_name(pattern.id)
+        if name is not None:
+            if isinstance(node, ast.expr):
+                yield from _bind(name, node, captures)
+            return
+    if isinstance(pattern, ast.Constant) and pattern.value is Ellipsis:
+        if isinstance(node, ast.expr):  # `...` as an expression: any one expression
+            yield captures
+        return
+    if type(pattern) is not type(node):
+        return
+    if isinstance(pattern, ast.Constant):
+        assert isinstance(node, ast.Constant)
+        if type(pattern.value) is type(node.value) and pattern.value == node.value:
+            yield captures
+        return
+    if isinstance(pattern, ast.Call):
+        assert isinstance(node, ast.Call)
+        yield from _call(pattern, node, captures)
+    elif isinstance(pattern, ast.Dict):
+        assert isinstance(node, ast.Dict)
+        yield from sequence(list(zip(pattern.keys, pattern.values)),
+                            list(zip(node.keys, node.values)), captures, _is_dict_rest,
+                            _dict_entry)
+    elif isinstance(pattern, ast.arguments):
+        assert isinstance(node, ast.arguments)
+        yield from _arguments(pattern, node, captures)
+    elif isinstance(pattern, (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)) \
+            and _is_any_body(pattern.body):
+        yield from _fields(pattern, node, captures, skip=frozenset({"body"}))
+    else:
+        yield from _fields(pattern, node, captures)
+
+
+def _bind(name: str, node: Captured, captures: Captures) -> Solutions:
+    if name == "_":
+        yield captures
+        return
+    bound = captures.get(name)
+    if bound is None:
+        yield {**captures, name: node}
+    elif same_code(bound, node):
+        yield captures
+
+
+def same_code(a: Captured, b: Captured) -> bool:
+    """Equal modulo formatting: the test repeated captures must pass."""
+    if isinstance(a, str) or isinstance(b, str):
+        return a == b
+    return ast.dump(a) == ast.dump(b)
+
+
+def _fields(pattern: ast.AST, node: ast.AST, captures: Captures,
+            skip: frozenset[str] = frozenset()) -> Solutions:
+    fields = [f for f in pattern._fields if f not in _IGNORED_FIELDS and f not in skip
+              and not (f in _OPTIONAL_FIELDS and not getattr(pattern, f, None))]
+    yield from _all_fields(fields, pattern, node, captures)
+
+
+def _all_fields(fields: list[str], pattern: ast.AST, node: ast.AST,
+                captures: Captures) -> Solutions:
+    if not fields:
+        yield captures
+        return
+    field, rest = fields[0], fields[1:]
+    for solution in _value(getattr(pattern, field, None), getattr(node, field, None), captures):
+        yield from _all_fields(rest, pattern, node, solution)
+
+
+def _value(p_value: object, n_value: object, captures: Captures) -> Solutions:
+    if isinstance(p_value, ast.AST):
+        if isinstance(n_value, ast.AST):
+            yield from solutions(p_value, n_value, captures)
+    elif isinstance(p_value, list):
+        if isinstance(n_value, list):
+            yield from sequence(p_value, n_value, captures)
+    elif isinstance(p_value, str) and (name := capture_name(p_value)) is not None:
+        if isinstance(n_value, str):  # an identifier: class or function name, keyword, ...
+            yield from _bind(name, n_value, captures)
+    elif p_value == n_value:
+        yield captures
+
+
+def is_rest(item: object) -> bool:
+    """``...`` standing for any number of items of a list field."""
+    if isinstance(item, ast.Starred):
+        return isinstance(item.value, ast.Name) and item.value.id == REST
+    if isinstance(item, ast.Expr):
+        item = item.value
+    return isinstance(item, ast.Constant) and item.value is Ellipsis
+
+
+def _is_any_body(body: list[ast.stmt]) -> bool:
+    return len(body) == 1 and is_rest(body[0])
+
+
+ItemMatcher = Callable[[Any, Any, Captures], Solutions]
+
+
+def sequence(patterns: Sequence[Any], nodes: Sequence[Any], captures: Captures,
+             rest: Callable[[Any], bool] = is_rest, item: ItemMatcher = _value) -> Solutions:
+    """Match a list with ``rest`` wildcards (zero or more items each)."""
+    if not patterns:
+        if not nodes:
+            yield captures
+        return
+    head, tail = patterns[0], patterns[1:]
+    if rest(head):
+        if not tail:  # a trailing rest takes everything: one solution, not len(nodes)
+            yield captures
+            return
+        for start in range(len(nodes) + 1):
+            yield from sequence(tail, nodes[start:], captures, rest, item)
+        return
+    if nodes:
+        for solution in item(head, nodes[0], captures):
+            yield from sequence(tail, nodes[1:], solution, rest, item)
+
+
+def _call(pattern: ast.Call, node: ast.Call, captures: Captures) -> Solutions:
+    open_ended = any(is_rest(arg) for arg in pattern.args)
+    if not open_ended and len(pattern.keywords) != len(node.keywords):
+        return
+    for after_func in solutions(pattern.func, node.func, captures):
+        for after_args in sequence(pattern.args, node.args, after_func):
+            yield from _keywords(pattern.keywords, list(node.keywords), after_args)
+
+
+def _keywords(patterns: list[ast.keyword], nodes: list[ast.keyword],
+              captures: Captures) -> Solutions:
+    """Keyword arguments match as a set: each pattern keyword takes one distinct argument."""
+    if not patterns:
+        yield captures
+        return
+    head, tail = patterns[0], patterns[1:]
+    for index, candidate in enumerate(nodes):
+        for after_name in _value(head.arg, candidate.arg, captures):
+            for after_value in solutions(head.value, candidate.value, after_name):
+                yield from _keywords(tail, nodes[:index] + nodes[index + 1:], after_value)
+
+
+DictEntry = tuple[ast.expr | None, ast.expr]
+
+
+def _is_dict_rest(entry: DictEntry) -> bool:
+    key, value = entry
+    return key is None and isinstance(value, ast.Name) and value.id == REST
+
+
+def _dict_entry(p_entry: DictEntry, n_entry: DictEntry, captures: Captures) -> Solutions:
+    (p_key, p_value), (n_key, n_value) = p_entry, n_entry
+    if p_key is None or n_key is None:  # `**other` entries match only each other
+        if p_key is n_key:
+            yield from solutions(p_value, n_value, captures)
+        return
+    for after_key in solutions(p_key, n_key, captures):
+        yield from solutions(p_value, n_value, after_key)
+
+
+def _arguments(pattern: ast.arguments, node: ast.arguments, captures: Captures) -> Solutions:
+    """``def f(self, ...)``: the listed parameters, then anything."""
+    p_params = pattern.posonlyargs + pattern.args
+    n_params = node.posonlyargs + node.args
+    if pattern.vararg is not None and pattern.vararg.arg == REST:
+        if len(n_params) >= len(p_params):
+            yield from sequence(p_params, n_params[: len(p_params)], captures)
+        return
+    for solution in sequence(p_params, n_params, captures):
+        yield from _fields(pattern, node, solution,
+                           skip=frozenset({"posonlyargs", "args"}))
+
+
+Path = tuple[tuple[str, int | None], ...]
+
+
+def path_to(root: ast.AST, wanted: ast.AST) -> Path | None:
+    """The fields (and list indexes) leading from ``root`` down to ``wanted``."""
+    if root is wanted:
+        return ()
+    for field, value in ast.iter_fields(root):
+        items = value if isinstance(value, list) else [value]
+        for index, item in enumerate(items):
+            if isinstance(item, ast.AST):
+                below = path_to(item, wanted)
+                if below is not None:
+                    return ((field, index if isinstance(value, list) else None), *below)
+    return None
+
+
+def follow(pattern: ast.AST, node: ast.AST, path: Path) -> ast.AST | None:
+    """The node of matched code at ``path`` of its pattern (None past a ``...`` in a list)."""
+    for field, index in path:
+        p_value, n_value = getattr(pattern, field, None), getattr(node, field, None)
+        if index is not None:
+            if not isinstance(p_value, list) or not isinstance(n_value, list) \
+                    or any(is_rest(x) for x in p_value[:index]) or index >= len(n_value):
+                return None
+            p_value, n_value = p_value[index], n_value[index]
+        if not isinstance(p_value, ast.AST) or not isinstance(n_value, ast.AST):
+            return None
+        pattern, node = p_value, n_value
+    return node

@@ -1,0 +1,164 @@
+"""Find the sites where compiled rules match a module's ``ast``.
+
+One traversal serves every rule (Fixit-style). Statements whose lines hold none of
+the rules' anchor words are skipped without being looked into, so the cost of a
+file is CPython's ``ast.parse`` plus work proportional to the candidate code.
+"""
+
+from __future__ import annotations
+
+import ast
+import bisect
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+from ..language.compiled import CompiledRule
+from ..language.patterns import Pattern
+from ..rewriting.lines import line_starts
+from .match import Captures, match, solutions
+
+_SCOPES = (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)
+MAX_SOLUTIONS = 1000  # ways one pattern may match one node before the rest are ignored
+
+
+@dataclass(frozen=True)
+class Site:
+    """One match of one rule: the matched node, its captures and where it sits."""
+
+    rule: CompiledRule
+    node: ast.AST
+    captures: Captures
+    statement: ast.stmt  # innermost statement holding the node
+    ancestors: tuple[ast.stmt, ...]  # enclosing statements, outermost first
+    scope: ast.AST  # nearest enclosing class or function, or the module
+    scope_path: str  # "Class.method" or "<module>"
+
+
+def active_rules(source: str, rules: Sequence[CompiledRule]) -> list[CompiledRule]:
+    """The rules one of whose match alternatives has all its anchor words in ``source``."""
+    return [rule for rule in rules
+            if any(all(word in source for word in anchors) for anchors in rule.anchor_sets())]
+
+
+def candidate_lines(source: str, rules: Sequence[CompiledRule]) -> list[int]:
+    """Sorted 1-based numbers of the lines holding an anchor word of ``rules``."""
+    words = sorted({w for rule in rules for anchors in rule.anchor_sets() for w in anchors},
+                   key=len, reverse=True)
+    if not words:
+        return []
+    starts = line_starts(source)
+    finder = re.compile("|".join(re.escape(w) for w in words))
+    return sorted({bisect.bisect_right(starts, m.start()) for m in finder.finditer(source)})
+
+
+def find_sites(module: ast.Module, source: str, rules: Sequence[CompiledRule]) -> list[Site]:
+    """Every site of every rule in ``module``, in document order then rule order."""
+    rules = list(rules)
+    if not rules:
+        return []
+    anchorless = any(not anchors for r in rules for anchors in r.anchor_sets())
+    lines = None if anchorless else candidate_lines(source, rules)
+    finder = _Finder(rules, lines)
+    finder.statements(module.body, (), module, "<module>")
+    order = {id(rule): i for i, rule in enumerate(rules)}
+    return sorted(finder.found, key=lambda s: (getattr(s.node, "lineno", 0),
+                                                getattr(s.node, "col_offset", 0),
+                                                order[id(s.rule)]))
+
+
+class _Finder:
+    def __init__(self, rules: list[CompiledRule], lines: list[int] | None) -> None:
+        self.rules = rules
+        self.lines = lines
+        self.found: list[Site] = []
+
+    def _relevant(self, stmt: ast.stmt) -> bool:
+        if self.lines is None:
+            return True
+        start = getattr(stmt, "decorator_list", None)
+        first = min([stmt.lineno] + [d.lineno for d in start or ()])
+        i = bisect.bisect_left(self.lines, first)
+        return i < len(self.lines) and self.lines[i] <= (stmt.end_lineno or stmt.lineno)
+
+    def statements(self, body: Sequence[ast.stmt], ancestors: tuple[ast.stmt, ...],
+                   scope: ast.AST, scope_path: str) -> None:
+        for stmt in body:
+            if self._relevant(stmt):
+                self.statement(stmt, ancestors, scope, scope_path)
+
+    def statement(self, stmt: ast.stmt, ancestors: tuple[ast.stmt, ...], scope: ast.AST,
+                  scope_path: str) -> None:
+        for node in _own_nodes(stmt):
+            for rule in self.rules:
+                for pattern in rule.matches:
+                    if type(pattern.node) is not type(node):
+                        continue
+                    found = self._match_here(rule, pattern, node, ancestors, scope)
+                    for captures in found:
+                        self.found.append(Site(rule, node, captures, stmt, ancestors, scope,
+                                               scope_path))
+                    if found:
+                        break  # alternatives are one rule: the first that matches wins
+        inner = (*ancestors, stmt)
+        if isinstance(stmt, _SCOPES):
+            path = stmt.name if scope_path == "<module>" else f"{scope_path}.{stmt.name}"
+            self.statements(stmt.body, inner, stmt, path)
+            return
+        for body in _child_bodies(stmt):
+            self.statements(body, inner, scope, scope_path)
+
+    def _match_here(self, rule: CompiledRule, pattern: Pattern, node: ast.AST,
+                    ancestors: tuple[ast.stmt, ...], scope: ast.AST) -> list[Captures]:
+        """Each distinct way ``rule`` matches at ``node`` (``{..., $k: $v, ...}``: per entry)."""
+        found: list[Captures] = []
+        seen: set[tuple[tuple[str, int], ...]] = set()
+        for number, captures in enumerate(solutions(pattern.node, node, {})):
+            if number >= MAX_SOLUTIONS:  # a pattern with many `...` on a huge call: bounded
+                break
+            key = tuple(sorted((k, id(v)) for k, v in captures.items()))
+            if key in seen:
+                continue
+            seen.add(key)
+            in_context = self._in_context(rule, captures, ancestors, scope)
+            if in_context is not None and not any(
+                    match(u.node, node, dict(in_context)) for u in rule.unless):
+                found.append(in_context)
+        return found
+
+    def _in_context(self, rule: CompiledRule, captures: Captures,
+                    ancestors: tuple[ast.stmt, ...], scope: ast.AST) -> Captures | None:
+        for context in rule.contexts:
+            candidates: Sequence[ast.AST] = (scope,) if context.kind == "inside" else ancestors
+            for candidate in candidates:
+                trial = dict(captures)
+                if match(context.pattern.node, candidate, trial):
+                    captures = trial
+                    break
+            else:
+                return None
+        return captures
+
+
+def _own_nodes(stmt: ast.stmt) -> Iterator[ast.AST]:
+    """The statement itself, then its expressions (pre-order), not entering nested statements."""
+    yield stmt
+    stack: list[ast.AST] = [stmt]
+    while stack:
+        node = stack.pop()
+        children = [c for c in ast.iter_child_nodes(node) if not isinstance(c, ast.stmt)]
+        for child in children:
+            if isinstance(child, ast.expr):
+                yield child
+        stack.extend(reversed(children))
+
+
+def _child_bodies(stmt: ast.stmt) -> Iterator[list[ast.stmt]]:
+    for field in ("body", "orelse", "finalbody"):
+        body = getattr(stmt, field, None)
+        if isinstance(body, list):
+            yield body
+    for handler in getattr(stmt, "handlers", ()):
+        yield handler.body
+    for case in getattr(stmt, "cases", ()):
+        yield case.body

@@ -1,0 +1,107 @@
+"""What a run produces: the result types every stage and front end shares.
+
+A leaf module: it imports nothing from the pipeline, so the engine, the mutator, the
+emitters and the command line can all depend on it without depending on each other.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Literal
+
+# Every check a rewrite must pass, in the order they run (docs/verifier.md).
+CHECKS = ("syntax", "intent", "confinement", "ensure", "safety", "determinism")
+
+
+@dataclass(frozen=True)
+class Change:
+    """One rewritten site."""
+
+    rule: str
+    site_id: str
+    line: int
+    col: int  # 1-based, in characters
+    old: str
+    new: str
+    seed: int
+
+
+@dataclass(frozen=True)
+class Skip:
+    """A site a rule matched but deliberately left alone, and why."""
+
+    rule: str
+    line: int
+    col: int
+    reason: str
+
+
+@dataclass(frozen=True)
+class Rejection:
+    """A rewrite refused by ``check`` (one of :data:`CHECKS`); ``detail`` says what was wrong."""
+
+    rule: str
+    line: int
+    col: int
+    check: str
+    detail: str
+
+
+@dataclass(frozen=True)
+class FileResult:
+    path: str
+    source: str
+    new_source: str
+    changes: tuple[Change, ...] = ()
+    skips: tuple[Skip, ...] = ()
+    rejections: tuple[Rejection, ...] = ()
+    sites: int = 0  # how many sites the rules matched (rewritten, skipped, rejected or no-op)
+
+    @property
+    def changed(self) -> bool:
+        return self.new_source != self.source
+
+
+Status = Literal["mutated", "no_applicable_rule", "exhausted"]
+
+
+@dataclass(frozen=True)
+class Mutation:
+    """The outcome of one ``mutate`` call; ``status`` says whether ``code`` is a new child."""
+
+    status: Status
+    path: str
+    source: str
+    code: str
+    seed: int  # the seed the values were drawn with: `apply --only ID --seed SEED` replays it
+    attempts: int = 0
+    rule: str | None = None
+    tier: str | None = None
+    mutation_id: str | None = None  # stable: replay with `exitdsl apply --only ID`
+    line: int | None = None
+    col: int | None = None
+    old: str | None = None
+    new: str | None = None
+    rejections: tuple[Rejection, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        return self.status == "mutated"
+
+    @property
+    def verification(self) -> dict[str, str]:
+        """Each check and its outcome for the child (a rejected attempt is in ``rejections``)."""
+        passed = "passed" if self.ok else "not run"
+        return {check: passed for check in CHECKS if check != "determinism"}
+
+    @property
+    def diff(self) -> str:
+        """The child as a unified diff against its parent."""
+        from .io.diff import unified_diff
+
+        return unified_diff(self.path, self.source, self.code)
+
+    def record(self) -> dict[str, Any]:
+        return {"status": self.status, "rule": self.rule, "tier": self.tier,
+                "id": self.mutation_id, "line": self.line, "col": self.col, "old": self.old,
+                "new": self.new, "seed": self.seed, "attempts": self.attempts}

@@ -1,0 +1,60 @@
+"""A site's ``where`` and ``ensure`` conditions: the environment they are evaluated in,
+and which one fails first (reported as the skip or rejection reason)."""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Sequence
+
+from ..errors import SiteSkipped
+from ..language import ir
+from ..language.compiled import CompiledRule
+from ..language.patterns import Pattern
+from ..matching.match import Captured, Captures, match
+from ..matching.scope import defined_before
+from ..matching.sites import Site
+from .prepare import PreparedCache
+from .values import Draws, Env, holds
+
+
+def _contains(node: Captured, pattern: Pattern) -> bool:
+    if isinstance(node, str):
+        return False
+    return any(match(pattern.node, sub, {}) for sub in ast.walk(node))
+
+
+def site_env(site: Site, module: ast.Module, draws: Draws | None = None) -> Env:
+    rule = site.rule
+    return Env(site.captures, rule.domains, draws or Draws(0, rule.id, "", 0),
+               is_defined=lambda name: defined_before(name, site, module),
+               holds_pattern=_contains, patterns=rule.condition_patterns)
+
+
+def ensure_env(rule: CompiledRule, captures: Captures) -> Env:
+    """After a rewrite, names count as defined: the rewrite checks its own introductions."""
+    return Env(captures, rule.domains, Draws(0, rule.id, "", 0), is_defined=lambda name: True,
+               holds_pattern=_contains, patterns=rule.condition_patterns)
+
+
+def first_failing(conditions: Sequence[ir.Expr], env: Env) -> str | None:
+    """The rule line of the first condition that does not hold, or None if all hold."""
+    for condition in conditions:
+        try:
+            if not holds(condition, env):
+                return condition.span.source_line.strip()
+        except SiteSkipped as exc:
+            return str(exc)
+    return None
+
+
+def failing_where(site: Site, module: ast.Module) -> str | None:
+    """Which `where` of the site's rule does not hold (None: they all hold)."""
+    return first_failing(site.rule.where, site_env(site, module))
+
+
+def where_holds(site: Site, module: ast.Module, cache: PreparedCache) -> bool:
+    """Conditions draw nothing, so each site's answer is remembered for its parent."""
+    known = cache.conditions.get(id(site))
+    if known is None:
+        known = cache.conditions[id(site)] = failing_where(site, module) is None
+    return known

@@ -1,0 +1,89 @@
+"""Planning: what each chosen site's actions would change, as edits, before any text is
+touched. Sites whose edits overlap an earlier site's are skipped, not merged."""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from ..actions.base import Edit, PlanContext
+from ..errors import SiteSkipped
+from ..matching.sites import Site
+from ..results import Change, Skip
+from .conditions import failing_where, site_env, where_holds
+from .lines import LineIndex
+from .prepare import IndexedSite, Prepared
+from .values import Draws
+
+# Draws per site before a value that will not change (e.g. rounded back) is left as it is.
+DRAWS_PER_SITE = 3
+
+
+@dataclass
+class Planned:
+    site: Site
+    site_id: str
+    edits: list[Edit]
+
+
+def plan_sites(prepared: Prepared, chosen: Sequence[IndexedSite], seed: int
+               ) -> tuple[list[Planned], list[Skip]]:
+    """The edits of each chosen site (in order), and the sites left alone with why."""
+    lines, module = prepared.lines, prepared.module
+    assert lines is not None and module is not None
+    skips: list[Skip] = []
+    planned: list[Planned] = []
+    taken: list[tuple[int, int]] = []  # character spans already being rewritten
+    for item in chosen:
+        site = item.site
+        draws = Draws(seed, site.rule.id, prepared.content_hash, item.index)
+        try:
+            # A draw that lands back on the old value (after rounding) is drawn again:
+            # the next draws of the same site's sequence, so still reproducible.
+            for _ in range(DRAWS_PER_SITE):
+                edits = plan_site(site, lines, draws, module, prepared)
+                if edits or draws.count == 0:
+                    break
+        except SiteSkipped as exc:
+            skips.append(Skip(site.rule.id, *lines.position(site.node), str(exc)))
+            continue
+        if not edits:
+            continue
+        spans = [lines.span(e.target) for e in edits]
+        if any(s < t_end and t_start < e for s, e in spans for t_start, t_end in taken):
+            skips.append(Skip(site.rule.id, *lines.position(site.node),
+                              "overlaps an earlier rewrite"))
+            continue
+        taken.extend(spans)
+        planned.append(Planned(site, item.site_id, edits))
+    return planned, skips
+
+
+def plan_site(site: Site, lines: LineIndex, draws: Draws, module: ast.Module,
+              prepared: Prepared) -> list[Edit]:
+    """The edits of every action of the site's rule, each seeing what the earlier ones did."""
+    if not where_holds(site, module, prepared.cache):
+        raise SiteSkipped(f"left alone: {failing_where(site, module)}")
+    context = PlanContext(site, site_env(site, module, draws), lines, {})
+    edits: list[Edit] = []
+    for action in site.rule.actions:
+        edit = action.kind.plan(action.spec, context)
+        if edit is not None:
+            edits.append(edit)
+            context.current[id(edit.target)] = edit.intended
+    return edits
+
+
+def changes_of(chunk: str, spans: Sequence[tuple[int, int]], new_texts: Sequence[str],
+               members: Sequence[Planned], lines: LineIndex, seed: int) -> list[Change]:
+    """One :class:`Change` per edit of ``members`` (in order), with its old and new text."""
+    changes = []
+    texts = iter(zip(spans, new_texts))
+    for planned in members:
+        for edit in planned.edits:
+            (start, end), new_text = next(texts)
+            line, col = lines.position(edit.target)
+            changes.append(Change(planned.site.rule.id, planned.site_id, line, col,
+                                  chunk[start:end], new_text, seed))
+    return changes

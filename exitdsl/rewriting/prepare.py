@@ -1,0 +1,107 @@
+"""A parent parsed once, with every rule's sites and their stable ids: the unit of work
+that rewriting (and warm mutation) starts from."""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from ..errors import StrategyError, span_in
+from ..language.compiled import CompiledRule
+from ..matching.sites import Site, active_rules, find_sites
+from ..verify.checks import quiet_parse
+from .lines import LineIndex
+
+if TYPE_CHECKING:
+    from .cst import ParsedSnippet
+
+
+@dataclass(frozen=True)
+class IndexedSite:
+    """A site with its index among its rule's sites (part of its seed) and its stable id."""
+
+    site: Site
+    index: int
+    site_id: str
+
+
+@dataclass
+class PreparedCache:
+    """What one rewrite of a parent learns that the next one can reuse."""
+
+    snippets: dict[str, ParsedSnippet] = field(default_factory=dict)  # parsed by libcst
+    applicable: list[IndexedSite] | None = None  # sites whose conditions hold
+    conditions: dict[int, bool] = field(default_factory=dict)  # id(site) -> where holds
+    lines_of: dict[int, tuple[int, int]] = field(default_factory=dict)  # id(site) -> lines
+    # (statement, spans, signs) of number-literal swaps already rewritten by libcst and fully
+    # verified -> whether each new literal needed parentheses there.
+    swaps: dict[tuple[object, ...], tuple[bool, ...]] = field(default_factory=dict)
+    selection: object | None = None  # owned by the mutator: candidates grouped for choosing
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A parent parsed once, with the sites of every rule: the unit of warm mutation."""
+
+    path: str
+    source: str
+    content_hash: str
+    module: ast.Module | None  # None: the file lacks every rule's anchor words; not parsed
+    sites: tuple[IndexedSite, ...]
+    lines: LineIndex | None = None
+    cache: PreparedCache = field(default_factory=PreparedCache, compare=False, repr=False)
+
+
+def prepare(rules: Sequence[CompiledRule], source: str, path: str) -> Prepared:
+    """Parse ``source`` once and find every site of every rule.
+
+    Raises :class:`StrategyError` if ``source`` is not valid Python, or is nested too
+    deeply to process.
+    """
+    try:
+        return _prepare(rules, source, path)
+    except RecursionError:
+        raise StrategyError("nested too deeply to process", span_in(path, source, 1, 1)) \
+            from None
+
+
+def _prepare(rules: Sequence[CompiledRule], source: str, path: str) -> Prepared:
+    content_hash = hashlib.sha256(source.encode("utf-8", "surrogatepass")).hexdigest()
+    active = active_rules(source, rules)
+    if not active:
+        return Prepared(path, source, content_hash, None, ())
+    module = parse_strategy(source, path)
+    per_rule_index: dict[str, int] = {}
+    id_counts: dict[str, int] = {}
+    indexed = []
+    for site in find_sites(module, source, active):
+        index = per_rule_index.get(site.rule.id, 0)
+        per_rule_index[site.rule.id] = index + 1
+        indexed.append(IndexedSite(site, index, _site_id(site, id_counts)))
+    return Prepared(path, source, content_hash, module, tuple(indexed), LineIndex(source))
+
+
+def parse_strategy(source: str, path: str) -> ast.Module:
+    """``source`` parsed with CPython's ``ast``, or a located :class:`StrategyError`."""
+    try:
+        tree = quiet_parse(source, path)
+        assert isinstance(tree, ast.Module)
+        return tree
+    except SyntaxError as exc:
+        line, col = exc.lineno or 1, exc.offset or 1
+        raise StrategyError(f"not valid Python: {exc.msg}", span_in(path, source, line, col)) \
+            from None
+    except (ValueError, RecursionError, MemoryError) as exc:
+        raise StrategyError(f"cannot parse: {exc}", span_in(path, source, 1, 1)) from None
+
+
+def _site_id(site: Site, counts: dict[str, int]) -> str:
+    """Stable across edits elsewhere: rule, scope, a hash of the matched code, occurrence."""
+    digest = hashlib.sha1(ast.dump(site.node).encode()).hexdigest()[:8]
+    key = f"{site.rule.id}@{site.scope_path}#{digest}"
+    occurrence = counts.get(key, 0)
+    counts[key] = occurrence + 1
+    return f"{key}.{occurrence}"

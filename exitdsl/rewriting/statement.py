@@ -1,0 +1,126 @@
+"""Rewriting one chunk: the literal-swap fast path when it applies, else libcst on the
+chunk wrapped to parse alone, with the verifier pipeline run on the result."""
+
+from __future__ import annotations
+
+import ast
+import re
+
+from ..actions.base import CstEdit, Edit, Position
+from ..results import Change, Rejection
+from ..verify.checks import parses, same_tree
+from ..verify.fast_path import literal_swap_key, swap_literals
+from ..verify.pipeline import verify_statement
+from .cst import ParsedSnippet, parse_snippet, rewrite_snippet
+from .job import ChunkJob
+from .templates import atomic
+
+Outcome = tuple[str, list[Change], Rejection | None]
+
+
+def rewrite_chunk(job: ChunkJob) -> Outcome:
+    """The chunk's new text and changes, or its old text and the rejection."""
+    cache = job.prepared.cache
+    swap_key = literal_swap_key(job)
+    if swap_key is not None and swap_key in cache.swaps:
+        return swap_literals(job, cache.swaps[swap_key])
+    # An indented chunk is wrapped in `if True:` so that it parses alone.
+    indent = job.text[: len(job.text) - len(job.text.lstrip(" \t"))]
+    newline = re.search(r"\r\n|\r|\n", job.text)
+    wrapper = "if True:" + (newline.group() if newline else "\n") if indent else ""
+    shift = 1 if wrapper else 0
+    rewritten = _libcst_rewrite(job, wrapper, shift)
+    if isinstance(rewritten, Rejection):
+        return job.text, [], rewritten
+    new_wrapped, new_tree = rewritten
+    if not new_wrapped.startswith(wrapper):
+        return job.text, [], job.reject("confinement",
+                                        "the rewrite changed the statement's indentation")
+    new_chunk = new_wrapped[len(wrapper):]
+    new_texts, rejection = verify_statement(job, new_chunk, new_tree, job.first - 1 - shift)
+    if rejection is not None:
+        return job.text, [], rejection
+    if swap_key is not None:  # verified once in full: later swaps here check the tokens
+        cache.swaps[swap_key] = tuple(t.startswith("(") for t in new_texts)
+    return new_chunk, job.changes(new_texts), None
+
+
+def _libcst_rewrite(job: ChunkJob, wrapper: str, shift: int
+                    ) -> tuple[str, ast.Module] | Rejection:
+    """Verification steps 1–2: libcst's rewrite of the wrapped chunk and its ``ast``, tried
+    bare and then with new code parenthesised, until it means what was intended."""
+    snippet = wrapper + job.text
+    old_tree = parses(snippet)  # a fresh ast (cheaper than copying one) becomes the intent
+    if isinstance(old_tree, str):
+        return job.reject("syntax", f"the statement does not parse alone: {old_tree}")
+    parsed = _parsed(job, snippet)
+    if isinstance(parsed, Rejection):
+        return parsed
+    intended_tree = _substitute_at(old_tree, job.edits, job.first - 1 - shift)
+    failure = ("syntax", "libcst produced nothing")
+    for parenthesize in (False, True):
+        cst_edits = tuple(_located(job, e, parenthesize, shift) for e in job.edits)
+        try:
+            new_wrapped = rewrite_snippet(parsed, cst_edits)
+        except Exception as exc:  # libcst refusing our edit is a rejected rewrite, not a crash
+            return job.reject("syntax", f"libcst could not rewrite: {type(exc).__name__}: {exc}")
+        new_tree = parses(new_wrapped)
+        if isinstance(new_tree, str):
+            failure = ("syntax", new_tree)
+            continue
+        difference = same_tree(new_tree, intended_tree)
+        if difference is None:
+            return new_wrapped, new_tree
+        failure = ("intent", difference)
+    return job.reject(*failure)
+
+
+def _parsed(job: ChunkJob, snippet: str) -> ParsedSnippet | Rejection:
+    snippets = job.prepared.cache.snippets
+    parsed = snippets.get(snippet)
+    if parsed is None:
+        try:
+            parsed = parse_snippet(snippet)
+        except Exception as exc:  # libcst failing on what ast accepts: reject, never crash
+            return job.reject("syntax", f"libcst cannot parse the statement: {exc}")
+        snippets[snippet] = parsed
+    return parsed
+
+
+def _located(job: ChunkJob, edit: Edit, parenthesize: bool, shift: int) -> CstEdit:
+    def to_snippet(node: ast.expr) -> tuple[Position, Position]:
+        lines, first = job.lines, job.first
+        end_line = node.end_lineno or node.lineno
+        return ((node.lineno - first + 1 + shift, lines.char_col(node.lineno, node.col_offset)),
+                (end_line - first + 1 + shift, lines.char_col(end_line, node.end_col_offset or 0)))
+
+    return CstEdit(edit.kind, to_snippet(edit.target), edit.text,
+                   parenthesize and not atomic(edit.text), edit.name,
+                   to_snippet(edit.part) if edit.part is not None else None)
+
+
+_NodeKey = tuple[int, int, "int | None", "int | None", type[ast.AST]]
+
+
+class _Put(ast.NodeTransformer):
+    def __init__(self, wanted: dict[_NodeKey, ast.expr]) -> None:
+        self.wanted = wanted
+
+    def visit(self, node: ast.AST) -> ast.AST:
+        node = self.generic_visit(node)
+        if isinstance(node, ast.expr):
+            key = (node.lineno, node.col_offset, node.end_lineno, node.end_col_offset, type(node))
+            if key in self.wanted:
+                return self.wanted[key]
+        return node
+
+
+def _substitute_at(tree: ast.Module, edits: list[Edit], shift: int) -> ast.Module:
+    """``tree`` (parsed from a snippet, modified in place) with each edit's target replaced
+    by its intent; ``shift`` is the line offset from the file to the snippet."""
+    wanted: dict[_NodeKey, ast.expr] = {
+        (e.target.lineno - shift, e.target.col_offset, (e.target.end_lineno or 0) - shift,
+         e.target.end_col_offset, type(e.target)): e.intended for e in edits}
+    result = _Put(wanted).visit(tree)
+    assert isinstance(result, ast.Module)
+    return result

@@ -1,0 +1,148 @@
+"""The checks that prove a rewrite, each a pure function of texts and trees.
+
+Each returns ``None`` (passed) or what is wrong; :mod:`.pipeline` runs them in order on
+every rewritten statement and turns a failure into a :class:`~exitdsl.results.Rejection`
+naming the check. See docs/verifier.md.
+"""
+
+from __future__ import annotations
+
+import ast
+import copy
+import re
+import warnings
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+_BANNED_CALLS = frozenset({"exec", "eval", "compile", "__import__", "open", "breakpoint",
+                           "getattr", "setattr", "delattr", "globals", "locals", "vars"})
+_BANNED_MODULES = frozenset({"os", "subprocess", "sys", "shutil", "socket", "importlib",
+                             "builtins", "ctypes", "pickle", "marshal"})
+
+
+def quiet_parse(code: str, path: str = "<unknown>", mode: str = "exec") -> ast.AST:
+    """``ast.parse`` without the SyntaxWarnings CPython prints for odd but valid code
+    (``1()``, invalid escapes): strategies are data here, not our messages to print."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SyntaxWarning)
+        return ast.parse(code, filename=path, mode=mode)
+
+
+def parses(code: str) -> ast.Module | str:
+    """The module, or the syntax error's message."""
+    try:
+        tree = quiet_parse(code)
+    except (SyntaxError, ValueError) as exc:
+        return f"{type(exc).__name__}: {exc}"
+    assert isinstance(tree, ast.Module)
+    return tree
+
+
+def compiles(code: str, path: str) -> str | None:
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", SyntaxWarning)
+            compile(code, path, "exec", dont_inherit=True)
+    except (SyntaxError, ValueError) as exc:
+        return f"compile() rejects the result: {exc}"
+    return None
+
+
+def compiles_expressions(nodes: Iterable[ast.expr]) -> str | None:
+    """``compile()`` each new expression alone: catches what parses but cannot run, such as
+    ``f(a=1, a=2)``. Expressions holding ``yield``/``await`` need their function: checked
+    only by ``--verify full``."""
+    for node in nodes:
+        if any(isinstance(sub, (ast.Yield, ast.YieldFrom, ast.Await)) for sub in ast.walk(node)):
+            continue
+        expression = ast.fix_missing_locations(ast.Expression(body=copy.deepcopy(node)))
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", SyntaxWarning)
+                compile(expression, "<rewrite>", "eval", dont_inherit=True)
+        except (SyntaxError, ValueError) as exc:
+            return f"compile() rejects the new code: {getattr(exc, 'msg', exc)}"
+    return None
+
+
+def same_tree(actual: ast.AST, intended: ast.AST) -> str | None:
+    """``None`` if both trees mean the same code, else a short account of the difference."""
+    got, want = ast.dump(actual), ast.dump(intended)
+    if got == want:
+        return None
+    at = next((i for i, (a, b) in enumerate(zip(got, want)) if a != b), min(len(got), len(want)))
+    return f"result means {got[max(0, at - 30):at + 50]!r}, intended {want[max(0, at - 30):at + 50]!r}"
+
+
+@dataclass(frozen=True)
+class Confinement:
+    """The outcome of :func:`confined`: where (in the old text) an unexpected change
+    starts, or the new text of each span."""
+
+    changed_at: int | None
+    texts: tuple[str, ...] = ()
+
+
+def confined(old: str, new: str, spans: Sequence[tuple[int, int]]) -> Confinement:
+    """Is ``new`` the ``old`` text with only the ``[start, end)`` spans replaced?
+
+    The text outside the spans must appear unchanged and in order: anchored at both
+    ends, and each gap between two spans found, leftmost, after the previous one.
+    """
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if merged and start < merged[-1][1]:  # nested in (or overlapping) the previous span
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    head, tail = old[:merged[0][0]], old[merged[-1][1]:]
+    if not new.startswith(head):
+        return Confinement(_common_prefix(new, head))
+    if not new.endswith(tail) or len(new) < len(head) + len(tail):
+        return Confinement(len(old) - _common_prefix(new[::-1], tail[::-1]) - 1)
+    body, texts, position = new[len(head):len(new) - len(tail)], [], 0
+    for previous, (start, _) in zip(merged, merged[1:]):
+        gap = old[previous[1]:start]
+        found = body.find(gap, position)
+        if found < 0:
+            return Confinement(previous[1])
+        texts.append(body[position:found])
+        position = found + len(gap)
+    texts.append(body[position:])
+    by_span = list(zip(merged, texts))
+    return Confinement(None, tuple(next(t for (a, b), t in by_span if a <= s < b or a == s)
+                                   for s, _ in spans))
+
+
+def splice(text: str, spans: Sequence[tuple[int, int]], texts: Sequence[str]) -> str:
+    """``text`` with each (non-overlapping) ``[start, end)`` span replaced by its new text."""
+    out, position = [], 0
+    for (start, end), new in sorted(zip(spans, texts)):
+        out += [text[position:start], new]
+        position = end
+    return "".join(out) + text[position:]
+
+
+def _common_prefix(a: str, b: str) -> int:
+    return next((i for i, (x, y) in enumerate(zip(a, b)) if x != y), min(len(a), len(b)))
+
+
+def unsafe(new_nodes: Iterable[ast.AST], source: str, declared: str) -> str | None:
+    """What a rewrite must never introduce: imports, code execution, system modules, new names."""
+    known_words = set(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", declared))
+    for root in new_nodes:
+        for node in ast.walk(root):
+            if isinstance(node, (ast.Import, ast.ImportFrom)):
+                return "introduces an import"
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) \
+                    and node.func.id in _BANNED_CALLS:
+                return f"introduces a call to {node.func.id}()"
+            if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) \
+                    and node.value.id in _BANNED_MODULES:
+                return f"introduces access to {node.value.id}.{node.attr}"
+            if isinstance(node, ast.Name) and node.id in _BANNED_MODULES | _BANNED_CALLS:
+                return f"introduces the name {node.id!r}"
+            if isinstance(node, ast.Name) and node.id not in known_words \
+                    and re.search(rf"\b{re.escape(node.id)}\b", source) is None:
+                return f"introduces the name {node.id!r}, found neither in the input nor the rule"
+    return None

@@ -1,0 +1,48 @@
+"""``ensure`` postconditions: the rewritten site must still match its rule, and the rule's
+``ensure`` clauses must hold on what it now captures."""
+
+from __future__ import annotations
+
+import ast
+
+from ..language.compiled import CompiledRule
+from ..matching.match import Captures, same_code, solutions
+from ..rewriting.conditions import ensure_env, first_failing
+from ..rewriting.plan import Planned
+
+
+def ensure_after(planned: Planned, new_tree: ast.Module, shift: int,
+                 edited: set[int]) -> str | None:
+    """Re-match the rewritten site in ``new_tree`` and evaluate the rule's ``ensure`` clauses.
+
+    ``shift`` is the line offset from the file to ``new_tree``; ``edited`` holds the ids of
+    every node rewritten in the statement (by any rule).
+    """
+    rule = planned.site.rule
+    if not rule.ensure:
+        return None
+    root = planned.site.node
+    key = (getattr(root, "lineno", 0) - shift, getattr(root, "col_offset", 0), type(root))
+    # Captures no rewrite touched identify which solution is this site (a dict entry).
+    fixed = {name: node for name, node in planned.site.captures.items()
+             if isinstance(node, str) or not any(id(sub) in edited for sub in ast.walk(node))}
+    for node in ast.walk(new_tree):
+        if (getattr(node, "lineno", None), getattr(node, "col_offset", None), type(node)) != key:
+            continue
+        for pattern in rule.matches:
+            for captures in solutions(pattern.node, node, {}):
+                if all(same_code(captures[name], value) for name, value in fixed.items()
+                       if name in pattern.captures):
+                    # Captures of `inside`/`within` contexts come from other statements.
+                    context = {name: value for name, value in planned.site.captures.items()
+                               if name not in pattern.captures}
+                    return ensure_holds(rule, {**context, **captures})
+    return "the rewritten site no longer matches the rule's pattern"
+
+
+def ensure_holds(rule: CompiledRule, captures: Captures) -> str | None:
+    """None if every ``ensure`` of ``rule`` holds on ``captures``, else which does not."""
+    if not rule.ensure:
+        return None
+    failing = first_failing(rule.ensure, ensure_env(rule, captures))
+    return None if failing is None else f"ensure does not hold after the rewrite: {failing}"

@@ -1,0 +1,61 @@
+"""The order in which a rewritten statement is proved, and the whole-file checks.
+
+On the libcst path (rewriting/statement.py) a statement passes, in this order:
+
+1. ``syntax``: the snippet parses before and after (and libcst accepts it);
+2. ``intent``: the new statement's ``ast`` equals the planned intent (``ast`` of the old
+   statement with each target replaced by its edit's intended tree);
+3. ``confinement``: outside the targeted spans, not one byte changed;
+4. ``syntax``: each new expression compiles alone (``f(a=1, a=2)`` parses but cannot run);
+5. ``safety``: nothing unsafe was introduced;
+6. ``ensure``: each rule's postconditions hold on the re-matched site.
+
+The fast path (fast_path.py) proves the same facts differently, as its ``PROOFS`` say.
+``--verify full`` adds :func:`verify_whole` on the new file.
+"""
+
+from __future__ import annotations
+
+import ast
+
+from ..results import Rejection
+from ..rewriting.job import ChunkJob
+from .checks import compiles, compiles_expressions, confined, parses, unsafe
+from .ensure import ensure_after
+
+
+def verify_statement(job: ChunkJob, new_chunk: str, new_tree: ast.Module, shift: int
+                     ) -> tuple[tuple[str, ...], Rejection | None]:
+    """Steps 3–6 for a chunk libcst rewrote (steps 1–2 passed): the new text of each
+    targeted span, or the first rejection."""
+    confinement = confined(job.text, new_chunk, job.spans)
+    if confinement.changed_at is not None:
+        lines = job.lines
+        offset = lines.starts[job.first - 1] + confinement.changed_at
+        line = lines.line_of(offset)
+        col = offset - lines.starts[line - 1] + 1
+        return (), job.reject("confinement", f"bytes outside the targeted spans changed, at "
+                                             f"line {line}, col {col}")
+    edits = job.edits
+    problem = compiles_expressions(e.intended for e in edits)
+    if problem is not None:
+        return (), job.reject("syntax", problem)
+    declared = " ".join(p.site.rule.declared for p in job.members)
+    problem = unsafe([e.intended for e in edits], job.prepared.source, declared)
+    if problem is not None:
+        return (), job.reject("safety", problem)
+    edited = {id(e.target) for e in edits}
+    for planned in job.members:
+        problem = ensure_after(planned, new_tree, shift, edited)
+        if problem is not None:
+            return (), job.reject("ensure", problem, planned)
+    return confinement.texts, None
+
+
+def verify_whole(new_source: str, path: str) -> tuple[str, str] | None:
+    """``--verify full``: the whole new file parses and compiles (check, detail) or None."""
+    tree = parses(new_source)
+    if isinstance(tree, str):
+        return ("syntax", tree)
+    problem = compiles(new_source, path)
+    return ("syntax", problem) if problem else None

@@ -1,0 +1,146 @@
+"""The functions of the value language and the predicates of conditions, once each:
+signature (for the type checker), whether they draw (conditions must not), and what they
+compute (for the evaluator).
+
+Argument kinds: ``num`` a number expression, ``bound`` / ``choices`` the name of such a
+declaration, ``capture`` a ``$capture``, ``ident`` a plain Python name, ``pattern`` a
+backtick pattern.
+"""
+
+from __future__ import annotations
+
+import ast
+import random
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from ..language import ir
+from ..language.domains import Domain
+from .numbers import Number, literal_number
+
+Args = Sequence[ir.Expr | ir.PatternText]
+
+
+class Evaluator(Protocol):
+    """What a function or predicate may ask of the site it is evaluated at."""
+
+    def number(self, expr: ir.Expr | ir.PatternText) -> Number: ...
+
+    def domain(self, arg: ir.Expr | ir.PatternText) -> Domain: ...
+
+    def draw(self) -> random.Random: ...
+
+    def captured(self, name: str) -> object: ...
+
+    def defined(self, name: str) -> bool: ...
+
+    def contains(self, node: object, pattern: ir.PatternText) -> bool: ...
+
+
+@dataclass(frozen=True)
+class Function:
+    """A number-valued function: ``gauss($sl, 0.1)``, ``clamp($v, stop_loss)``."""
+
+    name: str
+    signatures: tuple[tuple[str, ...], ...]
+    variadic: bool  # the last kind of a signature may repeat
+    draws: bool  # random: forbidden in `where` and `ensure`
+    compute: Callable[[Args, Evaluator], Number]
+
+
+@dataclass(frozen=True)
+class Predicate:
+    """A condition on a site: ``number($sl)``, ``defined(np)``, ``contains($x, `f()`)``."""
+
+    name: str
+    signature: tuple[str, ...]
+    test: Callable[[Args, Evaluator], bool]
+
+
+def _interval(args: Args, env: Evaluator) -> tuple[float, float]:
+    """``(lo, hi)`` from ``BOUND`` or from two values."""
+    if len(args) == 1:
+        domain = env.domain(args[0])
+        return domain.low, domain.high
+    return env.number(args[0]), env.number(args[1])
+
+
+def _choice(args: Args, env: Evaluator) -> Number:
+    if isinstance(args[0], ir.Ref):
+        options: tuple[Number, ...] = env.domain(args[0]).values
+    else:
+        options = tuple(env.number(a) for a in args)
+    return env.draw().choice(options)
+
+
+def _clamp(args: Args, env: Evaluator) -> Number:
+    low, high = _interval(args[1:], env)
+    value = env.number(args[0])
+    return low if value < low else high if value > high else value
+
+
+def _round(args: Args, env: Evaluator) -> Number:
+    if len(args) == 1:
+        return round(env.number(args[0]))
+    return round(env.number(args[0]), int(env.number(args[1])))
+
+
+def _step(args: Args, env: Evaluator) -> Number:
+    """Move ``steps`` places from ``value``'s nearest option, stopping at the ends."""
+    value, options, steps = env.number(args[0]), env.domain(args[1]).values, env.number(args[2])
+    nearest = min(range(len(options)), key=lambda i: (abs(options[i] - value), i))
+    target = nearest + int(steps)
+    return options[max(0, min(len(options) - 1, target))]
+
+
+FUNCTIONS: dict[str, Function] = {f.name: f for f in (
+    Function("gauss", (("num", "num"),), False, True,
+             lambda a, env: env.draw().gauss(env.number(a[0]), env.number(a[1]))),
+    Function("uniform", (("num", "num"), ("bound",)), False, True,
+             lambda a, env: env.draw().uniform(*_interval(a, env))),
+    Function("choice", (("choices",), ("num",)), True, True, _choice),
+    Function("step", (("num", "choices", "num"),), False, False, _step),
+    Function("clamp", (("num", "num", "num"), ("num", "bound")), False, False, _clamp),
+    Function("round", (("num",), ("num", "num")), False, False, _round),
+    Function("int", (("num",),), False, False, lambda a, env: int(env.number(a[0]))),
+    Function("abs", (("num",),), False, False, lambda a, env: abs(env.number(a[0]))),
+    Function("min", (("num", "num"),), True, False,
+             lambda a, env: min(env.number(x) for x in a)),
+    Function("max", (("num", "num"),), True, False,
+             lambda a, env: max(env.number(x) for x in a)),
+)}
+
+
+def _captured(args: Args, env: Evaluator) -> object:
+    first = args[0]
+    assert isinstance(first, ir.Capture)
+    return env.captured(first.name)
+
+
+def _defined(args: Args, env: Evaluator) -> bool:
+    assert isinstance(args[0], ir.Ref)
+    return env.defined(args[0].name)
+
+
+def _contains(args: Args, env: Evaluator) -> bool:
+    assert isinstance(args[1], ir.PatternText)
+    return env.contains(_captured(args, env), args[1])
+
+
+def _is_string(node: object) -> bool:
+    return isinstance(node, ast.Constant) and isinstance(node.value, str)
+
+
+# `int(...)` is a predicate where a condition is wanted and a conversion elsewhere.
+PREDICATES: dict[str, Predicate] = {p.name: p for p in (
+    Predicate("number", ("capture",),
+              lambda a, env: literal_number(_captured(a, env)) is not None),
+    Predicate("int", ("capture",),
+              lambda a, env: isinstance(literal_number(_captured(a, env)), int)),
+    Predicate("name", ("capture",),
+              lambda a, env: isinstance(_captured(a, env), (ast.Name, str))),
+    Predicate("string", ("capture",), lambda a, env: _is_string(_captured(a, env))),
+    Predicate("defined", ("ident",), _defined),
+    Predicate("contains", ("capture", "pattern"), _contains),
+)}
