@@ -158,3 +158,17 @@ def test_verifier_doc_table_is_real_output(capsys: pytest.CaptureFixture[str],
     monkeypatch.chdir(ROOT)
     main(command.group(1).split())
     assert capsys.readouterr().out == table.group(1)
+
+
+def test_the_fast_position_pass_matches_libcsts_public_metadata() -> None:
+    """rewriting/cst.py calls PositionProvider's own pass to skip an empty batched visit;
+    it must give exactly what the public MetadataWrapper API gives."""
+    import libcst
+
+    from exitdsl.rewriting.cst import _positions, public_positions
+
+    module = libcst.parse_module(SOURCE)
+    fast, public = _positions(module), public_positions(module)
+    assert len(fast) > 50
+    assert {node: (r.start, r.end) for node, r in fast.items()} == \
+        {node: (r.start, r.end) for node, r in public.items()}

@@ -64,63 +64,82 @@ def load_config(path: str | Path) -> Config:
                         span_in(shown, text, line, col)) from None
     if root is None:
         return Config(shown)
+    return _Reader(shown, text).config(root)
 
-    def where(node: yaml.Node) -> Span:
-        return span_in(shown, text, node.start_mark.line + 1, node.start_mark.column + 1)
 
-    def mapping(node: yaml.Node, what: str) -> list[tuple[yaml.ScalarNode, yaml.Node]]:
+class _Reader:
+    """The YAML node tree of one config file, read into a :class:`Config` with every error
+    located at its node."""
+
+    def __init__(self, path: str, text: str) -> None:
+        self.path, self.text = path, text
+
+    def config(self, root: yaml.Node) -> Config:
+        seed: int | None = None
+        bounds: dict[str, Override] = {}
+        choices: dict[str, Override] = {}
+        weights = dict(DEFAULT_TIER_WEIGHTS)
+        for key, value in self.mapping(root, "the config"):
+            if key.value == "seed":
+                seed_value = self.number(value)
+                if not isinstance(seed_value, int):
+                    raise RuleError("seed must be an integer", self.where(value))
+                seed = seed_value
+            elif key.value == "bounds":
+                bounds.update(self.bounds(value))
+            elif key.value == "choices":
+                for name, options in self.mapping(value, "choices"):
+                    values = self.numbers(options)
+                    if not values:
+                        raise RuleError("choices must not be empty", self.where(options))
+                    choices[name.value] = Override(values, self.where(name))
+            elif key.value == "tier_weights":
+                weights = self.tier_weights(value)
+            else:
+                raise RuleError(f"unknown config key {key.value!r}; expected seed, bounds, "
+                                "choices or tier_weights", self.where(key))
+        return Config(self.path, seed, bounds, choices, weights)
+
+    def bounds(self, node: yaml.Node) -> dict[str, Override]:
+        bounds = {}
+        for name, bound in self.mapping(node, "bounds"):
+            values = self.numbers(bound)
+            if len(values) != 2 or values[0] > values[1]:
+                raise RuleError("a bound is [low, high] with low <= high", self.where(bound))
+            bounds[name.value] = Override(values, self.where(name))
+        return bounds
+
+    def tier_weights(self, node: yaml.Node) -> dict[str, float]:
+        given = {}
+        for tier, weight in self.mapping(node, "tier_weights"):
+            if tier.value not in TIERS:
+                raise RuleError(f"unknown tier {tier.value!r}; expected one of "
+                                f"{', '.join(TIERS)}", self.where(tier))
+            amount = self.number(weight)
+            if amount < 0:
+                raise RuleError("a tier weight cannot be negative", self.where(weight))
+            given[tier.value] = float(amount)
+        total = sum(given.values())
+        if total <= 0:
+            raise RuleError("tier weights must not all be zero", self.where(node))
+        return {tier: given.get(tier, 0.0) / total for tier in TIERS}
+
+    def where(self, node: yaml.Node) -> Span:
+        return span_in(self.path, self.text, node.start_mark.line + 1,
+                       node.start_mark.column + 1)
+
+    def mapping(self, node: yaml.Node, what: str) -> list[tuple[yaml.ScalarNode, yaml.Node]]:
         if not isinstance(node, yaml.MappingNode):
-            raise RuleError(f"{what} must be a mapping", where(node))
+            raise RuleError(f"{what} must be a mapping", self.where(node))
         return [(k, v) for k, v in node.value]
 
-    def number(node: yaml.Node) -> int | float:
+    def number(self, node: yaml.Node) -> int | float:
         value = yaml.safe_load(yaml.serialize(node)) if isinstance(node, yaml.ScalarNode) else None
         if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise RuleError("expected a number", where(node))
+            raise RuleError("expected a number", self.where(node))
         return value
 
-    def numbers(node: yaml.Node) -> tuple[int | float, ...]:
+    def numbers(self, node: yaml.Node) -> tuple[int | float, ...]:
         if not isinstance(node, yaml.SequenceNode):
-            raise RuleError("expected a list of numbers, e.g. [0.01, 0.2]", where(node))
-        return tuple(number(item) for item in node.value)
-
-    seed: int | None = None
-    bounds: dict[str, Override] = {}
-    choices: dict[str, Override] = {}
-    weights = dict(DEFAULT_TIER_WEIGHTS)
-    for key, value in mapping(root, "the config"):
-        if key.value == "seed":
-            seed_value = number(value)
-            if not isinstance(seed_value, int):
-                raise RuleError("seed must be an integer", where(value))
-            seed = seed_value
-        elif key.value == "bounds":
-            for name, bound in mapping(value, "bounds"):
-                values = numbers(bound)
-                if len(values) != 2 or values[0] > values[1]:
-                    raise RuleError("a bound is [low, high] with low <= high", where(bound))
-                bounds[name.value] = Override(values, where(name))
-        elif key.value == "choices":
-            for name, options in mapping(value, "choices"):
-                values = numbers(options)
-                if not values:
-                    raise RuleError("choices must not be empty", where(options))
-                choices[name.value] = Override(values, where(name))
-        elif key.value == "tier_weights":
-            given = {}
-            for tier, weight in mapping(value, "tier_weights"):
-                if tier.value not in TIERS:
-                    raise RuleError(f"unknown tier {tier.value!r}; expected one of "
-                                    f"{', '.join(TIERS)}", where(tier))
-                amount = number(weight)
-                if amount < 0:
-                    raise RuleError("a tier weight cannot be negative", where(weight))
-                given[tier.value] = float(amount)
-            total = sum(given.values())
-            if total <= 0:
-                raise RuleError("tier weights must not all be zero", where(value))
-            weights = {tier: given.get(tier, 0.0) / total for tier in TIERS}
-        else:
-            raise RuleError(f"unknown config key {key.value!r}; expected seed, bounds, choices "
-                            "or tier_weights", where(key))
-    return Config(shown, seed, bounds, choices, weights)
+            raise RuleError("expected a list of numbers, e.g. [0.01, 0.2]", self.where(node))
+        return tuple(self.number(item) for item in node.value)
