@@ -163,6 +163,23 @@ def test_drop_from_a_multiline_chain_removes_its_line(tmp_path: Path) -> None:
     assert first == "any_exit = (\n    profit_exit\n    | time_exit\n)\n"
 
 
+def test_flip_turns_a_boolean_literal_and_skips_anything_else(tmp_path: Path) -> None:
+    rules = rules_from(tmp_path, "rule r { match `use_exit_signal = $on` flip $on }")
+    engine = Engine(load_rules(rules))
+    source = ("class Swing(IStrategy):\n"
+              "    use_exit_signal = False   # exits come from ROI only\n"
+              "    use_exit_signal = (True)\n"
+              "    use_exit_signal = config_flag\n")
+    result = engine.rewrite(source)
+    assert result.new_source == ("class Swing(IStrategy):\n"
+                                 "    use_exit_signal = True   # exits come from ROI only\n"
+                                 "    use_exit_signal = (False)\n"
+                                 "    use_exit_signal = config_flag\n")
+    assert [(c.line, c.old, c.new) for c in result.changes] == [(2, "False", "True"),
+                                                                (3, "True", "False")]
+    assert [(s.line, s.reason) for s in result.skips] == [(4, "$on is not True or False")]
+
+
 def test_defined_looks_only_before_the_site_in_its_own_scope(tmp_path: Path) -> None:
     rules = ("rule r { match `any_exit = $c` where defined(time_exit) "
              "append `time_exit` to $c }")
