@@ -105,8 +105,8 @@ def test_relational_flip_keeps_the_rest_of_the_line(tmp_path: Path) -> None:
 def test_appended_operands_are_parenthesised_where_precedence_needs(
         operand: str, expected: str, tmp_path: Path) -> None:
     source = "any_exit = stop_exit | profit_exit\n"
-    out = rewrite(tmp_path, f"rule r {{ match `any_exit = $c` append `{operand}` to $c }}",
-                  source)
+    out = rewrite(tmp_path, "allow names [close, ema, time_exit, a, b]\n"
+                            f"rule r {{ match `any_exit = $c` append `{operand}` to $c }}", source)
     assert out == expected
     intended = ast.BinOp(ast.parse("stop_exit | profit_exit", mode="eval").body, ast.BitOr(),
                          ast.parse(operand, mode="eval").body)

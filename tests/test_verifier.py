@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from exitdsl import Engine, load_rules
+from exitdsl import Engine, RuleError, load_rules
 from exitdsl.rewriting import statement as statement_module
 from exitdsl.cli import main
 from exitdsl.actions.base import CstEdit
@@ -33,18 +33,62 @@ def only_rejection(result: object) -> tuple[str, str]:
     return rejections[0].check, rejections[0].detail
 
 
-def test_template_that_imports_is_rejected_by_safety(tmp_path: Path) -> None:
-    engine = engine_for(tmp_path, 'rule evil { match `sim(..., stop_loss=$sl, ...)` '
-                                  'set $sl = `__import__("os").getpid()` }')
-    check, detail = only_rejection(engine.rewrite(SOURCE))
-    assert (check, detail) == ("safety", "introduces a call to __import__()")
+@pytest.mark.parametrize("template, problem", [
+    ('__import__("os").getpid()', "introduces the dunder '__import__'"),
+    ('os.system("rm -rf /")', "introduces the name 'os'"),
+    ('eval("1") or $sl', "introduces the name 'eval'"),
+    # The attacks of issue 12: each walked around the old denylist.
+    ("""print.__self__.eval("__import__('os').system('touch PWNED')") or $sl""",
+     "introduces the dunder '__self__'"),
+    ('__builtins__["ev" "al"]("1")', "introduces the dunder '__builtins__'"),
+    ("().__class__.__base__.__subclasses__()", "introduces a Tuple node, which rewrites may not"),
+    ('__loader__.load_module("o"+"s")', "introduces the dunder '__loader__'"),
+    ("(yield $sl)", "introduces yield, which rewrites may not"),
+    ("(await $sl)", "introduces await, which rewrites may not"),
+    ("(lambda: 0)()", "introduces a lambda, which rewrites may not"),
+    ("(x := $sl)", "introduces an assignment expression (:=), which rewrites may not"),
+    ('f"{stop}"', "introduces an f-string, which rewrites may not"),
+    ("max(*$sl)", "introduces a starred argument, which rewrites may not"),
+    ("[i for i in $sl][0]", "introduces a comprehension, which rewrites may not"),
+])
+def test_unsafe_templates_are_refused_when_the_rule_compiles(template: str, problem: str,
+                                                             tmp_path: Path) -> None:
+    path = tmp_path / "bad.rules"
+    path.write_text(f"rule evil {{ match `sim(..., stop_loss=$sl, ...)` set $sl = `{template}` }}",
+                    encoding="utf-8")
+    with pytest.raises(RuleError) as info:
+        load_rules(path)
+    assert info.value.message == f"unsafe template: it {problem}"
+    assert (info.value.span.line, info.value.span.col) == (1, 61)
 
 
-def test_template_reaching_for_os_is_rejected_by_safety(tmp_path: Path) -> None:
+def test_a_template_naming_what_the_input_does_not_use_is_rejected_by_safety(
+        tmp_path: Path) -> None:
     engine = engine_for(tmp_path, 'rule evil { match `sim(..., stop_loss=$sl, ...)` '
-                                  'set $sl = `os.system("rm -rf /")` }')
+                                  'set $sl = `secrets.token_hex(8) and $sl` }')
     check, detail = only_rejection(engine.rewrite(SOURCE))
-    assert (check, detail) == ("safety", "introduces access to os.system")
+    assert (check, detail) == ("safety", "introduces the name 'secrets', which the input does "
+                                         "not use and the rule set does not allow "
+                                         "(allow names [...])")
+
+
+def test_allow_names_lets_a_rule_set_introduce_declared_names(tmp_path: Path) -> None:
+    engine = engine_for(tmp_path, 'allow names [np, clip]\n'
+                                  'rule r { match `sim(..., stop_loss=$sl, ...)` '
+                                  'set $sl = `np.clip($sl, 0.01, 0.2)` }')
+    result = engine.rewrite(SOURCE)
+    assert not result.rejections
+    assert "stop_loss=np.clip(0.08, 0.01, 0.2)" in result.new_source
+
+
+def test_code_copied_from_the_site_is_not_new_code(tmp_path: Path) -> None:
+    """Only what a rewrite introduces is checked: the call's own arguments may be anything."""
+    source = "report = sim(position, resample='M', fee=lambda x: x * 2)\n"
+    engine = engine_for(tmp_path, "rule r { match `sim($p, ...)` add stop_loss = 0.1 }")
+    result = engine.rewrite(source)
+    assert not result.rejections
+    assert result.new_source == ("report = sim(position, resample='M', fee=lambda x: x * 2, "
+                                 "stop_loss=0.1)\n")
 
 
 def test_ensure_that_fails_for_some_seeds_is_rejected_for_those(tmp_path: Path) -> None:
@@ -104,7 +148,7 @@ def test_verify_command_reports_rejections_per_rule(tmp_path: Path,
     rules = tmp_path / "mixed.rules"
     rules.write_text("ruleset mixed\n"
                      "rule good { match `sim(..., stop_loss=$sl, ...)` set $sl = 0.05 }\n"
-                     "rule evil { match `sim(..., stop_loss=$sl, ...)` set $sl = `eval('1')` }\n")
+                     "rule evil { match `sim(..., stop_loss=$sl, ...)` set $sl = `token` }\n")
     strategy = tmp_path / "s.py"
     strategy.write_text(SOURCE)
     assert main(["verify", "-r", str(rules), str(strategy), "--seeds", "2"]) == 1
@@ -115,8 +159,10 @@ def test_verify_command_reports_rejections_per_rule(tmp_path: Path,
         "mixed.evil         2         2         0         2         0\n"
         "total              4         4         2         2         0\n"
         "  mixed.evil: 2 rejected by safety\n"
-        f"    {strategy}:2:48: (safety) introduces a call to eval()\n"
-        f"    {strategy}:2:48: (safety) introduces a call to eval()\n"
+        f"    {strategy}:2:48: (safety) introduces the name 'token', which the input does not "
+        "use and the rule set does not allow (allow names [...])\n"
+        f"    {strategy}:2:48: (safety) introduces the name 'token', which the input does not "
+        "use and the rule set does not allow (allow names [...])\n"
         "1 file(s), 2 rejection(s), 0 unreadable file(s)\n")
     assert main(["verify", "-r", str(rules), str(strategy), "--json"]) == 1
     report = json.loads(capsys.readouterr().out)
@@ -136,13 +182,14 @@ def test_shipped_rules_verify_cleanly_on_the_examples(capsys: pytest.CaptureFixt
 def test_apply_never_writes_a_rejected_rewrite(tmp_path: Path,
                                                capsys: pytest.CaptureFixture[str]) -> None:
     rules = tmp_path / "evil.rules"
-    rules.write_text("rule evil { match `sim(..., stop_loss=$sl, ...)` set $sl = `exec('x')` }\n")
+    rules.write_text("rule evil { match `sim(..., stop_loss=$sl, ...)` set $sl = `exfil(1)` }\n")
     strategy = tmp_path / "s.py"
     strategy.write_text(SOURCE)
     assert main(["apply", "-r", str(rules), "--in-place", str(strategy)]) == 4
     assert strategy.read_text() == SOURCE
     assert capsys.readouterr().err.splitlines()[0] == (
-        f"{strategy}:2:48: rewrite by evil.evil rejected (safety): introduces a call to exec()")
+        f"{strategy}:2:48: rewrite by evil.evil rejected (safety): introduces the name 'exfil', "
+        "which the input does not use and the rule set does not allow (allow names [...])")
 
 
 def test_verifier_doc_table_is_real_output(capsys: pytest.CaptureFixture[str],

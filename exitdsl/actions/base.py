@@ -13,17 +13,18 @@ from __future__ import annotations
 import ast
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
 from ..errors import RuleError, Span
 from ..language import ir
 from ..language.checker import Checker
-from ..language.patterns import Pattern, compile_pattern
+from ..language.patterns import Pattern, capture_name, compile_pattern
 from ..matching.sites import Site
 from ..rewriting.lines import LineIndex
 from ..rewriting.templates import expression, substitute, template_text
 from ..rewriting.values import Env
+from ..verify.safety import post_order, unsafe
 
 if TYPE_CHECKING:
     from lark import Token
@@ -59,6 +60,13 @@ class CompileContext:
         for name in sorted(template.captures - self.checker.captures):
             raise RuleError(f"`{text.text}` uses ${name}, which the match does not capture",
                             template.span)
+        # What the template writes itself must pass the safety allowlist now; names are
+        # checked against each input at rewrite time.
+        own = post_order(template.node, lambda n: isinstance(n, ast.Name)
+                         and capture_name(n.id) is not None)
+        problem = unsafe(own, None)
+        if problem is not None:
+            raise RuleError(f"unsafe template: it {problem}", template.span)
         return template
 
 
@@ -132,6 +140,7 @@ class ActionKind(ABC, Generic[IR, C]):
         """Perform ``edit`` on the libcst expression ``node`` (``original`` before any edit)."""
 
     def declared(self, action: IR) -> list[str]:
-        """Code texts the action writes: names in them may be introduced by a rewrite."""
-        values = [getattr(action, f.name) for f in fields(action)]  # type: ignore[arg-type]
-        return [v.text for v in values if isinstance(v, ir.PatternText)]
+        """Names the action introduces on purpose (``rename``'s new name): the safety check
+        lets a rewrite bring them in though the input does not use them. A template's own
+        text declares nothing (docs/safety.md)."""
+        return []

@@ -46,13 +46,7 @@ def compile_rule(rule: ir.Rule, rule_id: str, rule_file: ir.RuleFile,
         unless=tuple(compile_pattern(p.text, p.span, source) for p in rule.unless),
         where=rule.where, ensure=rule.ensure, actions=actions, domains=domains,
         condition_patterns=checker.patterns,
-        declared=" ".join(_declared_texts(rule)),
+        allowed_names=frozenset(
+            [name for allow in rule_file.allowed for name in allow.names]
+            + [name for action in rule.actions for name in kind_of(action).declared(action)]),
     )
-
-
-def _declared_texts(rule: ir.Rule) -> list[str]:
-    """The code the rule itself writes: names in it may be introduced by a rewrite."""
-    texts = [p.text for p in (*rule.matches, *rule.unless, *(c.pattern for c in rule.contexts))]
-    for action in rule.actions:
-        texts.extend(kind_of(action).declared(action))
-    return texts

@@ -47,7 +47,9 @@ class CompiledRule:
     actions: tuple[CompiledAction, ...]
     domains: dict[str, Domain] = field(hash=False, compare=False)
     condition_patterns: dict[Span, Pattern] = field(hash=False, compare=False)
-    declared: str = ""  # the rule's pattern texts: names a rewrite may legitimately introduce
+    # Names a rewrite may introduce though the input does not use them: the rule set's
+    # `allow names` and the names a `rename` gives on purpose.
+    allowed_names: frozenset[str] = frozenset()
 
     @property
     def tier(self) -> str:

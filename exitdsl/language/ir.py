@@ -156,6 +156,14 @@ class Use:
 
 
 @dataclass(frozen=True)
+class AllowNames:
+    """``allow names [np, abs]``: names rewrites may introduce into any input."""
+
+    names: tuple[str, ...]
+    span: Span
+
+
+@dataclass(frozen=True)
 class RuleFile:
     """One parsed ``.rules`` file, before includes are resolved or anything is checked."""
 
@@ -168,3 +176,4 @@ class RuleFile:
     choices: tuple[Choices, ...]
     rules: tuple[Rule, ...]
     tests: tuple[RuleTest, ...]
+    allowed: tuple[AllowNames, ...] = ()

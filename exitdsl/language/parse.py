@@ -131,7 +131,7 @@ class _Lower(Transformer[Token, Any]):
         items = self.transform(tree)
         assert isinstance(items, list)
         name, doc = "", ""
-        uses, bounds, choices, rules, tests = [], [], [], [], []
+        uses, bounds, choices, rules, tests, allowed = [], [], [], [], [], []
         for item in items:
             if isinstance(item, tuple) and item[0] == "ruleset":
                 name, doc = item[1], item[2]
@@ -145,10 +145,12 @@ class _Lower(Transformer[Token, Any]):
                 rules.append(item)
             elif isinstance(item, ir.RuleTest):
                 tests.append(item)
+            elif isinstance(item, ir.AllowNames):
+                allowed.append(item)
         return ir.RuleFile(
             self.path, self.text, name, doc,
             tuple(uses), tuple(bounds), tuple(choices), tuple(rules), tuple(tests),
-        )
+            tuple(allowed))
 
     # --- helpers ---------------------------------------------------------
     def span(self, tok: Token) -> Span:
@@ -192,6 +194,9 @@ class _Lower(Transformer[Token, Any]):
 
     def use_decl(self, children: list[Token]) -> ir.Use:
         return ir.Use(self.string(children[0]), self.span(children[0]))
+
+    def allow_decl(self, children: list[Token]) -> ir.AllowNames:
+        return ir.AllowNames(tuple(str(n) for n in children), self.span(children[0]))
 
     def bound_decl(self, children: list[Any]) -> ir.Bound:
         name, low, high = children

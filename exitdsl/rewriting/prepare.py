@@ -40,6 +40,7 @@ class PreparedCache:
     # verified -> whether each new literal needed parentheses there.
     swaps: dict[tuple[object, ...], tuple[bool, ...]] = field(default_factory=dict)
     selection: object | None = None  # owned by the mutator: candidates grouped for choosing
+    names: frozenset[str] | None = None  # identifiers the parent uses (the safety check's)
 
 
 @dataclass(frozen=True)

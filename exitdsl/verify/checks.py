@@ -14,12 +14,6 @@ import warnings
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-_BANNED_CALLS = frozenset({"exec", "eval", "compile", "__import__", "open", "breakpoint",
-                           "getattr", "setattr", "delattr", "globals", "locals", "vars"})
-_BANNED_MODULES = frozenset({"os", "subprocess", "sys", "shutil", "socket", "importlib",
-                             "builtins", "ctypes", "pickle", "marshal"})
-
-
 def quiet_parse(code: str, path: str = "<unknown>", mode: str = "exec") -> ast.AST:
     """``ast.parse`` without the SyntaxWarnings CPython prints for odd but valid code
     (``1()``, invalid escapes): strategies are data here, not our messages to print."""
@@ -125,24 +119,3 @@ def splice(text: str, spans: Sequence[tuple[int, int]], texts: Sequence[str]) ->
 
 def _common_prefix(a: str, b: str) -> int:
     return next((i for i, (x, y) in enumerate(zip(a, b)) if x != y), min(len(a), len(b)))
-
-
-def unsafe(new_nodes: Iterable[ast.AST], source: str, declared: str) -> str | None:
-    """What a rewrite must never introduce: imports, code execution, system modules, new names."""
-    known_words = set(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", declared))
-    for root in new_nodes:
-        for node in ast.walk(root):
-            if isinstance(node, (ast.Import, ast.ImportFrom)):
-                return "introduces an import"
-            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) \
-                    and node.func.id in _BANNED_CALLS:
-                return f"introduces a call to {node.func.id}()"
-            if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) \
-                    and node.value.id in _BANNED_MODULES:
-                return f"introduces access to {node.value.id}.{node.attr}"
-            if isinstance(node, ast.Name) and node.id in _BANNED_MODULES | _BANNED_CALLS:
-                return f"introduces the name {node.id!r}"
-            if isinstance(node, ast.Name) and node.id not in known_words \
-                    and re.search(rf"\b{re.escape(node.id)}\b", source) is None:
-                return f"introduces the name {node.id!r}, found neither in the input nor the rule"
-    return None

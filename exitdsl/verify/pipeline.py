@@ -20,8 +20,9 @@ import ast
 
 from ..results import Rejection
 from ..rewriting.job import ChunkJob
-from .checks import compiles, compiles_expressions, confined, parses, unsafe
+from .checks import compiles, compiles_expressions, confined, parses
 from .ensure import ensure_after
+from .safety import introduced, names_used, unsafe
 
 
 def verify_statement(job: ChunkJob, new_chunk: str, new_tree: ast.Module, shift: int
@@ -40,8 +41,7 @@ def verify_statement(job: ChunkJob, new_chunk: str, new_tree: ast.Module, shift:
     problem = compiles_expressions(e.intended for e in edits)
     if problem is not None:
         return (), job.reject("syntax", problem)
-    declared = " ".join(p.site.rule.declared for p in job.members)
-    problem = unsafe([e.intended for e in edits], job.prepared.source, declared)
+    problem = _safety(job)
     if problem is not None:
         return (), job.reject("safety", problem)
     edited = {id(e.target) for e in edits}
@@ -50,6 +50,19 @@ def verify_statement(job: ChunkJob, new_chunk: str, new_tree: ast.Module, shift:
         if problem is not None:
             return (), job.reject("ensure", problem, planned)
     return confinement.texts, None
+
+
+def _safety(job: ChunkJob) -> str | None:
+    """The code the edits introduce (not copied from the site) passes the allowlist."""
+    cache, module = job.prepared.cache, job.prepared.module
+    assert module is not None
+    if cache.names is None:
+        cache.names = names_used(module)
+    existing = [e.target for e in job.edits] + [
+        node for p in job.members for node in p.site.captures.values()
+        if isinstance(node, ast.AST)]
+    allowed = cache.names.union(*(p.site.rule.allowed_names for p in job.members))
+    return unsafe((n for e in job.edits for n in introduced(e.intended, existing)), allowed)
 
 
 def verify_whole(new_source: str, path: str) -> tuple[str, str] | None:

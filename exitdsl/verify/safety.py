@@ -1,0 +1,129 @@
+"""The ``safety`` check: what a rewrite may bring into a strategy, by allowlist.
+
+Strategies are mutated in bulk and then executed by backtesters, so this check is what
+stands between a bad rule file and code execution. Only the code a rewrite *introduces*
+is examined (subtrees equal to code already at the site are the input's own), and it may
+contain only:
+
+- names, constants, arithmetic, comparisons, boolean operations, calls (with keyword
+  arguments), attribute access, subscripts and slices (parentheses are not nodes);
+- names and attributes the input file already uses, or that the rule set declares with
+  ``allow names [...]`` (a template's own text is not a declaration) or that a ``rename``
+  names on purpose;
+- no dunder (``__x__``) name, attribute, keyword or string, no call to ``eval``, ``exec``,
+  ``getattr`` and the like, no access to ``os``, ``sys``, ``subprocess`` and the like,
+  whatever the input holds.
+
+Everything else (``lambda``, ``yield``, ``await``, ``:=``, f-strings, starred arguments,
+comprehensions, imports, containers) is refused. Templates are checked when the rule is
+compiled too, so most bad rules never load.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Callable, Iterable, Iterator
+
+ALLOWED_NODES: tuple[type[ast.AST], ...] = (
+    ast.Name, ast.Constant, ast.BinOp, ast.UnaryOp, ast.BoolOp, ast.Compare, ast.Call,
+    ast.keyword, ast.Attribute, ast.Subscript, ast.Slice,
+    ast.expr_context, ast.operator, ast.unaryop, ast.boolop, ast.cmpop,
+)
+BANNED_CALLS = frozenset({"exec", "eval", "compile", "__import__", "open", "breakpoint",
+                          "getattr", "setattr", "delattr", "globals", "locals", "vars", "input",
+                          "help", "exit", "quit"})
+BANNED_MODULES = frozenset({"os", "subprocess", "sys", "shutil", "socket", "importlib",
+                            "builtins", "ctypes", "pickle", "marshal", "pathlib", "io"})
+_DUNDER = re.compile(r"__\w+__")
+
+
+def names_used(module: ast.Module) -> frozenset[str]:
+    """Every identifier the input uses: names, attributes, definitions, parameters, imports,
+    keyword arguments."""
+    found: set[str] = set()
+    for node in ast.walk(module):
+        for field in ("id", "attr", "name", "arg", "asname"):
+            value = getattr(node, field, None)
+            if isinstance(value, str):
+                found.add(value)
+        if isinstance(node, ast.alias):
+            found.update(node.name.split("."))
+    return frozenset(found)
+
+
+def introduced(intended: ast.AST, existing: Iterable[ast.AST]) -> list[ast.AST]:
+    """The nodes of ``intended`` outside every subtree equal to existing code."""
+    known = {ast.dump(sub) for root in existing for sub in ast.walk(root)
+             if isinstance(sub, (ast.expr, ast.keyword))}
+    return list(post_order(intended, lambda node: isinstance(node, (ast.expr, ast.keyword))
+                           and ast.dump(node) in known))
+
+
+def post_order(root: ast.AST, skip: Callable[[ast.AST], bool]) -> Iterator[ast.AST]:
+    """Children before parents, left to right, leaving out ``skip``ped subtrees: the first
+    problem reported is the innermost, leftmost one (``os`` before ``os.system``)."""
+    if skip(root):
+        return
+    for child in ast.iter_child_nodes(root):
+        yield from post_order(child, skip)
+    yield root
+
+
+def unsafe_node(node: ast.AST, known_names: frozenset[str] | None) -> str | None:
+    """What is wrong with one introduced node (None: nothing). ``known_names`` None skips
+    the "already used" rule (rule compile time, when no input is known)."""
+    if not isinstance(node, ALLOWED_NODES):
+        return f"introduces {_describe(node)}, which rewrites may not"
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) \
+            and node.func.id in BANNED_CALLS:
+        return f"introduces a call to {node.func.id}()"
+    if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) \
+            and node.value.id in BANNED_MODULES:
+        return f"introduces access to {node.value.id}.{node.attr}"
+    word = _word_of(node)
+    if word is None:
+        return None
+    if _DUNDER.search(word):
+        return f"introduces the dunder {word!r}"
+    if isinstance(node, ast.Name) and word in BANNED_MODULES | BANNED_CALLS:
+        return f"introduces the name {word!r}"
+    if known_names is not None and isinstance(node, (ast.Name, ast.Attribute)) \
+            and word not in known_names:
+        what = "name" if isinstance(node, ast.Name) else "attribute"
+        return (f"introduces the {what} {word!r}, which the input does not use and the "
+                "rule set does not allow (allow names [...])")
+    return None
+
+
+def unsafe(new_nodes: Iterable[ast.AST], known_names: frozenset[str] | None) -> str | None:
+    """The first problem among ``new_nodes``, or None."""
+    for node in new_nodes:
+        problem = unsafe_node(node, known_names)
+        if problem is not None:
+            return problem
+    return None
+
+
+def _word_of(node: ast.AST) -> str | None:
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        return node.attr
+    if isinstance(node, ast.keyword):
+        return node.arg
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    return None
+
+
+def _describe(node: ast.AST) -> str:
+    names = {ast.Lambda: "a lambda", ast.arguments: "a lambda", ast.Yield: "yield", ast.YieldFrom: "yield from",
+             ast.Await: "await", ast.NamedExpr: "an assignment expression (:=)",
+             ast.JoinedStr: "an f-string", ast.FormattedValue: "an f-string",
+             ast.Starred: "a starred argument", ast.comprehension: "a comprehension",
+             ast.Import: "an import", ast.ImportFrom: "an import"}
+    for kind, name in names.items():
+        if isinstance(node, kind):
+            return name
+    return f"a {type(node).__name__} node"
