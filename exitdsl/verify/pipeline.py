@@ -54,15 +54,24 @@ def verify_statement(job: ChunkJob, new_chunk: str, new_tree: ast.Module, shift:
 
 def _safety(job: ChunkJob) -> str | None:
     """The code the edits introduce (not copied from the site) passes the allowlist."""
-    cache, module = job.prepared.cache, job.prepared.module
-    assert module is not None
-    if cache.names is None:
-        cache.names = names_used(module)
-    existing = [e.target for e in job.edits] + [
-        node for p in job.members for node in p.site.captures.values()
-        if isinstance(node, ast.AST)]
-    allowed = cache.names.union(*(p.site.rule.allowed_names for p in job.members))
-    return unsafe((n for e in job.edits for n in introduced(e.intended, existing)), allowed)
+    prepared = job.prepared
+    allowed = frozenset().union(*(p.site.rule.allowed_names for p in job.members))
+
+    def is_known(word: str) -> bool:
+        if word in allowed:
+            return True
+        if word not in prepared.source:  # cheap: most new words are found, or not, here
+            return False
+        if prepared.cache.names is None:  # one walk of the parent, only when needed
+            assert prepared.module is not None
+            prepared.cache.names = names_used(prepared.module)
+        return word in prepared.cache.names
+
+    # Templates substitute whole captured expressions (statements cannot be substituted).
+    captured = [node for p in job.members for node in p.site.captures.values()
+                if isinstance(node, ast.expr)]
+    new = (n for e in job.edits for n in introduced(e.intended, e.target, captured))
+    return unsafe(new, is_known)
 
 
 def verify_whole(new_source: str, path: str) -> tuple[str, str] | None:

@@ -52,10 +52,13 @@ def names_used(module: ast.Module) -> frozenset[str]:
     return frozenset(found)
 
 
-def introduced(intended: ast.AST, existing: Iterable[ast.AST]) -> list[ast.AST]:
-    """The nodes of ``intended`` outside every subtree equal to existing code."""
-    known = {ast.dump(sub) for root in existing for sub in ast.walk(root)
+def introduced(intended: ast.AST, target: ast.AST, captured: Iterable[ast.AST]
+               ) -> list[ast.AST]:
+    """The nodes of ``intended`` outside every subtree equal to existing code: a subtree of
+    ``target`` (kept by the edit) or a whole captured node (substituted by a template)."""
+    known = {ast.dump(sub) for sub in ast.walk(target)
              if isinstance(sub, (ast.expr, ast.keyword))}
+    known.update(ast.dump(node) for node in captured)
     return list(post_order(intended, lambda node: isinstance(node, (ast.expr, ast.keyword))
                            and ast.dump(node) in known))
 
@@ -70,8 +73,8 @@ def post_order(root: ast.AST, skip: Callable[[ast.AST], bool]) -> Iterator[ast.A
     yield root
 
 
-def unsafe_node(node: ast.AST, known_names: frozenset[str] | None) -> str | None:
-    """What is wrong with one introduced node (None: nothing). ``known_names`` None skips
+def unsafe_node(node: ast.AST, is_known: Callable[[str], bool] | None) -> str | None:
+    """What is wrong with one introduced node (None: nothing). ``is_known`` None skips
     the "already used" rule (rule compile time, when no input is known)."""
     if not isinstance(node, ALLOWED_NODES):
         return f"introduces {_describe(node)}, which rewrites may not"
@@ -88,18 +91,19 @@ def unsafe_node(node: ast.AST, known_names: frozenset[str] | None) -> str | None
         return f"introduces the dunder {word!r}"
     if isinstance(node, ast.Name) and word in BANNED_MODULES | BANNED_CALLS:
         return f"introduces the name {word!r}"
-    if known_names is not None and isinstance(node, (ast.Name, ast.Attribute)) \
-            and word not in known_names:
+    if is_known is not None and isinstance(node, (ast.Name, ast.Attribute)) \
+            and not is_known(word):
         what = "name" if isinstance(node, ast.Name) else "attribute"
         return (f"introduces the {what} {word!r}, which the input does not use and the "
                 "rule set does not allow (allow names [...])")
     return None
 
 
-def unsafe(new_nodes: Iterable[ast.AST], known_names: frozenset[str] | None) -> str | None:
+def unsafe(new_nodes: Iterable[ast.AST], is_known: Callable[[str], bool] | None
+           ) -> str | None:
     """The first problem among ``new_nodes``, or None."""
     for node in new_nodes:
-        problem = unsafe_node(node, known_names)
+        problem = unsafe_node(node, is_known)
         if problem is not None:
             return problem
     return None
