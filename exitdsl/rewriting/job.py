@@ -19,21 +19,16 @@ class ChunkJob:
     prepared: Prepared
     members: list[Planned]
     seed: int
-    spans: list[tuple[int, int]] = field(default_factory=list)  # each edit's, in the chunk
+    lines: LineIndex = field(init=False)
+    edits: list[Edit] = field(init=False)  # every member's, in order
+    spans: list[tuple[int, int]] = field(init=False)  # each edit's, in the chunk
 
     def __post_init__(self) -> None:
-        start = self.lines.starts[self.first - 1]
-        self.spans = [(a - start, b - start) for a, b in
-                      (self.lines.span(e.target) for e in self.edits)]
-
-    @property
-    def lines(self) -> LineIndex:
         assert self.prepared.lines is not None
-        return self.prepared.lines
-
-    @property
-    def edits(self) -> list[Edit]:
-        return [e for p in self.members for e in p.edits]
+        self.lines = lines = self.prepared.lines
+        self.edits = [e for p in self.members for e in p.edits]
+        start = lines.starts[self.first - 1]
+        self.spans = [(a - start, b - start) for a, b in (lines.span(e.target) for e in self.edits)]
 
     def reject(self, check: str, detail: str, planned: Planned | None = None,
                edit: Edit | None = None) -> Rejection:

@@ -56,11 +56,38 @@ def introduced(intended: ast.AST, target: ast.AST, captured: Iterable[ast.AST]
                ) -> list[ast.AST]:
     """The nodes of ``intended`` outside every subtree equal to existing code: a subtree of
     ``target`` (kept by the edit) or a whole captured node (substituted by a template)."""
-    known = {ast.dump(sub) for sub in ast.walk(target)
-             if isinstance(sub, (ast.expr, ast.keyword))}
-    known.update(ast.dump(node) for node in captured)
-    return list(post_order(intended, lambda node: isinstance(node, (ast.expr, ast.keyword))
-                           and ast.dump(node) in known))
+    # Copies keep their original's position, so only nodes at an original's position are
+    # compared, and the comparison stops at the first difference or shared child.
+    originals: dict[tuple[object, ...], list[ast.AST]] = {}
+    for node in [*ast.walk(target), *captured]:
+        if isinstance(node, (ast.expr, ast.keyword)):
+            originals.setdefault(_position(node), []).append(node)
+
+    def known(node: ast.AST) -> bool:
+        if not isinstance(node, (ast.expr, ast.keyword)):
+            return False
+        return any(same_node(node, c) for c in originals.get(_position(node), ()))
+
+    return list(post_order(intended, known))
+
+
+def same_node(a: object, b: object) -> bool:
+    """``ast.dump(a) == ast.dump(b)`` without building either dump."""
+    if a is b:
+        return True
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, ast.AST):
+        return all(same_node(getattr(a, f, None), getattr(b, f, None)) for f in a._fields)
+    if isinstance(a, list):
+        assert isinstance(b, list)
+        return len(a) == len(b) and all(same_node(x, y) for x, y in zip(a, b))
+    return a == b
+
+
+def _position(node: ast.AST) -> tuple[object, ...]:
+    return (type(node), getattr(node, "lineno", None), getattr(node, "col_offset", None),
+            getattr(node, "end_lineno", None), getattr(node, "end_col_offset", None))
 
 
 def post_order(root: ast.AST, skip: Callable[[ast.AST], bool]) -> Iterator[ast.AST]:
