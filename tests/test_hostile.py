@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
 from pathlib import Path
 
@@ -10,6 +11,8 @@ import pytest
 
 from exitdsl import RuleError, load_rules
 from exitdsl.cli import main
+
+from .conftest import ROOT
 
 RULES = """\
 ruleset t
@@ -211,3 +214,57 @@ def test_odd_but_valid_code_prints_no_python_warnings(rules: Path, tmp_path: Pat
         assert apply(rules, path, capsys=capsys) == (0, "")
     assert [w for w in caught if issubclass(w.category, SyntaxWarning)] == []
     assert path.read_text().endswith(NEW + "\n")
+
+
+def _run(command: str, **env: str) -> subprocess.CompletedProcess[str]:
+    """A shell pipeline with the installed command, from the repository root."""
+    return subprocess.run(["bash", "-c", f"set -o pipefail; {command}"], cwd=ROOT,
+                          capture_output=True, text=True, env={**os.environ, **env},
+                          timeout=120)
+
+
+@pytest.mark.parametrize("command", ["apply {tree} --seed 1", "apply {tree} --json",
+                                     "check rules/", "verify {tree}"])
+def test_a_reader_that_goes_away_ends_the_run_quietly(command: str, tmp_path: Path) -> None:
+    """Outputs larger than a pipe's buffer end with exit 141 and nothing on stderr; small
+    ones may finish writing before the reader leaves (exit 0)."""
+    example = ROOT / "examples/strategies/finlab/revenue_breakout.py"
+    for number in range(150):
+        (tmp_path / f"s{number:03}.py").write_bytes(example.read_bytes())
+    exe = Path(sys.executable).parent / "exitdsl"
+    done = _run(f"{exe} {command.format(tree=tmp_path)} | head -c 1 > /dev/null")
+    assert done.returncode == (141 if command.startswith("apply") else 0), done.stderr
+    assert done.stderr == ""
+
+
+def test_an_ascii_only_output_gets_escapes_not_a_crash(tmp_path: Path) -> None:
+    strategy = tmp_path / "s.py"
+    strategy.write_text("# 停損 (stop loss)\nreport = sim(position, stop_loss=0.1)\n",
+                        encoding="utf-8")
+    exe = Path(sys.executable).parent / "exitdsl"
+    done = _run(f"{exe} apply -r finlab {strategy} --seed 1", PYTHONIOENCODING="ascii")
+    assert done.returncode == 0, done.stderr
+    assert " # \\u505c\\u640d (stop loss)\n" in done.stdout
+
+
+def test_an_internal_error_is_one_line_and_exit_70(monkeypatch: pytest.MonkeyPatch,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    from exitdsl.cli import apply
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("simulated bug")
+
+    monkeypatch.setattr(apply, "discover", broken)
+    assert main(["apply", str(ROOT / "examples")]) == 70
+    err = capsys.readouterr().err
+    assert err == ("exitdsl: internal error: RuntimeError: simulated bug (please report this, "
+                   "with the command and input that caused it)\n")
+
+
+def test_an_output_folder_that_is_a_file_is_one_line(tmp_path: Path,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    blocker = tmp_path / "out"
+    blocker.write_text("not a folder")
+    assert main(["mutate", str(ROOT / "examples/strategies/finlab"), "--out", str(blocker),
+                 "-q"]) == 3
+    assert capsys.readouterr().err == f"exitdsl: File exists: {blocker}\n"

@@ -167,5 +167,7 @@ def _apply_file(engine: Engine, args: argparse.Namespace, target: Target, out: T
             write_atomic(args.out / target.relative, source.encode(result.new_source))
         elif not (args.check or args.json):
             out.write(unified_diff(result.path, result.source, result.new_source))
+    except BrokenPipeError:
+        raise  # stdout's reader went away: the run ends (main), no file is at fault
     except (OSError, UnicodeEncodeError) as exc:
         fail(shown, f"{shown}: cannot write: {exc}")

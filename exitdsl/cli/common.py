@@ -17,13 +17,19 @@ EXIT_CHANGES = 1  # --check: something would change; verify/test: a rejection or
 EXIT_USAGE = 2  # bad arguments or a rule file with errors
 EXIT_INPUT = 3  # some strategy file could not be processed (others were)
 EXIT_REJECTED = 4  # some rewrite failed verification and was not written
+EXIT_INTERNAL = 70  # a bug in exitdsl (EX_SOFTWARE): reported in one line, please report it
+EXIT_BROKEN_PIPE = 141  # the reader of stdout went away (128 + SIGPIPE, as other CLIs)
 
 EXIT_CODES = """exit codes:
   0  success (with --check: nothing would change)
   1  --check: some file would change; test/verify: a case failed or a rewrite was rejected
   2  usage error or a rule file with errors (nothing was processed)
-  3  some strategy file could not be read or parsed (reported; the others were processed)
-  4  some rewrite failed verification and was not written (reported; see docs/verifier.md)"""
+  3  some strategy file could not be read, parsed or written (reported; the others were
+     processed), or an output could not be written
+  4  some rewrite failed verification and was not written (reported; see docs/verifier.md)
+ 70  internal error in exitdsl (one line on stderr; please report it)
+130  interrupted (Ctrl-C)
+141  the reader of the output went away (e.g. `| head`); output stops quietly"""
 
 
 def command(commands: argparse._SubParsersAction[argparse.ArgumentParser], name: str,

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 
 from .._version import __version__
-from ..errors import RuleError
+from ..errors import ExitdslError
 from ..io.logs import configure as configure_logging
 from . import apply, check, docs, mutate, test, verify
-from .common import EXIT_CODES, EXIT_USAGE
+from .common import EXIT_BROKEN_PIPE, EXIT_CODES, EXIT_INPUT, EXIT_INTERNAL, EXIT_USAGE
 
 COMMANDS = (apply, check, test, verify, docs, mutate)
 
@@ -33,14 +34,47 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; every failure ends as one line on stderr and a documented code."""
+    _never_fail_to_print()
     args = build_parser().parse_args(argv)
     configure_logging(args.log_level, args.log_format)
     try:
         status: int = args.run(args, sys.stdout, sys.stderr)
         return status
-    except RuleError as exc:
+    except ExitdslError as exc:  # a rule file, config or usage problem found before any work
         print(exc.render(), file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         print("exitdsl: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # The reader went away (`exitdsl apply | head`): stop quietly, as other CLIs do.
+        _silence_stdout()
+        return EXIT_BROKEN_PIPE
+    except OSError as exc:  # an output that cannot be written (a file where a folder goes)
+        print(f"exitdsl: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "),
+              file=sys.stderr)
+        return EXIT_INPUT
+    except Exception as exc:  # a bug: one line, never a traceback
+        print(f"exitdsl: internal error: {type(exc).__name__}: {exc} (please report this, "
+              "with the command and input that caused it)", file=sys.stderr)
+        return EXIT_INTERNAL
+
+
+def _never_fail_to_print() -> None:
+    """A terminal or pipe that cannot encode a character (``PYTHONIOENCODING=ascii``) gets
+    an escape for it, not a crash."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None and (stream.encoding or "").lower().replace("-", "") \
+                not in ("utf8", "utf8sig"):
+            reconfigure(errors="backslashreplace")
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null, so that the interpreter's final flush does not fail too."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
