@@ -61,6 +61,10 @@ class RuleError(ExitdslError):
     """A mistake in a rule file, found before any strategy code is touched."""
 
 
+class UsageError(ExitdslError):
+    """Command-line arguments that cannot work together."""
+
+
 class StrategyError(ExitdslError):
     """A strategy file that cannot be processed (unreadable, undecodable, not Python)."""
 

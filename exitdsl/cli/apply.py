@@ -10,11 +10,13 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from ..engine import Engine
-from ..errors import ExitdslError
+from ..errors import ExitdslError, UsageError
 from ..io.diff import unified_diff
 from ..io.discover import Target, discover
 from ..io.emit import change_record, dumps, error_record, rejection_record, skip_record
-from ..io.sourcefile import SourceFile, decode, read_bytes, write_atomic
+from ..io.files import (MAX_STRATEGY_BYTES, FileProblem, locked, read_regular,
+                        write_atomic)
+from ..io.sourcefile import decode
 from ..results import FileResult
 from .common import (EXIT_CHANGES, EXIT_INPUT, EXIT_OK, EXIT_REJECTED, add_rule_options,
                      command, load_selected, run_seed)
@@ -51,6 +53,8 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     apply.add_argument("--only", metavar="ID", action="append", default=[],
                        help="only the site with this stable id (from --json or a lineage "
                             "record); with the same --seed it replays that mutation exactly")
+    apply.add_argument("--force", action="store_true",
+                       help="with --in-place, also rewrite read-only and hard-linked files")
     apply.add_argument("-q", "--quiet", action="store_true", help="no summary on stderr")
     apply.add_argument("paths", nargs="+", metavar="PATH",
                        help="strategy files, directories (searched for *.py), or - for stdin")
@@ -102,19 +106,26 @@ class _Tally:
 
 
 def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    if "-" in args.paths and (args.in_place or args.out is not None):
+        raise UsageError("`-` (stdin) is written to stdout; it cannot go with --in-place or "
+                         "--out")
     rules = load_selected(args)
     engine = Engine(rules, seed=run_seed(args, rules), verify=args.verify,
                     only=tuple(args.only))
     tally = _Tally(args, out, err)
-    for argument in args.paths:
-        if argument == "-":
-            _apply_stdin(engine, args, out, tally.report, tally.fail)
-            continue
-        for target in discover([argument]):
-            if isinstance(target, str):
+    seen: set[object] = set()
+    # Every file is identified before any is rewritten: an in-place rewrite gives a file a
+    # new identity, and a second path to it must still count as the same file.
+    work = [(argument, ["-"] if argument == "-" else list(discover([argument], seen)))
+            for argument in args.paths]
+    for argument, targets in work:
+        for target in targets:
+            if target == "-":
+                _apply_stdin(engine, args, out, tally.report, tally.fail)
+            elif isinstance(target, str):
                 tally.fail(argument, f"exitdsl: {target}")
-                continue
-            _apply_file(engine, args, target, out, tally.report, tally.fail)
+            else:
+                _apply_file(engine, args, target, out, tally.report, tally.fail)
     if not args.quiet and not args.json:
         print(tally.summary(), file=err)
     if tally.counts["errors"]:
@@ -138,16 +149,33 @@ def _apply_stdin(engine: Engine, args: argparse.Namespace, out: TextIO, report: 
     if args.diff:
         out.write(unified_diff(result.path, result.source, result.new_source))
     elif not (args.check or args.json):
-        out.write(result.new_source)
+        _write_bytes(out, source.encode(result.new_source))
+
+
+def _write_bytes(out: TextIO, data: bytes) -> None:
+    """The rewritten source in its own encoding (and BOM), as it came in."""
+    buffer = getattr(out, "buffer", None)
+    if buffer is None:  # a text-only stream (tests): no bytes to keep
+        out.write(data.decode("utf-8", "replace"))
+        return
+    out.flush()
+    buffer.write(data)
+    buffer.flush()
 
 
 def _apply_file(engine: Engine, args: argparse.Namespace, target: Target, out: TextIO,
                 report: Report, fail: Fail) -> None:
     shown = str(target.path)
+    if args.in_place:
+        _apply_in_place(engine, args, target, report, fail)
+        return
     try:
-        original = read_bytes(target.path, shown)
-        source: SourceFile = decode(original, shown)
+        original, info = read_regular(target.path, MAX_STRATEGY_BYTES)
+        source = decode(original, shown)
         result = engine.rewrite(source.text, shown)
+    except FileProblem as exc:
+        fail(shown, f"{shown}:1:1: {exc}")
+        return
     except ExitdslError as exc:
         fail(shown, exc.one_line())
         return
@@ -155,19 +183,35 @@ def _apply_file(engine: Engine, args: argparse.Namespace, target: Target, out: T
     if not result.changed:
         return
     try:
-        if args.in_place:
-            # Write through a symbolic link to its target, and never over a file that changed
-            # since it was read (another process is editing it: its edit wins).
-            real = Path(os.path.realpath(target.path))
-            if real.read_bytes() != original:
-                fail(shown, f"{shown}: changed while exitdsl was running; not written")
-                return
-            write_atomic(real, source.encode(result.new_source))
-        elif args.out is not None:
-            write_atomic(args.out / target.relative, source.encode(result.new_source))
+        if args.out is not None:
+            write_atomic(args.out / target.relative, source.encode(result.new_source), like=info)
         elif not (args.check or args.json):
             out.write(unified_diff(result.path, result.source, result.new_source))
     except BrokenPipeError:
         raise  # stdout's reader went away: the run ends (main), no file is at fault
+    except (OSError, UnicodeEncodeError) as exc:
+        fail(shown, f"{shown}: cannot write: {exc}")
+
+
+def _apply_in_place(engine: Engine, args: argparse.Namespace, target: Target, report: Report,
+                    fail: Fail) -> None:
+    """Read, rewrite and replace the file under one lock (io/files.py): a concurrent run
+    waits and then rewrites what this one wrote, so neither loses the other's edit."""
+    shown = str(target.path)
+    real = Path(os.path.realpath(target.path))  # write through a symbolic link
+    try:
+        with locked(real) as held:
+            source = decode(held.read(MAX_STRATEGY_BYTES), shown)
+            result = engine.rewrite(source.text, shown)
+            report(result)
+            if result.changed:
+                try:
+                    held.replace(source.encode(result.new_source), force=args.force)
+                except FileProblem as exc:  # a write refused: no position to point at
+                    fail(shown, f"{shown}: {exc}")
+    except FileProblem as exc:
+        fail(shown, f"{shown}:1:1: {exc}")
+    except ExitdslError as exc:
+        fail(shown, exc.one_line())
     except (OSError, UnicodeEncodeError) as exc:
         fail(shown, f"{shown}: cannot write: {exc}")

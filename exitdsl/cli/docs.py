@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 from typing import TextIO
 
-from ..io.sourcefile import write_atomic
+from ..io.files import write_atomic
 from ..language.parse import parse_rules
 from ..language.ruleset import load_rules, rule_files
 from ..ruletest.ruledoc import generate

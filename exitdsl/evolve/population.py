@@ -16,7 +16,8 @@ from typing import Any
 
 from ..engine import Engine
 from ..errors import ExitdslError
-from ..io.sourcefile import read_source, write_atomic
+from ..io.files import write_atomic
+from ..io.sourcefile import read_source
 from ..results import Mutation
 from .stats import MutationStats
 

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+
+from .files import file_identity
 
 _SKIPPED_DIRS = frozenset({"__pycache__", "node_modules", "venv", "site-packages"})
 
@@ -16,22 +18,35 @@ class Target:
     relative: Path  # where it goes under --out DIR: relative to the PATH argument it came from
 
 
-def discover(arguments: list[str]) -> Iterator[Target | str]:
+def discover(arguments: list[str], seen: set[object] | None = None) -> Iterator[Target | str]:
     """Files to process, in a stable order; a ``str`` is a problem to report (e.g. missing path).
 
     Directories are walked for ``*.py`` (sorted, hidden and virtualenv directories skipped,
-    symlinked directories not followed, so symlink loops cannot trap the walk).
+    symlinked directories not followed, so symlink loops cannot trap the walk). A file
+    reached by two paths (a symbolic or hard link, ``a/../a/x.py``) is processed once, by
+    the first (``seen`` carries that over calls). Whether a file is regular is checked when
+    it is read (io/files.py).
     """
+    seen = set() if seen is None else seen
     for argument in arguments:
         root = Path(argument)
         if root.is_dir():
-            yield from _walk(root)
-        elif root.is_file():
-            yield Target(root, Path(root.name))
+            found: Iterable[Target] = _walk(root)
+        elif root.exists():
+            found = [Target(root, Path(root.name))]
         elif root.is_symlink():
             yield f"{argument}: broken symbolic link"
+            continue
         else:
             yield f"{argument}: no such file or directory"
+            continue
+        for target in found:
+            identity = file_identity(target.path)
+            if identity is not None:
+                if identity in seen:
+                    continue
+                seen.add(identity)
+            yield target
 
 
 def _walk(root: Path) -> Iterator[Target]:

@@ -1,21 +1,20 @@
-"""Reading strategy files faithfully and writing them back atomically.
+"""Reading strategy files faithfully.
 
 Bytes are decoded the way Python itself would (BOM, PEP 263 coding cookie, else
 UTF-8) with line endings kept as they are, and encoded back the same way, so a
 file that is not rewritten is never touched and one that is differs only where
-the rules changed it.
+the rules changed it. Writing is io/files.py's job.
 """
 
 from __future__ import annotations
 
 import io
-import os
-import tempfile
 import tokenize
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import Span, StrategyError
+from .files import MAX_STRATEGY_BYTES, FileProblem, read_regular
 
 
 @dataclass(frozen=True)
@@ -50,44 +49,14 @@ def decode(data: bytes, path: str) -> SourceFile:
     return SourceFile(path, text, encoding)
 
 
-def read_bytes(path: Path, shown: str) -> bytes:
+def read_bytes(path: Path, shown: str, limit: int = MAX_STRATEGY_BYTES) -> bytes:
+    """The bytes of a strategy file (a regular file of at most ``limit`` bytes)."""
     try:
-        return path.read_bytes()
-    except OSError as exc:
-        raise StrategyError(f"cannot read: {exc.strerror or exc}", Span(shown, 1, 1)) from None
+        return read_regular(path, limit)[0]
+    except FileProblem as exc:
+        raise StrategyError(str(exc), Span(shown, 1, 1)) from None
 
 
 def read_source(path: Path, display: str | None = None) -> SourceFile:
     shown = display or str(path)
     return decode(read_bytes(path, shown), shown)
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Replace ``path`` by ``data`` all at once: temp file in the same directory, fsync, rename.
-
-    The file keeps its permission bits; a crash at any moment leaves it wholly old or
-    wholly new.
-    """
-    path = Path(path)
-    directory = path.parent
-    directory.mkdir(parents=True, exist_ok=True)
-    try:
-        mode: int | None = path.stat().st_mode & 0o7777
-    except FileNotFoundError:
-        mode = None
-    fd, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".exitdsl-tmp",
-                                     dir=directory)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        if mode is not None:
-            os.chmod(temp_name, mode)
-        os.replace(temp_name, path)
-    except BaseException:
-        try:
-            os.unlink(temp_name)
-        except FileNotFoundError:
-            pass
-        raise

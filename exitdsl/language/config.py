@@ -20,6 +20,7 @@ from pathlib import Path
 import yaml
 
 from ..errors import RuleError, Span, span_in
+from ..io.files import MAX_RULE_FILE_BYTES, FileProblem, read_regular
 from ..vocabulary.tiers import DEFAULT_TIER_WEIGHTS, TIERS
 
 CONFIG_NAME = "exitdsl.yaml"
@@ -52,9 +53,9 @@ def load_config(path: str | Path) -> Config:
     path = Path(path)
     shown = str(path)
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise RuleError(f"cannot read config {shown!r}: {exc}") from None
+        text = read_regular(path, MAX_RULE_FILE_BYTES)[0].decode("utf-8")
+    except (FileProblem, UnicodeDecodeError) as exc:
+        raise RuleError(f"config {shown!r}: {exc}") from None
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import RuleError, Span
+from ..io.files import MAX_RULE_FILE_BYTES, FileProblem, read_regular
 from . import ir
 from .compile import compile_rule
 from .compiled import CompiledRule
@@ -17,7 +18,6 @@ from .parse import parse_rules
 
 MAX_INCLUDE_DEPTH = 16
 MAX_RULE_FILES = 256
-MAX_RULE_FILE_BYTES = 1_000_000
 
 
 @dataclass(frozen=True)
@@ -114,11 +114,11 @@ def _load_file(path: Path, loaded: dict[Path, tuple[ir.RuleFile, dict[str, Domai
 
 
 def _read_rule_file(path: Path, resolved: Path, where: Span | None) -> str:
+    """A rule file's text: a regular UTF-8 file of at most 1 MB (io/files.py)."""
     try:
-        if resolved.stat().st_size > MAX_RULE_FILE_BYTES:
-            raise RuleError(f"rule file {str(path)!r} is larger than {MAX_RULE_FILE_BYTES} bytes",
-                            where)
-        return resolved.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-        raise RuleError(f"cannot read rule file {str(path)!r}: {reason}", where) from None
+        return read_regular(resolved, MAX_RULE_FILE_BYTES)[0].decode("utf-8")
+    except FileProblem as exc:
+        raise RuleError(f"rule file {str(path)!r}: {exc}", where) from None
+    except UnicodeDecodeError as exc:
+        raise RuleError(f"rule file {str(path)!r} is not UTF-8: {exc.reason} at byte "
+                        f"{exc.start}", where) from None

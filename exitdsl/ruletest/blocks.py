@@ -13,7 +13,7 @@ from pathlib import Path
 
 from ..engine import Engine
 from ..errors import StrategyError
-from ..io.sourcefile import write_atomic
+from ..io.files import write_atomic
 from ..language import ir
 from ..language.ruleset import RuleSet, load_rules
 from .runs import NOT_DETERMINISTIC, rejected, run_twice
