@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from exitdsl import RuleError, load_rules
+from exitdsl import Engine, RuleError, load_rules
 from exitdsl.cli import main
 
 from .conftest import ROOT
@@ -161,10 +161,20 @@ def test_file_changed_during_the_run_is_not_overwritten(
     assert path.read_text() == "# edited by someone else\n" + LINE + "\n"
 
 
+@pytest.mark.parametrize("regex", ["^((a)+)+$", "^(a|a)+$", "(a+)+$", "(\\w*)*x"])
+def test_regexes_that_backtrack_in_python_run_in_linear_time(regex: str, tmp_path: Path) -> None:
+    """RE2 matches in time linear in the text: patterns that take Python's `re` longer than
+    the age of the universe on 60 characters finish at once (this test would hang)."""
+    path = tmp_path / "r.rules"
+    path.write_text("rule r { match `$n = $v` where $n ~ /" + regex + "/ set $v = 2 }\n")
+    engine = Engine(load_rules(path))
+    name = "a" * 60 + "b"
+    assert engine.rewrite(f"{name} = 1\n").new_source == f"{name} = 1\n"
+    assert engine.rewrite("aaaa = 1\n").new_source == ("aaaa = 1\n" if "x" in regex
+                                                        else "aaaa = 2\n")
+
+
 @pytest.mark.parametrize("text, message", [
-    ("rule r { match `$n = $v` where $n ~ /(a+)+$/ set $v = 1 }",
-     "1:37: regex /(a+)+$/ nests quantifiers, which can backtrack for ever; rewrite it without a "
-     "repeated group of repeats"),
     ("rule r { match `f(" + "$a, " * 3000 + "...)` set $a = 1 }", None),
 ])
 def test_rule_resource_limits(text: str, message: str | None, tmp_path: Path) -> None:
@@ -233,7 +243,7 @@ def test_a_reader_that_goes_away_ends_the_run_quietly(command: str, tmp_path: Pa
         (tmp_path / f"s{number:03}.py").write_bytes(example.read_bytes())
     exe = Path(sys.executable).parent / "exitdsl"
     done = _run(f"{exe} {command.format(tree=tmp_path)} | head -c 1 > /dev/null")
-    assert done.returncode == (141 if command.startswith("apply") else 0), done.stderr
+    assert done.returncode in ((141,) if command.startswith("apply") else (0, 141)), done.stderr
     assert done.stderr == ""
 
 

@@ -21,7 +21,12 @@ CASES = {
         "2:8: this '{' is never closed (missing '}' before the end of the file)"),
     "bad_regex": (
         "rule a {\n  match `$n = $v`\n  where $n ~ /(unclosed/\n  set $v = 1\n}\n",
-        "3:14: bad regex /(unclosed/: missing ), unterminated subpattern"),
+        "3:14: bad regex /(unclosed/: missing ): (unclosed (regexes are RE2: no "
+        "back-references or look-around)"),
+    "backreference": (
+        "rule a {\n  match `$n = $v`\n  where $n ~ /(a)\\1/\n  set $v = 1\n}\n",
+        "3:14: bad regex /(a)\\1/: invalid escape sequence: \\1 (regexes are RE2: no "
+        "back-references or look-around)"),
     "string_for_number": (
         'rule a {\n  match `f($x)`\n  set $x = round("0.1", 2)\n}\n',
         '3:18: a string ("0.1") cannot be used here; expected a number'),

@@ -6,17 +6,14 @@ accepts is one the evaluator can run.
 
 from __future__ import annotations
 
-import re
-
 from ..errors import RuleError, Span
 from ..vocabulary.functions import FUNCTIONS, PREDICATES
 from ..vocabulary.operators import BY_TOKEN
 from . import ir
 from .domains import Domain
 from .patterns import Pattern, compile_pattern
+from .regex import RegexError, compile_regex
 
-# A group holding a quantifier, itself quantified: `(a+)+`, `(\w*)*`, `(x+|y)+` ...
-_NESTED_QUANTIFIER = re.compile(r"\((?:[^()\\]|\\.)*[+*}](?:[^()\\]|\\.)*\)[+*{]")
 _KIND_NAMES = {"num": "a number", "bool": "a condition", "pattern": "a `pattern`"}
 
 
@@ -93,13 +90,10 @@ class Checker:
     def _check_regex(self, expr: ir.RegexMatch) -> None:
         self.check_capture(expr.capture)
         try:
-            re.compile(expr.regex)
-        except re.error as exc:
-            raise RuleError(f"bad regex /{expr.regex}/: {exc.msg}", expr.span) from None
-        if _NESTED_QUANTIFIER.search(expr.regex):
-            raise RuleError(f"regex /{expr.regex}/ nests quantifiers, which can backtrack "
-                            "for ever; rewrite it without a repeated group of repeats",
-                            expr.span)
+            compile_regex(expr.regex)
+        except RegexError as exc:
+            raise RuleError(f"bad regex /{expr.regex}/: {exc} (regexes are RE2: no "
+                            "back-references or look-around)", expr.span) from None
 
     def _kind_of_call(self, call: ir.Call, want: str) -> str:
         # `int(...)` is a predicate where a condition is wanted and a conversion elsewhere.

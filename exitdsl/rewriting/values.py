@@ -10,7 +10,6 @@ from __future__ import annotations
 import ast
 import hashlib
 import random
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -19,6 +18,7 @@ from ..errors import SiteSkipped, Span
 from ..language import ir
 from ..language.domains import Domain
 from ..language.patterns import Pattern
+from ..language.regex import search
 from ..matching.match import Captured, Captures
 from ..vocabulary.functions import FUNCTIONS, PREDICATES
 from ..vocabulary.numbers import Number, literal_number
@@ -129,7 +129,7 @@ def holds(expr: ir.Expr, env: Env) -> bool:
     if isinstance(expr, ir.InDomain):
         return evaluate(expr.value, env) in env.domains[expr.domain]
     if isinstance(expr, ir.RegexMatch):
-        return re.search(expr.regex, _text_of(env.captures[expr.capture.name])) is not None
+        return search(expr.regex, _text_of(env.captures[expr.capture.name]))
     assert isinstance(expr, ir.Call), expr
     return PREDICATES[expr.func].test(expr.args, env)
 
