@@ -278,3 +278,68 @@ def test_an_output_folder_that_is_a_file_is_one_line(tmp_path: Path,
     assert main(["mutate", str(ROOT / "examples/strategies/finlab"), "--out", str(blocker),
                  "-q"]) == 3
     assert capsys.readouterr().err == f"exitdsl: File exists: {blocker}\n"
+
+
+@pytest.mark.parametrize("text, message", [
+    ('use "../../../../etc/shadow"\n',
+     "1:5: an include must be a .rules file, not '../../../../etc/shadow'"),
+    ('use "../outside.rules"\n', "1:5: include '../outside.rules' is outside the folder of the "
+                                 "file that includes it (--allow-include-anywhere to allow it)"),
+    ('use "\\u0000x.rules"\n', "1:5: rule file '{dir}/\\x00x.rules': cannot resolve: embedded "
+                               "null byte"),
+    ("rule r { match `x = $v` set $v = 1e309 }\n",
+     "1:34: number 1e309 is out of range (at most 1e+100 in size)"),
+    ("rule r { match `x = $v` set $v = " + "9" * 400 + " }\n",
+     "1:34: number 99999999999999999999... is out of range (at most 1e+100 in size)"),
+])
+def test_hostile_rule_files_are_located_errors(text: str, message: str, tmp_path: Path) -> None:
+    (tmp_path / "outside.rules").write_text("bound x = [0, 1]\n")
+    folder = tmp_path / "rules"
+    folder.mkdir()
+    path = folder / "r.rules"
+    path.write_text(text)
+    with pytest.raises(RuleError) as info:
+        load_rules(path)
+    assert info.value.one_line() == f"{path}:" + message.format(dir=folder)
+
+
+def test_a_file_not_named_rules_is_never_quoted(tmp_path: Path,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("root:$6$hash:19000:0:99999:7:::\n")
+    assert main(["check", str(secret)]) == 2
+    assert capsys.readouterr().err == (f"{secret}:1:1: not valid rule syntax here (the file is "
+                                       "not named *.rules, so its text is not shown)\n")
+
+
+@pytest.mark.parametrize("name, text", [
+    ("deep.yaml", "a: " + "[" * 5000 + "]" * 5000 + "\n"),
+])
+def test_deep_configs_are_located_errors(name: str, text: str, tmp_path: Path) -> None:
+    from exitdsl import load_config
+
+    path = tmp_path / name
+    path.write_text(text)
+    with pytest.raises(RuleError) as info:
+        load_config(path)
+    assert info.value.one_line() == f"{path}:1:1: config nested too deeply"
+
+
+def test_arithmetic_that_overflows_skips_the_site(tmp_path: Path) -> None:
+    huge = "1" + "0" * 400
+    path = tmp_path / "r.rules"
+    path.write_text('rule big { match `params.get("stop_atr_mult", $v)` where number($v) '
+                    "set $v = round($v * gauss(1, 0.1), 2) }\n"
+                    "rule far { match `sim(..., stop_loss=$v, ...)` set $v = $v * 1e90 * 1e90 }\n"
+                    "rule cond { match `sim(..., stop_loss=$v, ...)`\n"
+                    "  where $v * 0.5 < 1\n  set $v = 1 }\n")
+    source = (f'x = params.get("stop_atr_mult", {huge})\nr = sim(p, stop_loss=0.1)\n'
+              f"r = sim(p, stop_loss={huge})\n")
+    result = Engine(load_rules(path)).rewrite(source)
+    assert result.new_source == source.replace("stop_loss=0.1", "stop_loss=1.0")
+    assert [(s.rule, s.line, s.reason) for s in result.skips] == [
+        ("r.big", 1, "the new value cannot be computed: int too large to convert to float"),
+        ("r.far", 2, "computed value is out of range (more than 1e+100)"),
+        ("r.far", 3, "the new value cannot be computed: int too large to convert to float"),
+        ("r.cond", 3, "left alone: where $v * 0.5 < 1 cannot be evaluated: int too large to "
+                      "convert to float")]

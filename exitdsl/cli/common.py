@@ -51,6 +51,9 @@ def add_rule_options(parser: argparse.ArgumentParser) -> None:
                         help="only this rule (ruleset.rule or rule name; repeatable)")
     parser.add_argument("--tier", action="append", default=[], choices=TIERS,
                         help="only rules of this tier (repeatable)")
+    parser.add_argument("--allow-include-anywhere", action="store_true",
+                        help="let rule files include (`use`) .rules files outside their own "
+                             "folder tree and the shipped rules")
     parser.add_argument("--config", metavar="FILE",
                         help="YAML overrides of bounds, choices, tier weights and the seed "
                              f"(default: ./{CONFIG_NAME} when present)")
@@ -64,7 +67,8 @@ def resolve_rule_paths(names: Sequence[str]) -> list[Path]:
 
 
 def load_selected(args: argparse.Namespace) -> RuleSet:
-    rules = load_rules(resolve_rule_paths(args.rules), find_config(args.config))
+    rules = load_rules(resolve_rule_paths(args.rules), find_config(args.config),
+                       include_anywhere=args.allow_include_anywhere)
     selected = rules.select(args.rule, args.tier)
     unknown = [r for r in args.rule if not any(r in (x.id, x.source.name) for x in rules.rules)]
     if unknown:

@@ -30,6 +30,8 @@ def _open_regular(path: Path, flags: int = os.O_RDONLY) -> tuple[int, os.stat_re
         fd = os.open(path, flags | os.O_NONBLOCK | os.O_CLOEXEC)
     except OSError as exc:
         raise FileProblem(f"cannot read: {exc.strerror or exc}") from None
+    except ValueError:  # a NUL byte in the path
+        raise FileProblem("cannot read: the path holds a NUL byte") from None
     info = os.fstat(fd)
     if not stat.S_ISREG(info.st_mode):
         os.close(fd)

@@ -63,6 +63,8 @@ def load_config(path: str | Path) -> Config:
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         raise RuleError(f"config is not valid YAML: {exc.problem}",
                         span_in(shown, text, line, col)) from None
+    except RecursionError:
+        raise RuleError("config nested too deeply", span_in(shown, text, 1, 1)) from None
     if root is None:
         return Config(shown)
     return _Reader(shown, text).config(root)

@@ -18,6 +18,7 @@ from lark import Token, Transformer, v_args
 from ..actions.registry import kind_for_alias
 from ..errors import RuleError, Span, span_in
 from ..io.resources import grammar_file
+from ..vocabulary.numbers import MAX_MAGNITUDE, in_range
 from ..vocabulary.tiers import TIERS
 from . import ir
 
@@ -49,12 +50,18 @@ def parse_rules(text: str, path: str = "<rules>") -> ir.RuleFile:
         tree = _parser().parse(text)
     except lark.UnexpectedInput as exc:
         raise _syntax_error(exc, text, path) from None
+    except RecursionError:
+        raise RuleError("nested too deeply to parse", Span(path, 1, 1)) from None
     try:
         return _Lower(path, text).lower(tree)
     except lark.exceptions.VisitError as exc:  # the transformer's own RuleErrors come wrapped
         if isinstance(exc.orig_exc, RuleError):
             raise exc.orig_exc from None
+        if isinstance(exc.orig_exc, RecursionError):
+            raise RuleError("nested too deeply to parse", Span(path, 1, 1)) from None
         raise
+    except RecursionError:
+        raise RuleError("nested too deeply to parse", Span(path, 1, 1)) from None
 
 
 def _unclosed_brace(text: str) -> tuple[int, int] | None:
@@ -293,6 +300,9 @@ class _Lower(Transformer[Token, Any]):
             value: int | float = int(text, 10) if text.replace("_", "").isdigit() else float(text)
         except ValueError:
             raise RuleError(f"malformed number {text!r}", self.span(c[0])) from None
+        if not in_range(value):
+            raise RuleError(f"number {text[:20]}{'...' if len(text) > 20 else ''} is out of "
+                            f"range (at most {MAX_MAGNITUDE:g} in size)", self.span(c[0]))
         return ir.Num(value, self.span(c[0]))
 
     def capture(self, c: list[Token]) -> ir.Capture:

@@ -58,6 +58,8 @@ def compile_pattern(text: str, span: Span, source: str, *, statement_ok: bool = 
             break
         except SyntaxError as exc:
             error = exc
+        except (RecursionError, MemoryError):
+            raise RuleError("pattern nested too deeply", span) from None
     else:
         raise _located(error, text, python, offsets, span, source)
     if isinstance(node, ast.stmt) and not statement_ok:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from ..errors import RuleError, Span
 from ..io.files import MAX_RULE_FILE_BYTES, FileProblem, read_regular
+from ..io.resources import shipped_rules_dir
 from . import ir
 from .compile import compile_rule
 from .compiled import CompiledRule
@@ -56,16 +57,20 @@ def rule_files(paths: Iterable[str | Path]) -> list[Path]:
     return files
 
 
-def load_rules(paths: str | Path | Iterable[str | Path], config: Config | None = None) -> RuleSet:
+def load_rules(paths: str | Path | Iterable[str | Path], config: Config | None = None, *,
+               include_anywhere: bool = False) -> RuleSet:
     """Load, check and compile rule files (directories: every ``*.rules`` inside).
 
     ``config`` overrides bounds and choices (see config.py); an override that names no
-    declared domain is an error located in the config file.
+    declared domain is an error located in the config file. An include (``use "..."``)
+    must be a ``.rules`` file inside the including file's folder tree or the shipped rules,
+    unless ``include_anywhere``.
     """
     config = config or Config()
     loaded: dict[Path, tuple[ir.RuleFile, dict[str, Domain]]] = {}
+    loader = _Loader(loaded, include_anywhere)
     for path in rule_files([paths] if isinstance(paths, (str, Path)) else paths):
-        _load_file(path, loaded, stack=(), via=None)
+        loader.load(path, stack=(), via=None)
     rules: list[CompiledRule] = []
     tests: list[tuple[str, ir.RuleTest, str]] = []
     seen: dict[str, Span] = {}
@@ -78,7 +83,10 @@ def load_rules(paths: str | Path | Iterable[str | Path], config: Config | None =
             if rule_id in seen:
                 raise RuleError(f"rule {rule_id!r} is already defined at {seen[rule_id]}", rule.span)
             seen[rule_id] = rule.span
-            rules.append(compile_rule(rule, rule_id, rule_file, domains))
+            try:
+                rules.append(compile_rule(rule, rule_id, rule_file, domains))
+            except RecursionError:
+                raise RuleError(f"rule {rule.name!r} is nested too deeply", rule.span) from None
         local_names = {r.name for r in rule_file.rules}
         for test in rule_file.tests:
             if test.rule not in local_names:
@@ -91,26 +99,62 @@ def load_rules(paths: str | Path | Iterable[str | Path], config: Config | None =
     return RuleSet(tuple(rules), tuple(tests), tuple(str(p) for p in loaded), config)
 
 
-def _load_file(path: Path, loaded: dict[Path, tuple[ir.RuleFile, dict[str, Domain]]],
-               stack: tuple[Path, ...], via: ir.Use | None) -> dict[str, Domain]:
-    resolved = path.resolve()
-    where = via.span if via else None
-    if len(stack) >= MAX_INCLUDE_DEPTH:
-        raise RuleError(f"includes nest deeper than {MAX_INCLUDE_DEPTH} files", where)
-    if len(loaded) >= MAX_RULE_FILES:
-        raise RuleError(f"more than {MAX_RULE_FILES} rule files are loaded", where)
-    if resolved in stack:
-        chain = " -> ".join(p.name for p in (*stack, resolved))
-        raise RuleError(f"include cycle: {chain}", where)
-    if resolved in loaded:
-        return loaded[resolved][1]
-    rule_file = parse_rules(_read_rule_file(path, resolved, where), str(path))
-    domains: dict[str, Domain] = {}
-    for use in rule_file.uses:
-        domains.update(_load_file(path.parent / use.path, loaded, (*stack, resolved), use))
-    domains.update(declared_domains(rule_file))
-    loaded[resolved] = (rule_file, domains)
-    return domains
+class _Loader:
+    """Rule files and their includes, each parsed once, with the include limits."""
+
+    def __init__(self, loaded: dict[Path, tuple[ir.RuleFile, dict[str, Domain]]],
+                 include_anywhere: bool) -> None:
+        self.loaded = loaded
+        self.include_anywhere = include_anywhere
+
+    def load(self, path: Path, stack: tuple[Path, ...], via: ir.Use | None) -> dict[str, Domain]:
+        where = via.span if via else None
+        try:
+            resolved = path.resolve()
+        except (OSError, ValueError) as exc:
+            raise RuleError(f"rule file {str(path)!r}: cannot resolve: {exc}", where) from None
+        if via is not None and stack:
+            self._check_include(path, resolved, stack[-1], via)
+        if len(stack) >= MAX_INCLUDE_DEPTH:
+            raise RuleError(f"includes nest deeper than {MAX_INCLUDE_DEPTH} files", where)
+        if len(self.loaded) >= MAX_RULE_FILES:
+            raise RuleError(f"more than {MAX_RULE_FILES} rule files are loaded", where)
+        if resolved in stack:
+            chain = " -> ".join(p.name for p in (*stack, resolved))
+            raise RuleError(f"include cycle: {chain}", where)
+        if resolved in self.loaded:
+            return self.loaded[resolved][1]
+        rule_file = _parse(_read_rule_file(path, resolved, where), path)
+        domains: dict[str, Domain] = {}
+        for use in rule_file.uses:
+            domains.update(self.load(path.parent / use.path, (*stack, resolved), use))
+        domains.update(declared_domains(rule_file))
+        self.loaded[resolved] = (rule_file, domains)
+        return domains
+
+    def _check_include(self, path: Path, resolved: Path, includer: Path, via: ir.Use) -> None:
+        """An include is a rule file of the includer's folder tree or of the shipped rules:
+        a rule file must not read (and echo in an error) any file on the machine."""
+        if resolved.suffix != ".rules":
+            raise RuleError(f"an include must be a .rules file, not {via.path!r}", via.span)
+        if self.include_anywhere:
+            return
+        homes = (includer.parent, shipped_rules_dir().resolve())
+        if not any(resolved.is_relative_to(home) for home in homes):
+            raise RuleError(f"include {via.path!r} is outside the folder of the file that "
+                            "includes it (--allow-include-anywhere to allow it)", via.span)
+
+
+def _parse(text: str, path: Path) -> ir.RuleFile:
+    try:
+        return parse_rules(text, str(path))
+    except RuleError as exc:
+        if path.suffix == ".rules" or exc.span is None:
+            raise
+        # Not a rule file by name (`-r /etc/passwd`): locate the error, never quote the file.
+        raise RuleError("not valid rule syntax here (the file is not named *.rules, so its "
+                        "text is not shown)", Span(exc.span.path, exc.span.line,
+                                                   exc.span.col)) from None
 
 
 def _read_rule_file(path: Path, resolved: Path, where: Span | None) -> str:

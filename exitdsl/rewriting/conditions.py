@@ -44,6 +44,8 @@ def first_failing(conditions: Sequence[ir.Expr], env: Env) -> str | None:
                 return condition.span.source_line.strip()
         except SiteSkipped as exc:
             return str(exc)
+        except (ArithmeticError, ValueError) as exc:  # e.g. a 400-digit literal times 0.5
+            return f"{condition.span.source_line.strip()} cannot be evaluated: {exc}"
     return None
 
 

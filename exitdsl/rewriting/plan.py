@@ -68,7 +68,10 @@ def plan_site(site: Site, lines: LineIndex, draws: Draws, module: ast.Module,
     context = PlanContext(site, site_env(site, module, draws), lines, {})
     edits: list[Edit] = []
     for action in site.rule.actions:
-        edit = action.kind.plan(action.spec, context)
+        try:
+            edit = action.kind.plan(action.spec, context)
+        except (ArithmeticError, ValueError) as exc:  # overflow, huge ints: total, not a crash
+            raise SiteSkipped(f"the new value cannot be computed: {exc}") from None
         if edit is not None:
             edits.append(edit)
             context.current[id(edit.target)] = edit.intended

@@ -9,6 +9,17 @@ import re
 from ..errors import SiteSkipped
 
 Number = int | float
+# Numbers a rule may compute or write: past this, a value is a mistake (or an attack),
+# and writing it would mean thousands of digits in a strategy.
+MAX_MAGNITUDE = 1e100
+
+
+def in_range(value: Number) -> bool:
+    """Is ``value`` finite and at most :data:`MAX_MAGNITUDE` in size?"""
+    try:
+        return math.isfinite(value) and abs(value) <= MAX_MAGNITUDE
+    except OverflowError:  # an int too large to compare as a float
+        return False
 
 
 def literal_number(node: object) -> Number | None:
@@ -26,9 +37,11 @@ def literal_number(node: object) -> Number | None:
 
 def format_number(value: Number) -> str:
     """Shortest text for ``value``: ints as ints, floats by ``repr`` (round-trip exact)."""
+    if isinstance(value, float) and not math.isfinite(value):
+        raise SiteSkipped(f"computed value is {value}")
+    if not in_range(value):
+        raise SiteSkipped(f"computed value is out of range (more than {MAX_MAGNITUDE:g})")
     if isinstance(value, float):
-        if not math.isfinite(value):
-            raise SiteSkipped(f"computed value is {value}")
         return repr(value + 0.0)  # + 0.0 turns -0.0 into 0.0
     return str(value)
 
