@@ -179,3 +179,18 @@ def test_skipped_sites_are_listed_with_a_reason(capsys: pytest.CaptureFixture[st
         ("vectorbt.sl_stop.jitter", 9,
          "left alone: where number($s) and $s in stop"),
     }
+
+
+def test_the_pytest_plugin_collects_only_where_a_project_opts_in(tmp_path: Path) -> None:
+    """A udev rule file in a project that has exitdsl installed is not exitdsl's business."""
+    import subprocess
+    import sys
+
+    (tmp_path / "99-usb.rules").write_text('SUBSYSTEM=="usb", ATTR{idVendor}=="0bda"\n')
+    (tmp_path / "test_x.py").write_text("def test_x():\n    assert True\n")
+    command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"]
+    quiet = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert quiet.returncode == 0 and "1 passed" in quiet.stdout
+    opted = subprocess.run([*command, "-p", "exitdsl"], cwd=tmp_path, capture_output=True,
+                           text=True, timeout=120)
+    assert opted.returncode == 2 and "ERROR 99-usb.rules" in opted.stdout

@@ -1,5 +1,7 @@
 """pytest plugin (entry point ``exitdsl``): every ``test`` block of a ``.rules`` file
-is collected as its own test item, so a plain ``pytest`` runs every rule test."""
+is collected as its own test item, so a plain ``pytest`` runs every rule test.
+
+Opt in with ``exitdsl = true`` under ``[tool.pytest.ini_options]`` (or ``-p exitdsl``)."""
 
 from __future__ import annotations
 
@@ -16,7 +18,21 @@ from .blocks import run_case
 from .cases import load_case, run_file_case
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addini("exitdsl", type="bool", default=False,
+                  help="collect the test blocks of *.rules files and exitdsl case.yaml cases")
+
+
+def _enabled(config: pytest.Config) -> bool:
+    """Opt-in, as plugins should be: a project where exitdsl is merely installed may hold
+    unrelated files named *.rules (udev's) or case.yaml."""
+    requested = getattr(config.option, "plugins", None) or []
+    return bool(config.getini("exitdsl")) or "exitdsl" in requested
+
+
 def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
+    if not _enabled(parent.config):
+        return None
     if file_path.suffix == ".rules":
         return RulesFile.from_parent(parent, path=file_path)
     if file_path.name == "case.yaml":
