@@ -128,3 +128,68 @@ def test_evolve_example_runs() -> None:
                              "2", "--population", "3"], capture_output=True, text=True,
                             check=True)
     assert "gen 1: best fitness" in result.stdout
+
+
+def test_parents_with_one_name_in_two_folders_keep_their_children_apart(
+        tmp_path: Path) -> None:
+    source = (ROOT / "examples/strategies/finlab/revenue_breakout.py").read_text()
+    for folder in ("a", "b"):
+        (tmp_path / "in" / folder).mkdir(parents=True)
+        (tmp_path / "in" / folder / "s.py").write_text(source)
+    out = tmp_path / "out"
+    assert main(["mutate", str(tmp_path / "in"), "-n", "3", "--out", str(out), "-q"]) == 0
+    lineage = [json.loads(line) for line in (out / "lineage.jsonl").read_text().splitlines()]
+    assert sorted(r["child"] for r in lineage) == [f"{f}/s/s.{k}.py" for f in "ab" for k in (1, 2, 3)]
+    on_disk = sorted(str(p.relative_to(out)) for p in out.rglob("*.py"))
+    assert on_disk == sorted(r["child"] for r in lineage)
+
+
+def test_a_rerun_into_the_same_folder_needs_append(tmp_path: Path,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    parent = ROOT / "examples/strategies/finlab/revenue_breakout.py"
+    out = tmp_path / "out"
+    assert main(["mutate", str(parent), "-n", "2", "--out", str(out), "-q"]) == 0
+    assert main(["mutate", str(parent), "-n", "2", "--out", str(out), "-q"]) == 2
+    assert capsys.readouterr().err == (f"--out {out} is not empty: an earlier run's children "
+                                       "and lineage would mix with these (use --append to add "
+                                       "to it)\n")
+    assert main(["mutate", str(parent), "-n", "2", "--out", str(out), "-q", "--seed", "1",
+                 "--append"]) == 0
+    assert len((out / "lineage.jsonl").read_text().splitlines()) == 4
+
+
+def test_a_parent_with_few_children_stops_early(tmp_path: Path,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    """`-n 100000` on a file with one site ends once 200 tries in a row found nothing new."""
+    parent = tmp_path / "one.py"
+    parent.write_text("report = sim(position, stop_loss=0.1)\n")
+    out = tmp_path / "out"
+    assert main(["mutate", str(parent), "-r", "finlab", "--rule", "stop_loss.tighten", "-n",
+                 "100000", "--out", str(out)]) == 0
+    err = capsys.readouterr().err.splitlines()
+    children = len(list(out.rglob("*.py")))
+    assert children == 1
+    assert err[0] == f"{parent}: only {children} distinct children (of 100000 asked)"
+
+
+def test_an_output_folder_inside_the_input_is_never_read_back(tmp_path: Path) -> None:
+    tree = tmp_path / "strategies"
+    tree.mkdir()
+    (tree / "s.py").write_text("report = sim(position, stop_loss=0.1)\n")
+    rules = ["-r", "finlab", "--rule", "stop_loss.jitter", "-q"]
+    for _ in range(2):
+        assert main(["apply", *rules, "--out", str(tree / "out"), str(tree)]) == 0
+    assert sorted(str(p.relative_to(tree)) for p in tree.rglob("*.py")) == ["out/s.py", "s.py"]
+
+
+def test_two_inputs_for_one_output_are_refused(tmp_path: Path,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    for folder in ("a", "b"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "s.py").write_text("report = sim(position, stop_loss=0.1)\n")
+    assert main(["apply", "-r", "finlab", "--out", str(tmp_path / "out"),
+                 str(tmp_path / "a" / "s.py"), str(tmp_path / "b" / "s.py")]) == 2
+    assert capsys.readouterr().err == (
+        f"{tmp_path / 'a' / 's.py'} and {tmp_path / 'b' / 's.py'} would both be written to s.py "
+        "under the output folder; give them separately\n")
+    assert not (tmp_path / "out").exists()

@@ -19,7 +19,7 @@ from ..io.files import (MAX_STRATEGY_BYTES, FileProblem, locked, read_regular,
 from ..io.sourcefile import decode
 from ..results import FileResult
 from .common import (EXIT_CHANGES, EXIT_INPUT, EXIT_OK, EXIT_REJECTED, add_rule_options,
-                     command, load_selected, run_seed)
+                     colliding, command, load_selected, run_seed)
 
 Report = Callable[[FileResult], None]
 Fail = Callable[[str, str], None]
@@ -118,6 +118,13 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     # new identity, and a second path to it must still count as the same file.
     work = [(argument, ["-"] if argument == "-" else list(discover([argument], seen)))
             for argument in args.paths]
+    if args.out is not None:  # never read what a run writes; never write two files as one
+        home = args.out.resolve()
+        work = [(argument, [t for t in targets if not isinstance(t, Target)
+                            or not t.path.resolve().is_relative_to(home)])
+                for argument, targets in work]
+        colliding([t for _, targets in work for t in targets if isinstance(t, Target)],
+                  lambda t: t.relative)
     for argument, targets in work:
         for target in targets:
             if target == "-":

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import argparse
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
+from typing import TextIO
 
-from ..errors import RuleError
+from ..errors import RuleError, UsageError
+from ..io.discover import Target
 from ..io.resources import rule_path, shipped_rules_dir
 from ..language.config import CONFIG_NAME, find_config
 from ..language.ruleset import RuleSet, load_rules
@@ -79,3 +81,29 @@ def load_selected(args: argparse.Namespace) -> RuleSet:
 def run_seed(args: argparse.Namespace, rules: RuleSet) -> int:
     """``--seed``, else the config's seed, else 0."""
     return int(args.seed) if args.seed is not None else (rules.config.seed or 0)
+
+
+def outside(out: Path | None, found: Iterable[Target | str], err: TextIO
+            ) -> tuple[list[Target], int]:
+    """The discovered files that are not under ``out`` (an output folder inside an input
+    tree must not feed a re-run), and how many problems were reported on ``err``."""
+    home = out.resolve() if out is not None else None
+    targets, problems = [], 0
+    for target in found:
+        if isinstance(target, str):
+            print(f"exitdsl: {target}", file=err)
+            problems += 1
+        elif home is None or not target.path.resolve().is_relative_to(home):
+            targets.append(target)
+    return targets, problems
+
+
+def colliding(targets: Sequence[Target], destination: Callable[[Target], Path]) -> None:
+    """Refuse a run where two inputs would be written to one output."""
+    taken: dict[Path, Target] = {}
+    for target in targets:
+        where = destination(target)
+        if where in taken:
+            raise UsageError(f"{taken[where].path} and {target.path} would both be written to "
+                             f"{where} under the output folder; give them separately")
+        taken[where] = target

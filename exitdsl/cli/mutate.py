@@ -10,8 +10,9 @@ from ..engine import Engine
 from ..evolve.population import breed_all, write_family
 from ..evolve.stats import MutationStats
 from ..io.discover import discover
-from .common import (EXIT_INPUT, EXIT_OK, EXIT_USAGE, add_rule_options, command,
-                     load_selected, run_seed)
+from ..errors import UsageError
+from .common import (EXIT_INPUT, EXIT_OK, add_rule_options, colliding, command, load_selected,
+                     outside, run_seed)
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -26,6 +27,10 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     mutate.add_argument("--out", type=Path, required=True, metavar="DIR", help="output directory")
     mutate.add_argument("-j", "--jobs", type=int, default=1, metavar="J",
                         help="worker processes (default 1)")
+    mutate.add_argument("--append", action="store_true",
+                        help="add to a non-empty --out DIR (its lineage.jsonl grows)")
+    mutate.add_argument("--verify", choices=("default", "full"), default="default",
+                        help="'full' also re-parses and compiles each whole child")
     mutate.add_argument("-q", "--quiet", action="store_true", help="no progress or summary")
     mutate.add_argument("--stats", action="store_true",
                         help="print attempt/success/rejection statistics as JSON at the end")
@@ -55,31 +60,29 @@ class Progress:
 
 def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.n < 1 or args.jobs < 1:
-        print("exitdsl: -n and -j must be at least 1", file=err)
-        return EXIT_USAGE
+        raise UsageError("-n and -j must be at least 1")
+    if args.out.is_dir() and any(args.out.iterdir()) and not args.append:
+        raise UsageError(f"--out {args.out} is not empty: an earlier run's children and "
+                         "lineage would mix with these (use --append to add to it)")
     rules = load_selected(args)
     seed = run_seed(args, rules)
-    paths: list[str] = []
-    problems = 0
-    for target in discover(args.paths):
-        if isinstance(target, str):
-            print(f"exitdsl: {target}", file=err)
-            problems += 1
-        else:
-            paths.append(str(target.path))
+    targets, problems = outside(args.out, discover(args.paths), err)
+    colliding(targets, lambda t: Path(t.relative).with_suffix(""))
     args.out.mkdir(parents=True, exist_ok=True)
-    progress = Progress(len(paths), err, enabled=not args.quiet and err.isatty())
+    progress = Progress(len(targets), err, enabled=not args.quiet and err.isatty())
     stats = MutationStats()
     total = 0
+    engine = Engine(rules, seed=seed, verify=args.verify)
+    work = [(str(t.path), str(t.relative)) for t in targets]
     with (args.out / "lineage.jsonl").open("a", encoding="utf-8") as lineage:
-        for family in breed_all(Engine(rules, seed=seed), paths, args.n, seed, args.jobs):
+        for family in breed_all(engine, work, args.n, seed, args.jobs):
             progress.step(family.parent)
             stats.merge(family.stats)
             if family.error is not None:
                 print(family.error, file=err)
                 problems += 1
                 continue
-            write_family(family, args.out, lambda line: print(line, file=lineage))
+            write_family(family, args.out, lineage)
             total += len(family.children)
             if not family.children:
                 print(f"{family.parent}: no applicable rule; no children", file=err)
@@ -90,6 +93,6 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.stats:
         print(stats.as_json(), file=out)
     if not args.quiet:
-        print(f"exitdsl: {len(paths)} parent(s), {total} child(ren) written to {args.out}",
+        print(f"exitdsl: {len(targets)} parent(s), {total} child(ren) written to {args.out}",
               file=err)
     return EXIT_INPUT if problems else EXIT_OK
