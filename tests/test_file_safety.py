@@ -164,3 +164,29 @@ def test_concurrent_in_place_runs_lose_no_update(tmp_path: Path) -> None:
         assert [p.returncode for p in runs] == [0, 0], errors
         texts = {p.read_text() for p in tree.iterdir()}
         assert texts == {"report = sim(position, stop_loss=0.1, take_profit=0.6000000000000001)\n"}, trial
+
+
+@pytest.mark.parametrize("data", [
+    b"# -*- coding: cp932 -*-\n# \xfa\x5c\nreport = sim(position, stop_loss=0.05)\n",
+    b"# -*- coding: raw_unicode_escape -*-\nname = '\\u0041'\n"
+    b"report = sim(position, stop_loss=0.05)\n",
+])
+def test_encodings_that_do_not_round_trip_are_refused(data: bytes, tmp_path: Path,
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "s.py"
+    path.write_bytes(data)
+    assert main(["apply", "-r", str(rules(tmp_path)), "--in-place", "-q", str(path)]) == 3
+    encoding = data.split(b"coding: ")[1].split(b" ")[0].decode()
+    assert capsys.readouterr().err == (f"{path}:1:1: the {encoding} encoding does not give "
+                                       "this file's bytes back unchanged; not processed\n")
+    assert path.read_bytes() == data
+
+
+def test_test_update_keeps_crlf_rule_files(tmp_path: Path) -> None:
+    text = ("rule d { match `sim(..., stop_loss=$v, ...)` set $v = $v * 2 }\r\n"
+            "test d {\r\n  before ```\r\nr = sim(p, stop_loss=0.1)\r\n```\r\n"
+            "  after ```\r\nr = sim(p, stop_loss=0.3)\r\n```\r\n}\r\n")
+    path = tmp_path / "crlf.rules"
+    path.write_bytes(text.encode())
+    assert main(["test", "--update", str(path)]) == 0
+    assert path.read_bytes() == text.replace("0.3", "0.2").encode()

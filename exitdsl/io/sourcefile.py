@@ -46,6 +46,11 @@ def decode(data: bytes, path: str) -> SourceFile:
                             "(add a PEP 263 coding declaration?)", Span(path, line, col)) from None
     except LookupError:
         raise StrategyError(f"unknown encoding {encoding!r}", Span(path, 1, 1)) from None
+    if encoding not in ("utf-8", "utf-8-sig") and text.encode(encoding) != data:
+        # cp932 (`\xfa\x5c` comes back as `\xed\x40`), raw_unicode_escape (`'\u0041'` as
+        # `'A'`): writing such a file back would change bytes no rule targeted.
+        raise StrategyError(f"the {encoding} encoding does not give this file's bytes back "
+                            "unchanged; not processed", Span(path, 1, 1))
     return SourceFile(path, text, encoding)
 
 

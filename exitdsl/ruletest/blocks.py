@@ -13,7 +13,7 @@ from pathlib import Path
 
 from ..engine import Engine
 from ..errors import StrategyError
-from ..io.files import write_atomic
+from ..io.files import MAX_RULE_FILE_BYTES, read_regular, write_atomic
 from ..language import ir
 from ..language.ruleset import RuleSet, load_rules
 from .runs import NOT_DETERMINISTIC, rejected, run_twice
@@ -78,7 +78,8 @@ def update_expectations(path: Path) -> int:
     Returns how many blocks changed. ``unchanged`` tests are never rewritten.
     """
     rules = load_rules(path)
-    text = path.read_text(encoding="utf-8")
+    # As the loader read it (line endings kept), so the blocks' offsets hold.
+    text = read_regular(path, MAX_RULE_FILE_BYTES)[0].decode("utf-8")
     own = [(rule_id, test, p) for rule_id, test, p in rules.tests if Path(p) == path]
     edits: list[tuple[int, int, str]] = []
     for rule_id, test, test_path in own:
