@@ -343,3 +343,15 @@ def test_arithmetic_that_overflows_skips_the_site(tmp_path: Path) -> None:
         ("r.far", 3, "the new value cannot be computed: int too large to convert to float"),
         ("r.cond", 3, "left alone: where $v * 0.5 < 1 cannot be evaluated: int too large to "
                       "convert to float")]
+
+
+def test_a_huge_statement_is_left_alone_with_its_reason(tmp_path: Path) -> None:
+    path = tmp_path / "r.rules"
+    path.write_text("rule r { match `sim(..., stop_loss=$v, ...)` set $v = 0.2 }\n")
+    weights = ", ".join(["0.001"] * 40_000)
+    source = f"report = sim(position, stop_loss=0.1, weights=[{weights}])\n"
+    result = Engine(load_rules(path)).rewrite(source)
+    assert result.new_source == source
+    assert [s.reason for s in result.skips] == [
+        f"its statement is {len(source) - 1:,} characters long; statements over 200,000 are "
+        "left alone"]

@@ -18,6 +18,9 @@ from .values import Draws
 
 # Draws per site before a value that will not change (e.g. rounded back) is left as it is.
 DRAWS_PER_SITE = 3
+# libcst's cost grows fast with a statement's size (a 1 MB statement took minutes and GBs):
+# larger statements are left alone, with this reason.
+MAX_STATEMENT_CHARS = 200_000
 
 
 @dataclass
@@ -49,6 +52,12 @@ def plan_sites(prepared: Prepared, chosen: Sequence[IndexedSite], seed: int
             skips.append(Skip(site.rule.id, *lines.position(site.node), str(exc)))
             continue
         if not edits:
+            continue
+        start, end = lines.span(site.statement)
+        if end - start > MAX_STATEMENT_CHARS:
+            skips.append(Skip(site.rule.id, *lines.position(site.node),
+                              f"its statement is {end - start:,} characters long; statements "
+                              f"over {MAX_STATEMENT_CHARS:,} are left alone"))
             continue
         spans = [lines.span(e.target) for e in edits]
         if any(s < t_end and t_start < e for s, e in spans for t_start, t_end in taken):
