@@ -193,3 +193,25 @@ def test_two_inputs_for_one_output_are_refused(tmp_path: Path,
         f"{tmp_path / 'a' / 's.py'} and {tmp_path / 'b' / 's.py'} would both be written to s.py "
         "under the output folder; give them separately\n")
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("command", ["apply", "mutate"])
+def test_an_output_folder_over_the_input_is_refused(command: str, tmp_path: Path,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    tree = tmp_path / "strategies"
+    tree.mkdir()
+    (tree / "s.py").write_text("report = sim(position, stop_loss=0.1)\n")
+    args = ["-n", "2"] if command == "mutate" else []
+    assert main([command, "-r", "finlab", *args, "--out", str(tree), str(tree / "s.py")]) == 2
+    assert capsys.readouterr().err == (f"--out {tree} holds the input {tree / 's.py'}; use "
+                                       "--in-place to rewrite files where they are\n")
+    assert (tree / "s.py").read_text() == "report = sim(position, stop_loss=0.1)\n"
+
+
+def test_mutate_verify_full_checks_each_whole_child(tmp_path: Path) -> None:
+    parent = ROOT / "examples/strategies/finlab/revenue_breakout.py"
+    for level in ("default", "full"):
+        assert main(["mutate", str(parent), "-n", "3", "--verify", level, "--out",
+                     str(tmp_path / level), "-q"]) == 0
+    assert [p.read_bytes() for p in sorted((tmp_path / "default").rglob("*.py"))] == \
+        [p.read_bytes() for p in sorted((tmp_path / "full").rglob("*.py"))]

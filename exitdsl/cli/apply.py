@@ -19,7 +19,7 @@ from ..io.files import (MAX_STRATEGY_BYTES, FileProblem, locked, read_regular,
 from ..io.sourcefile import decode
 from ..results import FileResult
 from .common import (EXIT_CHANGES, EXIT_INPUT, EXIT_OK, EXIT_REJECTED, add_rule_options,
-                     colliding, command, load_selected, run_seed)
+                     colliding, command, load_selected, out_beside_inputs, run_seed)
 
 Report = Callable[[FileResult], None]
 Fail = Callable[[str, str], None]
@@ -109,6 +109,8 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if "-" in args.paths and (args.in_place or args.out is not None):
         raise UsageError("`-` (stdin) is written to stdout; it cannot go with --in-place or "
                          "--out")
+    if args.out is not None:
+        out_beside_inputs(args.out, args.paths)
     rules = load_selected(args)
     engine = Engine(rules, seed=run_seed(args, rules), verify=args.verify,
                     only=tuple(args.only))

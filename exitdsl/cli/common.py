@@ -83,6 +83,16 @@ def run_seed(args: argparse.Namespace, rules: RuleSet) -> int:
     return int(args.seed) if args.seed is not None else (rules.config.seed or 0)
 
 
+def out_beside_inputs(out: Path, paths: Sequence[str]) -> None:
+    """Refuse an output folder that holds an input: writing there would replace the input
+    without the in-place safeguards (locks, link and owner checks)."""
+    home = out.resolve()
+    for path in paths:
+        if path != "-" and Path(path).resolve().is_relative_to(home):
+            raise UsageError(f"--out {out} holds the input {path}; use --in-place to rewrite "
+                             "files where they are")
+
+
 def outside(out: Path | None, found: Iterable[Target | str], err: TextIO
             ) -> tuple[list[Target], int]:
     """The discovered files that are not under ``out`` (an output folder inside an input

@@ -12,7 +12,7 @@ from ..evolve.stats import MutationStats
 from ..io.discover import discover
 from ..errors import UsageError
 from .common import (EXIT_INPUT, EXIT_OK, add_rule_options, colliding, command, load_selected,
-                     outside, run_seed)
+                     out_beside_inputs, outside, run_seed)
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -61,6 +61,7 @@ class Progress:
 def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.n < 1 or args.jobs < 1:
         raise UsageError("-n and -j must be at least 1")
+    out_beside_inputs(args.out, args.paths)
     if args.out.is_dir() and any(args.out.iterdir()) and not args.append:
         raise UsageError(f"--out {args.out} is not empty: an earlier run's children and "
                          "lineage would mix with these (use --append to add to it)")
