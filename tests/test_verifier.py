@@ -124,8 +124,9 @@ def test_a_transformer_that_edits_outside_its_target_is_rejected_by_confinement(
         return rewrite_snippet(snippet, edits).replace("'M'", '"M"')  # same AST, other bytes
 
     monkeypatch.setattr(statement_module, "rewrite_snippet", sloppy)
+    # A template, not a number: number swaps are spliced without libcst.
     engine = engine_for(tmp_path, "rule j { match `sim(..., stop_loss=$sl, ...)` "
-                                  "set $sl = 0.05 }")
+                                  "set $sl = `profit_exit` }")
     check, detail = only_rejection(engine.rewrite(SOURCE))
     assert check == "confinement"
     assert detail == "bytes outside the targeted spans changed, at line 2, col 33"

@@ -70,7 +70,7 @@ class CompileContext:
         return template
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Edit:
     """One planned edit of ``target``: what it must mean afterwards (``intended``, checked by
     the verifier) and what the libcst side needs (``text``, ``name``, ``part``)."""
@@ -84,7 +84,7 @@ class Edit:
     replaces: bool = False  # ``text`` replaces the whole target (literal swaps qualify)
 
 
-@dataclass
+@dataclass(slots=True)
 class PlanContext:
     """One site being planned, with what earlier actions of the same rule made of it."""
 

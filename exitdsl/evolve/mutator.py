@@ -151,6 +151,8 @@ class Mutator:
 class _Attempts:
     """The candidates still in play during one ``mutate`` call, and what was tried."""
 
+    __slots__ = ("remaining", "grouped", "count", "rejections", "_no_change")
+
     def __init__(self, candidates: list[IndexedSite], grouped: Candidates) -> None:
         self.remaining = candidates
         self.grouped = grouped

@@ -12,13 +12,14 @@ from .plan import Planned, changes_of
 from .prepare import Prepared
 
 
-@dataclass
+@dataclass(slots=True)
 class ChunkJob:
     text: str  # the chunk, with "\n" for lone "\r" line breaks (libcst drops those)
     first: int  # the chunk's first line in the file
     prepared: Prepared
     members: list[Planned]
     seed: int
+    splice: bool = True  # number-literal swaps without libcst (False: libcst, the reference)
     lines: LineIndex = field(init=False)
     edits: list[Edit] = field(init=False)  # every member's, in order
     spans: list[tuple[int, int]] = field(init=False)  # each edit's, in the chunk
@@ -28,7 +29,7 @@ class ChunkJob:
         self.lines = lines = self.prepared.lines
         self.edits = [e for p in self.members for e in p.edits]
         start = lines.starts[self.first - 1]
-        self.spans = [(a - start, b - start) for a, b in (lines.span(e.target) for e in self.edits)]
+        self.spans = [(a - start, b - start) for p in self.members for a, b in p.spans]
 
     def reject(self, check: str, detail: str, planned: Planned | None = None,
                edit: Edit | None = None) -> Rejection:

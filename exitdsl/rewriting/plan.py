@@ -23,11 +23,12 @@ DRAWS_PER_SITE = 3
 MAX_STATEMENT_CHARS = 200_000
 
 
-@dataclass
+@dataclass(slots=True)
 class Planned:
     site: Site
     site_id: str
     edits: list[Edit]
+    spans: list[tuple[int, int]]  # each edit's target, as character offsets in the file
 
 
 def plan_sites(prepared: Prepared, chosen: Sequence[IndexedSite], seed: int
@@ -53,11 +54,11 @@ def plan_sites(prepared: Prepared, chosen: Sequence[IndexedSite], seed: int
             continue
         if not edits:
             continue
-        start, end = lines.span(site.statement)
-        if end - start > MAX_STATEMENT_CHARS:
+        size = _statement_size(site, lines)
+        if size > MAX_STATEMENT_CHARS:
             skips.append(Skip(site.rule.id, *lines.position(site.node),
-                              f"its statement is {end - start:,} characters long; statements "
-                              f"over {MAX_STATEMENT_CHARS:,} are left alone"))
+                              f"its statement spans {size:,} characters; statements over "
+                              f"{MAX_STATEMENT_CHARS:,} are left alone"))
             continue
         spans = [lines.span(e.target) for e in edits]
         if any(s < t_end and t_start < e for s, e in spans for t_start, t_end in taken):
@@ -65,8 +66,16 @@ def plan_sites(prepared: Prepared, chosen: Sequence[IndexedSite], seed: int
                               "overlaps an earlier rewrite"))
             continue
         taken.extend(spans)
-        planned.append(Planned(site, item.site_id, edits))
+        planned.append(Planned(site, item.site_id, edits, spans))
     return planned, skips
+
+
+def _statement_size(site: Site, lines: LineIndex) -> int:
+    """The characters of the lines the site's statement spans (cheaper than its span)."""
+    statement = site.statement
+    last = statement.end_lineno or statement.lineno
+    end = lines.starts[last] if last < len(lines.starts) else len(lines.source)
+    return end - lines.starts[statement.lineno - 1]
 
 
 def plan_site(site: Site, lines: LineIndex, draws: Draws, module: ast.Module,

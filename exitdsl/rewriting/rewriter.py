@@ -24,10 +24,13 @@ class Rewriter:
     """Rewrites prepared parents with a :class:`RuleSet`, deterministically for a seed."""
 
     def __init__(self, rules: RuleSet, *, verify: VerifyLevel = "default",
-                 only: Sequence[str] = ()) -> None:
+                 only: Sequence[str] = (), splice_literals: bool = True) -> None:
         self.rules = rules
         self.verify = verify
         self.only = frozenset(only)  # stable site ids: rewrite just these sites
+        # False sends number-literal swaps through libcst too: the reference the tests
+        # compare the splice against.
+        self.splice_literals = splice_literals
 
     def prepare(self, source: str, path: str = "<string>") -> Prepared:
         return prepare(self.rules.rules, source, path)
@@ -74,7 +77,7 @@ class Rewriter:
             start = lines.starts[first - 1]
             end = lines.starts[last] if last < len(lines.starts) else len(source)
             new_chunk, chunk_changes, rejection = _rewrite_lines(
-                source[start:end], first, prepared, members, seed)
+                source[start:end], first, prepared, members, seed, self.splice_literals)
             pieces.append(source[position:start])
             if rejection is not None:
                 rejections.append(rejection)
@@ -97,11 +100,11 @@ class Rewriter:
 
 
 def _rewrite_lines(chunk: str, first: int, prepared: Prepared, members: list[Planned],
-                   seed: int) -> tuple[str, list[Change], Rejection | None]:
+                   seed: int, splice: bool) -> tuple[str, list[Change], Rejection | None]:
     # libcst drops a final lone "\r" (classic Mac line endings): rewrite such a chunk with
     # "\n" and put the "\r"s back; both are the same line break to Python.
     lone_cr = "\r" in chunk and "\n" not in chunk
     job = ChunkJob(chunk.replace("\r", "\n") if lone_cr else chunk, first, prepared, members,
-                   seed)
+                   seed, splice)
     new_chunk, changes, rejection = rewrite_chunk(job)
     return (new_chunk.replace("\n", "\r") if lone_cr else new_chunk), changes, rejection

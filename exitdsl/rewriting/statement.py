@@ -1,5 +1,11 @@
-"""Rewriting one chunk: the literal-swap fast path when it applies, else libcst on the
-chunk wrapped to parse alone, with the verifier pipeline run on the result."""
+"""Rewriting one chunk, by the cheapest road that applies, always proved the same way:
+
+1. a literal swap already proved at these spans of this parent: the fast path
+   (verify/fast_path.py checks the new tokens);
+2. edits that each replace a number literal: the new tokens are spliced into the text
+   (no libcst at all), then parsed with ``ast`` and run through the whole pipeline;
+3. anything else: libcst on the chunk wrapped to parse alone, then the whole pipeline.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +14,7 @@ import re
 
 from ..actions.base import CstEdit, Edit, Position
 from ..results import Change, Rejection
-from ..verify.checks import parses, same_tree
+from ..verify.checks import confined, parses, same_tree, splice
 from ..verify.fast_path import literal_swap_key, swap_literals
 from ..verify.pipeline import verify_statement
 from .cst import ParsedSnippet, parse_snippet, rewrite_snippet
@@ -29,7 +35,10 @@ def rewrite_chunk(job: ChunkJob) -> Outcome:
     newline = re.search(r"\r\n|\r|\n", job.text)
     wrapper = "if True:" + (newline.group() if newline else "\n") if indent else ""
     shift = 1 if wrapper else 0
-    rewritten = _libcst_rewrite(job, wrapper, shift)
+    if swap_key is not None and job.splice:
+        rewritten = _spliced_rewrite(job, wrapper, shift)
+    else:
+        rewritten = _libcst_rewrite(job, wrapper, shift)
     if isinstance(rewritten, Rejection):
         return job.text, [], rewritten
     new_wrapped, new_tree = rewritten
@@ -38,11 +47,44 @@ def rewrite_chunk(job: ChunkJob) -> Outcome:
                                         "the rewrite changed the statement's indentation")
     new_chunk = new_wrapped[len(wrapper):]
     new_texts, rejection = verify_statement(job, new_chunk, new_tree, job.first - 1 - shift)
+    if swap_key is not None and (rejection is None or rejection.check == "ensure"):
+        # Proved in full but for `ensure` (which the fast path evaluates itself): later
+        # swaps at these spans only need their tokens checked.
+        swapped = new_texts or _spliced_texts(new_chunk, job)
+        cache.swaps[swap_key] = tuple(t.startswith("(") for t in swapped)
     if rejection is not None:
         return job.text, [], rejection
-    if swap_key is not None:  # verified once in full: later swaps here check the tokens
-        cache.swaps[swap_key] = tuple(t.startswith("(") for t in new_texts)
     return new_chunk, job.changes(new_texts), None
+
+
+def _spliced_texts(new_chunk: str, job: ChunkJob) -> tuple[str, ...]:
+    """The new text of each span of a chunk whose other bytes are unchanged."""
+    return confined(job.text, new_chunk, job.spans).texts
+
+
+def _spliced_rewrite(job: ChunkJob, wrapper: str, shift: int
+                     ) -> tuple[str, ast.Module] | Rejection:
+    """Verification steps 1–2 for number-literal swaps, without libcst: splice the new
+    tokens (bare, then parenthesised where a sign needs it) and parse with ``ast``."""
+    snippet = wrapper + job.text
+    old_tree = parses(snippet)
+    if isinstance(old_tree, str):
+        return job.reject("syntax", f"the statement does not parse alone: {old_tree}")
+    intended_tree = _substitute_at(old_tree, job.edits, job.first - 1 - shift)
+    failure = ("syntax", "nothing was spliced")
+    for parenthesize in (False, True):
+        texts = [f"({e.text})" if parenthesize and not atomic(e.text) else e.text
+                 for e in job.edits]
+        new_wrapped = wrapper + splice(job.text, job.spans, texts)
+        new_tree = parses(new_wrapped)
+        if isinstance(new_tree, str):
+            failure = ("syntax", new_tree)
+            continue
+        difference = same_tree(new_tree, intended_tree)
+        if difference is None:
+            return new_wrapped, new_tree
+        failure = ("intent", difference)
+    return job.reject(*failure)
 
 
 def _libcst_rewrite(job: ChunkJob, wrapper: str, shift: int
