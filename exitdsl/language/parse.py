@@ -17,10 +17,9 @@ from lark import Token, Transformer, v_args
 
 from ..actions.registry import kind_for_alias
 from ..errors import RuleError, Span, span_in
-from ..io.resources import grammar_file
 from ..vocabulary.numbers import MAX_MAGNITUDE, in_range
 from ..vocabulary.tiers import TIERS
-from . import ir
+from . import grammar, ir
 
 # What a user calls each terminal in an error message.
 _TERMINAL_NAMES = {
@@ -35,13 +34,7 @@ _TERMINAL_NAMES = {
 
 @lru_cache(maxsize=1)
 def _parser() -> lark.Lark:
-    # strict=True is checked by the test suite; it costs 0.25 s per start-up here.
-    return lark.Lark(
-        grammar_file().read_text(encoding="utf-8"),
-        parser="lalr",
-        propagate_positions=False,  # spans come from tokens; tree positions cost half a parse
-        maybe_placeholders=True,
-    )
+    return grammar.load()  # committed tables, or a build from the grammar (grammar.py)
 
 
 def parse_rules(text: str, path: str = "<rules>") -> ir.RuleFile:
