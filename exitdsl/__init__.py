@@ -4,20 +4,53 @@ The public API. The pipeline lives in subpackages, one per stage (docs/architect
 language (grammar → parse → IR → compile) → matching → actions → rewriting (libcst) →
 verify → io (emit); evolve (mutation, populations), ruletest and cli build on them.
 Everything not named in ``__all__`` is internal.
+
+Names are imported on first use (PEP 562), so ``exitdsl --help`` and tools that import one
+submodule do not pay for lark, PyYAML and the rest.
 """
 
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
 from ._version import __version__
-from .engine import Engine
-from .errors import ExitdslError, RuleError, Span, StrategyError
-from .evolve.stats import MutationStats
-from .language.compiled import CompiledRule
-from .language.config import Config, load_config
-from .language.ruleset import RuleSet, load_rules
-from .results import Change, FileResult, Mutation, Rejection, Skip
-from .rewriting.prepare import IndexedSite, Prepared
+
+if TYPE_CHECKING:
+    from .engine import Engine
+    from .errors import ExitdslError, RuleError, Span, StrategyError
+    from .evolve.stats import MutationStats
+    from .language.compiled import CompiledRule
+    from .language.config import Config, load_config
+    from .language.ruleset import RuleSet, load_rules
+    from .results import Change, FileResult, Mutation, Rejection, Skip
+    from .rewriting.prepare import IndexedSite, Prepared
+
+_HOMES = {
+    "Engine": "engine", "ExitdslError": "errors", "RuleError": "errors", "Span": "errors",
+    "StrategyError": "errors", "MutationStats": "evolve.stats",
+    "CompiledRule": "language.compiled", "Config": "language.config",
+    "load_config": "language.config", "RuleSet": "language.ruleset",
+    "load_rules": "language.ruleset", "Change": "results", "FileResult": "results",
+    "Mutation": "results", "Rejection": "results", "Skip": "results",
+    "IndexedSite": "rewriting.prepare", "Prepared": "rewriting.prepare",
+}
 
 __all__ = [
     "Change", "CompiledRule", "Config", "Engine", "ExitdslError", "FileResult", "IndexedSite",
     "Mutation", "MutationStats", "Prepared", "Rejection", "RuleError", "RuleSet", "Skip",
     "Span", "StrategyError", "__version__", "load_config", "load_rules",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module 'exitdsl' has no attribute {name!r}")
+    value = getattr(import_module(f".{home}", __name__), name)
+    globals()[name] = value  # once: later lookups are plain attribute reads
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

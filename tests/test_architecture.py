@@ -90,7 +90,7 @@ def test_the_cycle_finder_finds_a_cycle() -> None:
 
 
 def test_relative_imports_resolve_to_modules() -> None:
-    imports = runtime_imports("exitdsl.cli.main", MODULES["exitdsl.cli.main"])
+    imports = runtime_imports("exitdsl.cli.app", MODULES["exitdsl.cli.app"])
     assert {"exitdsl.cli.apply", "exitdsl.cli.common", "exitdsl.io.logs"} <= imports
 
 
@@ -137,3 +137,17 @@ def test_dispatch_refuses_an_action_no_kind_claims() -> None:
     with pytest.raises(TypeError, match="no action kind handles Replace"):
         registry.kind_of(Replace())
     assert registry.kind_for_alias("replace") is None
+
+
+def test_help_loads_none_of_the_heavy_dependencies() -> None:
+    """`exitdsl --help` and building the parser import neither lark, PyYAML, libcst nor
+    multiprocessing: start-up is paid on every call of a command-line tool."""
+    import subprocess
+    import sys
+
+    probe = ("import sys\nfrom exitdsl.cli.app import build_parser\nbuild_parser()\n"
+             "heavy = ('lark', 'yaml', 'libcst', 'multiprocessing', 're2')\n"
+             "print(sorted(m for m in heavy if m in sys.modules))\n")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                          timeout=60, check=True)
+    assert done.stdout == "[]\n"

@@ -1,5 +1,5 @@
 """The command line: :func:`main` (entry point ``exitdsl``), one module per command."""
 
-from .main import main
+from .app import main
 
 __all__ = ["main"]

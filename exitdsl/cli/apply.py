@@ -7,9 +7,8 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
-from ..engine import Engine
 from ..errors import ExitdslError, UsageError
 from ..io.diff import unified_diff
 from ..io.discover import Target, discover
@@ -20,6 +19,11 @@ from ..io.sourcefile import decode
 from ..results import FileResult
 from .common import (EXIT_CHANGES, EXIT_INPUT, EXIT_OK, EXIT_REJECTED, add_rule_options,
                      colliding, command, load_selected, out_beside_inputs, run_seed)
+
+# Heavy modules (the engine: lark, PyYAML, ...) are imported in run(), in every command:
+# `exitdsl --help` must not load them; start-up is paid on every call of a CLI tool.
+if TYPE_CHECKING:
+    from ..engine import Engine
 
 Report = Callable[[FileResult], None]
 Fail = Callable[[str, str], None]
@@ -111,6 +115,8 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                          "--out")
     if args.out is not None:
         out_beside_inputs(args.out, args.paths)
+    from ..engine import Engine
+
     rules = load_selected(args)
     engine = Engine(rules, seed=run_seed(args, rules), verify=args.verify,
                     only=tuple(args.only))

@@ -6,7 +6,6 @@ import argparse
 from typing import TextIO
 
 from ..errors import RuleError
-from ..language.ruleset import load_rules
 from .common import EXIT_OK, EXIT_USAGE, command, resolve_rule_paths
 
 
@@ -19,6 +18,8 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
 
 def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from ..language.ruleset import load_rules  # lazily: see cli/apply.py
+
     status = EXIT_OK
     for name in args.rules:
         try:

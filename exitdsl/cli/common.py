@@ -5,14 +5,15 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from ..errors import RuleError, UsageError
 from ..io.discover import Target
-from ..io.resources import rule_path, shipped_rules_dir
-from ..language.config import CONFIG_NAME, find_config
-from ..language.ruleset import RuleSet, load_rules
+from ..io.resources import CONFIG_NAME, rule_path, shipped_rules_dir
 from ..vocabulary.tiers import TIERS
+
+if TYPE_CHECKING:
+    from ..language.ruleset import RuleSet
 
 EXIT_OK = 0
 EXIT_CHANGES = 1  # --check: something would change; verify/test: a rejection or failure
@@ -69,6 +70,9 @@ def resolve_rule_paths(names: Sequence[str]) -> list[Path]:
 
 
 def load_selected(args: argparse.Namespace) -> RuleSet:
+    from ..language.config import find_config
+    from ..language.ruleset import load_rules
+
     rules = load_rules(resolve_rule_paths(args.rules), find_config(args.config),
                        include_anywhere=args.allow_include_anywhere)
     selected = rules.select(args.rule, args.tier)

@@ -7,9 +7,6 @@ from pathlib import Path
 from typing import TextIO
 
 from ..io.files import write_atomic
-from ..language.parse import parse_rules
-from ..language.ruleset import load_rules, rule_files
-from ..ruletest.ruledoc import generate
 from .common import EXIT_OK, command, resolve_rule_paths
 
 
@@ -25,6 +22,11 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
 
 def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    # Imported here, lazily: see cli/apply.py.
+    from ..language.parse import parse_rules
+    from ..language.ruleset import load_rules, rule_files
+    from ..ruletest.ruledoc import generate
+
     files = rule_files(resolve_rule_paths(args.rules))
     rules = load_rules(files)
     parsed = [parse_rules(f.read_text(encoding="utf-8"), str(f)) for f in files]

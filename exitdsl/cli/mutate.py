@@ -6,9 +6,6 @@ import argparse
 from pathlib import Path
 from typing import TextIO
 
-from ..engine import Engine
-from ..evolve.population import breed_all, write_family
-from ..evolve.stats import MutationStats
 from ..io.discover import discover
 from ..errors import UsageError
 from .common import (EXIT_INPUT, EXIT_OK, add_rule_options, colliding, command, load_selected,
@@ -59,6 +56,11 @@ class Progress:
 
 
 def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    # Imported here, lazily: see cli/apply.py.
+    from ..engine import Engine
+    from ..evolve.population import breed_all, write_family
+    from ..evolve.stats import MutationStats
+
     if args.n < 1 or args.jobs < 1:
         raise UsageError("-n and -j must be at least 1")
     out_beside_inputs(args.out, args.paths)

@@ -5,9 +5,6 @@ from __future__ import annotations
 import argparse
 from typing import TextIO
 
-from ..language.ruleset import load_rules, rule_files
-from ..ruletest.blocks import run_tests, update_expectations
-from ..ruletest.cases import SNAPSHOT, load_case, run_file_case, update_case
 from .common import EXIT_CHANGES, EXIT_OK, command, resolve_rule_paths
 
 
@@ -22,6 +19,11 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
 
 def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    # Imported here, lazily: see cli/apply.py.
+    from ..language.ruleset import load_rules, rule_files
+    from ..ruletest.blocks import run_tests, update_expectations
+    from ..ruletest.cases import SNAPSHOT, load_case, run_file_case, update_case
+
     paths = resolve_rule_paths(args.rules)
     files = rule_files(paths)
     cases = [load_case(c) for p in paths if p.is_dir() for c in sorted(p.rglob("case.yaml"))]

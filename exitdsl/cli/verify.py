@@ -10,7 +10,6 @@ from typing import TextIO
 from ..errors import ExitdslError
 from ..io.discover import discover
 from ..io.sourcefile import read_source
-from ..ruletest.audit import audit, format_table
 from .common import (EXIT_CHANGES, EXIT_INPUT, EXIT_OK, add_rule_options, command,
                      load_selected)
 
@@ -30,6 +29,8 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
 
 def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from ..ruletest.audit import audit, format_table  # lazily: see cli/apply.py
+
     rules = load_selected(args)
     problems: list[str] = []
 

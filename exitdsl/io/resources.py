@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+CONFIG_NAME = "exitdsl.yaml"  # the config a run picks up from its working directory
+
 _PACKAGE = Path(__file__).resolve().parent.parent
 
 

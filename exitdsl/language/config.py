@@ -21,9 +21,9 @@ import yaml
 
 from ..errors import RuleError, Span, span_in
 from ..io.files import MAX_RULE_FILE_BYTES, FileProblem, read_regular
+from ..io.resources import CONFIG_NAME
 from ..vocabulary.tiers import DEFAULT_TIER_WEIGHTS, TIERS
 
-CONFIG_NAME = "exitdsl.yaml"
 
 
 @dataclass(frozen=True)
