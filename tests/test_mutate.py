@@ -215,3 +215,18 @@ def test_mutate_verify_full_checks_each_whole_child(tmp_path: Path) -> None:
                      str(tmp_path / level), "-q"]) == 0
     assert [p.read_bytes() for p in sorted((tmp_path / "default").rglob("*.py"))] == \
         [p.read_bytes() for p in sorted((tmp_path / "full").rglob("*.py"))]
+
+
+def test_a_pickled_parent_starts_with_an_empty_cache() -> None:
+    """Caches are keyed by id() of this process's objects: a parent shipped to a worker
+    must not bring them along (a stale id could name another site there)."""
+    import pickle
+
+    engine = Engine(load_rules(ROOT / "rules/finlab.rules"))
+    source = (ROOT / "examples/strategies/finlab/revenue_breakout.py").read_text()
+    parent = engine.prepare(source)
+    first = [engine.mutate(parent, seed=s).code for s in range(10)]
+    assert parent.cache.conditions and parent.cache.applicable is not None
+    copy = pickle.loads(pickle.dumps(parent))
+    assert not copy.cache.conditions and copy.cache.applicable is None
+    assert [engine.mutate(copy, seed=s).code for s in range(10)] == first

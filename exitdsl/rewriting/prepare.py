@@ -4,6 +4,7 @@ that rewriting (and warm mutation) starts from."""
 from __future__ import annotations
 
 import ast
+import gc
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -42,6 +43,14 @@ class PreparedCache:
     selection: object | None = None  # owned by the mutator: candidates grouped for choosing
     names: frozenset[str] | None = None  # identifiers the parent uses (the safety check's)
 
+    # Keys are id()s of this process's objects: a pickled parent (sent to a worker) must
+    # start with an empty cache, or a stale id could name another site there.
+    def __getstate__(self) -> dict[str, object]:
+        return {}
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.__init__()  # type: ignore[misc]
+
 
 @dataclass(frozen=True)
 class Prepared:
@@ -74,14 +83,28 @@ def _prepare(rules: Sequence[CompiledRule], source: str, path: str) -> Prepared:
     active = active_rules(source, rules)
     if not active:
         return Prepared(path, source, content_hash, None, ())
-    module = parse_strategy(source, path)
+    # The garbage collector would walk every node of a big tree, again and again, while
+    # parsing and matching allocate; nothing here makes cycles worth collecting meanwhile.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        module = parse_strategy(source, path)
+        sites = find_sites(module, source, active)
+    finally:
+        if collecting:
+            gc.enable()
     per_rule_index: dict[str, int] = {}
     id_counts: dict[str, int] = {}
+    digests: dict[int, str] = {}  # one dump per matched node, however many sites share it
     indexed = []
-    for site in find_sites(module, source, active):
+    for site in sites:
         index = per_rule_index.get(site.rule.id, 0)
         per_rule_index[site.rule.id] = index + 1
-        indexed.append(IndexedSite(site, index, _site_id(site, id_counts)))
+        digest = digests.get(id(site.node))
+        if digest is None:
+            digest = digests[id(site.node)] = hashlib.sha1(
+                ast.dump(site.node).encode()).hexdigest()[:8]
+        indexed.append(IndexedSite(site, index, _site_id(site, digest, id_counts)))
     return Prepared(path, source, content_hash, module, tuple(indexed), LineIndex(source))
 
 
@@ -99,9 +122,8 @@ def parse_strategy(source: str, path: str) -> ast.Module:
         raise StrategyError(f"cannot parse: {exc}", span_in(path, source, 1, 1)) from None
 
 
-def _site_id(site: Site, counts: dict[str, int]) -> str:
+def _site_id(site: Site, digest: str, counts: dict[str, int]) -> str:
     """Stable across edits elsewhere: rule, scope, a hash of the matched code, occurrence."""
-    digest = hashlib.sha1(ast.dump(site.node).encode()).hexdigest()[:8]
     key = f"{site.rule.id}@{site.scope_path}#{digest}"
     occurrence = counts.get(key, 0)
     counts[key] = occurrence + 1
