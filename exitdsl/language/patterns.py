@@ -11,7 +11,7 @@ mapped back to the pattern's own columns.
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ..errors import RuleError, Span, span_in
 
@@ -29,10 +29,53 @@ class Pattern:
     captures: frozenset[str]
     anchors: frozenset[str]  # identifiers and strings every match must contain
     span: Span
+    signature: Signature = field(default_factory=lambda: Signature())
 
     @property
     def is_statement(self) -> bool:
         return isinstance(self.node, ast.stmt)
+
+
+@dataclass(frozen=True)
+class Signature:
+    """What a node must show at its top for the pattern to have a chance: checked before
+    the matcher enumerates anything (most calls in a file are not ``sim(...)``)."""
+
+    callee: tuple[type[ast.AST], str] | None = None  # a Call's literal name or attribute
+    keywords: frozenset[str] = frozenset()  # a Call's literal keyword names
+    targets: frozenset[str] = frozenset()  # an Assign's literal target names
+
+    def admits(self, node: ast.AST) -> bool:
+        if self.callee is not None:
+            func = getattr(node, "func", None)
+            kind, name = self.callee
+            if type(func) is not kind or getattr(func, "id" if kind is ast.Name else "attr",
+                                                 None) != name:
+                return False
+        if self.keywords and not self.keywords <= {
+                k.arg for k in getattr(node, "keywords", ())}:
+            return False
+        if self.targets and not self.targets <= {
+                t.id for t in getattr(node, "targets", ()) if isinstance(t, ast.Name)}:
+            return False
+        return True
+
+
+def _signature(node: ast.AST) -> Signature:
+    if isinstance(node, ast.Call):
+        func = node.func
+        callee: tuple[type[ast.AST], str] | None = None
+        if isinstance(func, ast.Name) and capture_name(func.id) is None:
+            callee = (ast.Name, func.id)
+        elif isinstance(func, ast.Attribute) and capture_name(func.attr) is None:
+            callee = (ast.Attribute, func.attr)
+        keywords = frozenset(k.arg for k in node.keywords
+                             if k.arg is not None and capture_name(k.arg) is None)
+        return Signature(callee, keywords)
+    if isinstance(node, ast.Assign):
+        return Signature(targets=frozenset(t.id for t in node.targets if isinstance(t, ast.Name)
+                                           and capture_name(t.id) is None))
+    return Signature()
 
 
 def capture_name(identifier: str) -> str | None:
@@ -64,7 +107,8 @@ def compile_pattern(text: str, span: Span, source: str, *, statement_ok: bool = 
         raise _located(error, text, python, offsets, span, source)
     if isinstance(node, ast.stmt) and not statement_ok:
         raise RuleError("expected an expression pattern here, not a statement", span)
-    return Pattern(text, node, frozenset(_captures(node)), frozenset(_anchors(node)), span)
+    return Pattern(text, node, frozenset(_captures(node)), frozenset(_anchors(node)), span,
+                   _signature(node))
 
 
 def _parse(python: str) -> ast.AST:

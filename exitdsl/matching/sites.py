@@ -72,6 +72,11 @@ class _Finder:
         self.rules = rules
         self.lines = lines
         self.found: list[Site] = []
+        # Node type -> the (rule, pattern) pairs whose pattern has that root, in rule order.
+        self.by_type: dict[type[ast.AST], list[tuple[CompiledRule, Pattern]]] = {}
+        for rule in rules:
+            for pattern in rule.matches:
+                self.by_type.setdefault(type(pattern.node), []).append((rule, pattern))
 
     def _relevant(self, stmt: ast.stmt) -> bool:
         if self.lines is None:
@@ -90,16 +95,16 @@ class _Finder:
     def statement(self, stmt: ast.stmt, ancestors: tuple[ast.stmt, ...], scope: ast.AST,
                   scope_path: str) -> None:
         for node in _own_nodes(stmt):
-            for rule in self.rules:
-                for pattern in rule.matches:
-                    if type(pattern.node) is not type(node):
-                        continue
-                    found = self._match_here(rule, pattern, node, ancestors, scope)
-                    for captures in found:
-                        self.found.append(Site(rule, node, captures, stmt, ancestors, scope,
-                                               scope_path))
-                    if found:
-                        break  # alternatives are one rule: the first that matches wins
+            matched: set[int] = set()  # rules already matched here (by id)
+            for rule, pattern in self.by_type.get(type(node), ()):
+                if id(rule) in matched or not pattern.signature.admits(node):
+                    continue
+                found = self._match_here(rule, pattern, node, ancestors, scope)
+                for captures in found:
+                    self.found.append(Site(rule, node, captures, stmt, ancestors, scope,
+                                           scope_path))
+                if found:
+                    matched.add(id(rule))  # alternatives are one rule: the first match wins
         inner = (*ancestors, stmt)
         if isinstance(stmt, _SCOPES):
             path = stmt.name if scope_path == "<module>" else f"{scope_path}.{stmt.name}"
