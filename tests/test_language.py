@@ -271,3 +271,21 @@ def test_config_errors_are_located(yaml_text: str, message: str, tmp_path: Path)
     with pytest.raises(RuleError) as info:
         load_rules(rules, load_config(config_path))
     assert info.value.one_line() == f"{config_path}:{message}"
+
+
+def test_a_regex_in_where_supplies_the_words_a_file_must_hold(tmp_path: Path) -> None:
+    """`$name = $a < $b` has no word of its own; `where $name ~ /_exit$/` supplies `_exit`,
+    so a file without it is skipped unparsed, like one without a pattern's words."""
+    from exitdsl.language.regex import required_words
+
+    rules = rules_from(tmp_path, "rule r { match `$name = $a < $b` where $name ~ /_exit$/ "
+                                 "set op = `<=` }")
+    rule = load_rules(rules).rules[0]
+    assert rule.anchor_sets() == (frozenset({"_exit"}),)
+    engine = Engine(load_rules(rules))
+    assert engine.prepare("entry = close < lower\n").module is None  # not even parsed
+    assert engine.rewrite("stop_exit = close < stop\n").new_source == "stop_exit = close <= stop\n"
+    assert required_words("^(stop|profit)_exit$") == frozenset()
+    assert required_words("(foo)?bar_x") == {"bar_x"}
+    assert required_words("abc?") == frozenset()
+    assert required_words("sto[pq]_loss") == {"sto", "_loss"}

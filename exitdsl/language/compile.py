@@ -16,6 +16,7 @@ from .checker import Checker, no_draws
 from .compiled import CompiledAction, CompiledContext, CompiledRule
 from .domains import Domain
 from .patterns import compile_pattern
+from .regex import required_words
 
 
 def compile_rule(rule: ir.Rule, rule_id: str, rule_file: ir.RuleFile,
@@ -46,7 +47,18 @@ def compile_rule(rule: ir.Rule, rule_id: str, rule_file: ir.RuleFile,
         unless=tuple(compile_pattern(p.text, p.span, source) for p in rule.unless),
         where=rule.where, ensure=rule.ensure, actions=actions, domains=domains,
         condition_patterns=checker.patterns,
+        where_words=frozenset().union(*(_required_words(e) for e in rule.where)),
         allowed_names=frozenset(
             [name for allow in rule_file.allowed for name in allow.names]
             + [name for action in rule.actions for name in kind_of(action).declared(action)]),
     )
+
+
+def _required_words(condition: ir.Expr) -> frozenset[str]:
+    """Words a site must hold for ``condition`` to be true: those of its ``$x ~ /re/``
+    conjuncts (a pattern like `$name = $a < $b` has no word of its own; `_exit$` gives one)."""
+    if isinstance(condition, ir.RegexMatch):
+        return required_words(condition.regex)
+    if isinstance(condition, ir.Binary) and condition.op == "and":
+        return _required_words(condition.left) | _required_words(condition.right)
+    return frozenset()

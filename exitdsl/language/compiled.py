@@ -50,6 +50,8 @@ class CompiledRule:
     # Names a rewrite may introduce though the input does not use them: the rule set's
     # `allow names` and the names a `rename` gives on purpose.
     allowed_names: frozenset[str] = frozenset()
+    # Words every site's code holds because a `where $x ~ /re/` demands them.
+    where_words: frozenset[str] = frozenset()
 
     @property
     def tier(self) -> str:
@@ -60,4 +62,5 @@ class CompiledRule:
         return self.source.weight
 
     def anchor_sets(self) -> tuple[frozenset[str], ...]:
-        return tuple(p.anchors for p in self.matches)
+        """Per match alternative, the words a file (and a site's lines) must hold."""
+        return tuple(p.anchors | self.where_words for p in self.matches)

@@ -33,3 +33,37 @@ def compile_regex(pattern: str) -> Any:
 def search(pattern: str, text: str) -> bool:
     """Does ``pattern`` (already accepted by :func:`compile_regex`) occur in ``text``?"""
     return compile_regex(pattern).search(text) is not None
+
+
+def required_words(pattern: str) -> frozenset[str]:
+    """Words (3+ identifier characters) that every text ``pattern`` matches contains:
+    for skipping files and lines the way a pattern's own words do. Conservative: nothing
+    for a pattern with an alternation or inline flags; only runs outside groups and
+    classes, less a last character that a quantifier makes optional."""
+    if "|" in pattern or "(?" in pattern:
+        return frozenset()
+    words: set[str] = set()
+    run, depth, i = "", 0, 0
+    while i < len(pattern):
+        char = pattern[i]
+        if char.isalnum() or char == "_":
+            run += char
+            i += 1
+            continue
+        if char in "?*{":
+            run = run[:-1]  # `abc?`: the c may be absent
+        if depth == 0 and len(run) >= 3:
+            words.add(run)
+        run = ""
+        if char == "\\":
+            i += 2  # an escape (`\d`, `\.`) is not a word character of the text
+            continue
+        if char == "[":
+            end = pattern.find("]", i + 2)
+            i = len(pattern) if end < 0 else end + 1
+            continue
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        i += 1
+    if depth == 0 and len(run) >= 3:
+        words.add(run)
+    return frozenset(words)
