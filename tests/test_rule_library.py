@@ -194,3 +194,23 @@ def test_the_pytest_plugin_collects_only_where_a_project_opts_in(tmp_path: Path)
     opted = subprocess.run([*command, "-p", "exitdsl"], cwd=tmp_path, capture_output=True,
                            text=True, timeout=120)
     assert opted.returncode == 2 and "ERROR 99-usb.rules" in opted.stdout
+
+
+def test_roi_entries_moved_together_keep_the_table_non_increasing() -> None:
+    """Every entry of a ROI table is jittered in one run; each is clamped between its
+    neighbours' *new* values, so the table stays ordered and no statement is rejected
+    (before: `ensure` failed against neighbours that had moved too, and the whole table
+    was lost)."""
+    table = [0.29, 0.281, 0.272, 0.254, 0.25, 0.21, 0.2, 0.133, 0.12, 0.05, 0.049, 0.01]
+    minutes = [0, 22, 63, 64, 90, 150, 240, 300, 480, 600, 900, 1440]
+    body = "".join(f'        "{m}": {v},\n' for m, v in zip(minutes, table))
+    source = ("class Hyper(IStrategy):\n    minimal_roi = {\n" + body + "    }\n"
+              "    stoploss = -0.1\n")
+    rules = load_rules(ROOT / "rules/freqtrade.rules").select(tiers=["parametric"])
+    for seed in range(10):
+        result = Engine(rules, seed=seed).rewrite(source)
+        assert not result.rejections, (seed, result.rejections)
+        roi = ast.literal_eval(result.new_source.split("minimal_roi = ")[1].split("}")[0] + "}")
+        values = list(roi.values())
+        assert values == sorted(values, reverse=True), (seed, values)
+        assert sum(c.rule.startswith("freqtrade.roi.") for c in result.changes) >= 10

@@ -23,9 +23,16 @@ def _contains(node: Captured, pattern: Pattern) -> bool:
     return any(match(pattern.node, sub, {}) for sub in ast.walk(node))
 
 
-def site_env(site: Site, module: ast.Module, draws: Draws | None = None) -> Env:
+def site_env(site: Site, module: ast.Module, draws: Draws | None = None,
+             planned: dict[int, ast.expr] | None = None) -> Env:
+    """The site's captures as values: a capture whose node an earlier site of the same run
+    rewrites is seen as its planned value (``planned``: id(node) -> intended node)."""
     rule = site.rule
-    return Env(site.captures, rule.domains, draws or Draws(0, rule.id, "", 0),
+    captures = site.captures
+    if planned:
+        captures = {name: planned.get(id(node), node) if isinstance(node, ast.AST) else node
+                    for name, node in captures.items()}
+    return Env(captures, rule.domains, draws or Draws(0, rule.id, "", 0),
                is_defined=lambda name: defined_before(name, site, module),
                holds_pattern=_contains, patterns=rule.condition_patterns)
 

@@ -39,6 +39,10 @@ def plan_sites(prepared: Prepared, chosen: Sequence[IndexedSite], seed: int
     skips: list[Skip] = []
     planned: list[Planned] = []
     taken: list[tuple[int, int]] = []  # character spans already being rewritten
+    # What earlier sites planned for the nodes they edit: later sites compute their values
+    # against these (a ROI entry is clamped between its neighbours' new values), so
+    # invariants between sites hold by construction instead of failing their `ensure`.
+    values: dict[int, ast.expr] = {}
     for item in chosen:
         site = item.site
         draws = Draws(seed, site.rule.id, prepared.content_hash, item.index)
@@ -46,7 +50,7 @@ def plan_sites(prepared: Prepared, chosen: Sequence[IndexedSite], seed: int
             # A draw that lands back on the old value (after rounding) is drawn again:
             # the next draws of the same site's sequence, so still reproducible.
             for _ in range(DRAWS_PER_SITE):
-                edits = plan_site(site, lines, draws, module, prepared)
+                edits = plan_site(site, lines, draws, module, prepared, values)
                 if edits or draws.count == 0:
                     break
         except SiteSkipped as exc:
@@ -67,6 +71,7 @@ def plan_sites(prepared: Prepared, chosen: Sequence[IndexedSite], seed: int
             continue
         taken.extend(spans)
         planned.append(Planned(site, item.site_id, edits, spans))
+        values.update((id(e.target), e.intended) for e in edits)
     return planned, skips
 
 
@@ -79,11 +84,12 @@ def _statement_size(site: Site, lines: LineIndex) -> int:
 
 
 def plan_site(site: Site, lines: LineIndex, draws: Draws, module: ast.Module,
-              prepared: Prepared) -> list[Edit]:
-    """The edits of every action of the site's rule, each seeing what the earlier ones did."""
+              prepared: Prepared, values: dict[int, ast.expr] | None = None) -> list[Edit]:
+    """The edits of every action of the site's rule, each seeing what the earlier ones did
+    (and, through ``values``, what earlier sites planned for the nodes they edit)."""
     if not where_holds(site, module, prepared.cache):
         raise SiteSkipped(f"left alone: {failing_where(site, module)}")
-    context = PlanContext(site, site_env(site, module, draws), lines, {})
+    context = PlanContext(site, site_env(site, module, draws, values), lines, {})
     edits: list[Edit] = []
     for action in site.rule.actions:
         try:
