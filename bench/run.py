@@ -16,6 +16,7 @@ import os
 import pickle
 import platform
 import random
+import resource
 import statistics
 import subprocess
 import sys
@@ -34,6 +35,7 @@ sys.path.insert(0, str(HERE))
 
 import baselines  # noqa: E402
 import corpus  # noqa: E402
+import realistic  # noqa: E402
 
 import exitdsl  # noqa: E402
 from exitdsl.io.diff import unified_diff  # noqa: E402
@@ -338,6 +340,64 @@ def corpus_run(report: Report, directory: Path, generated: bool) -> None:
     correctness(report, paths, texts, generated)
 
 
+PARSE_ALL = ("import ast, pathlib, sys\n"
+             "for p in sorted(pathlib.Path(sys.argv[1]).rglob('*.py')):\n"
+             "    ast.parse(p.read_text(encoding='utf-8'))\n")
+THREE_RULES = ["-r", "finlab", "-r", "freqtrade", "--rule", "finlab.stop_loss.jitter",
+               "--rule", "finlab.stop_loss.jitter_below_tp", "--rule", "freqtrade.stoploss.jitter",
+               "--rule", "freqtrade.trailing_stop_positive.jitter"]
+
+
+def process_cpu(command: list[str]) -> float:
+    """User + system CPU seconds of one whole process (start-up included)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    subprocess.run(command, capture_output=True, check=False)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
+def realistic_run(report: Report, work: Path, quick: bool) -> None:
+    """Issue 16's targets on a corpus shaped like real folders (bench/realistic.py), in CPU
+    time of whole processes, each ratio paired within a round (the machine is shared)."""
+    directory = work / "realistic"
+    files, max_bytes, rounds = (40, 300_000, 2) if quick else (200, 3_000_000, 5)
+    paths = realistic.generate(directory, files, seed=1, max_bytes=max_bytes)
+    print(f"realistic corpus: {files} files, {sum(p.stat().st_size for p in paths):,} bytes",
+          flush=True)
+    python, folder = sys.executable, str(directory)
+    commands = {
+        "ast.parse": [python, "-c", PARSE_ALL, folder],
+        "parametric": [python, "-m", "exitdsl", "apply", "--tier", "parametric", "--check",
+                       "-q", folder],
+        "all tiers": [python, "-m", "exitdsl", "apply", "--check", "-q", folder],
+        "three rules": [python, "-m", "exitdsl", "apply", *THREE_RULES, "--check", "-q",
+                        folder],
+    }
+    if baselines.astgrep_available():
+        commands["ast-grep-py"] = [python, str(Path(__file__).parent / "astgrep_apply.py"),
+                                   folder]
+    cpu: dict[str, list[float]] = {name: [] for name in commands}
+    for _ in range(rounds):
+        for name, command in commands.items():
+            cpu[name].append(process_cpu(command))
+    for name, samples in cpu.items():
+        report.add(f"realistic: {name}, CPU seconds (median of {rounds})",
+                   statistics.median(samples))
+
+    def paired(a: str, b: str) -> float:
+        return statistics.median(x / y for x, y in zip(cpu[a], cpu[b]))
+
+    for name, limit in (("parametric", 2.0), ("all tiers", 3.0)):
+        ratio = paired(name, "ast.parse")
+        report.ratios[f"realistic: {name} / ast.parse (CPU)"] = ratio
+        report.target(f"realistic: apply {name} <= {limit:g}x ast.parse (CPU)", ratio, limit,
+                      "lower")
+    if "ast-grep-py" in cpu:
+        ratio = paired("three rules", "ast-grep-py")
+        report.ratios["realistic: three rules / ast-grep-py (CPU)"] = ratio
+        report.target("realistic: three rules <= 1.2x ast-grep-py (CPU)", ratio, 1.2, "lower")
+
+
 def correctness(report: Report, paths: list[Path], texts: list[str], generated: bool) -> None:
     parametric = shipped_rules().select(tiers=["parametric"])
     engine = exitdsl.Engine(parametric)
@@ -481,6 +541,7 @@ def main() -> None:
         rule_load(report, 200 if quick else 2000)
         points = scaling(report, [40, 200, 1000, 5000, 20000, 50000])
         corpus_run(report, directory, args.corpus is None)
+        realistic_run(report, work, quick)
     print("\ntargets:")
     for t in report.targets:
         print(f"  [{'met' if t['met'] else 'MISSED'}] {t['target']}: {t['measured']}")
