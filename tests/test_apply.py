@@ -223,3 +223,27 @@ def test_installed_wheel_finds_grammar_and_rules_from_any_directory(tmp_path: Pa
         cwd=elsewhere, capture_output=True, text=True, env={"PYTHONPATH": str(target)})
     assert result.returncode == 0, result.stderr
     assert "+report = sim(position, resample='Q', stop_loss=" in result.stdout
+
+
+@pytest.mark.parametrize("mode", [[], ["--json"], ["--check"]])
+def test_two_workers_print_the_same_bytes_as_one(mode: list[str], tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    exe = str(Path(sys.executable).parent / "exitdsl")
+    runs = [subprocess.run([exe, "apply", "examples/", "--seed", "3", "-j", jobs, *mode],
+                           cwd=ROOT, capture_output=True, timeout=300)
+            for jobs in ("1", "2")]
+    assert runs[0].returncode == runs[1].returncode
+    assert runs[0].stdout == runs[1].stdout and runs[0].stderr == runs[1].stderr
+    assert len(runs[0].stdout) > 1000 or mode == ["--check"]
+
+
+def test_two_workers_rewrite_in_place_like_one(tmp_path: Path) -> None:
+    trees = []
+    for jobs in ("1", "2"):
+        tree = tmp_path / f"j{jobs}"
+        shutil.copytree(ROOT / "examples", tree)
+        assert main(["apply", str(tree), "--in-place", "--seed", "5", "-j", jobs, "-q"]) == 0
+        trees.append({p.relative_to(tree): p.read_bytes() for p in sorted(tree.rglob("*.py"))})
+    assert trees[0] == trees[1]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -13,10 +12,9 @@ from ..errors import ExitdslError, UsageError
 from ..io.diff import unified_diff
 from ..io.discover import Target, discover
 from ..io.emit import change_record, dumps, error_record, rejection_record, skip_record
-from ..io.files import (MAX_STRATEGY_BYTES, FileProblem, locked, read_regular,
-                        write_atomic)
 from ..io.sourcefile import decode
 from ..results import FileResult
+from .apply_work import FileOutcome, outcomes
 from .common import (EXIT_CHANGES, EXIT_INPUT, EXIT_OK, EXIT_REJECTED, add_rule_options,
                      colliding, command, load_selected, out_beside_inputs, run_seed)
 
@@ -59,6 +57,9 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
                             "record); with the same --seed it replays that mutation exactly")
     apply.add_argument("--force", action="store_true",
                        help="with --in-place, also rewrite read-only and hard-linked files")
+    apply.add_argument("-j", "--jobs", type=int, default=1, metavar="J",
+                       help="worker processes (default 1); the output is the same bytes "
+                            "in the same order whatever J")
     apply.add_argument("-q", "--quiet", action="store_true", help="no summary on stderr")
     apply.add_argument("paths", nargs="+", metavar="PATH",
                        help="strategy files, directories (searched for *.py), or - for stdin")
@@ -95,6 +96,15 @@ class _Tally:
                   f"{rejection.rule} rejected ({rejection.check}): {rejection.detail}",
                   file=self.err)
 
+    def take(self, outcome: FileOutcome) -> None:
+        """One file's outcome, reported as it would have been without workers."""
+        if outcome.result is not None:
+            self.report(outcome.result)
+        if outcome.failure is not None:
+            self.fail(outcome.shown, outcome.failure)
+        if outcome.diff:
+            self.out.write(outcome.diff)
+
     def fail(self, path: str, message: str) -> None:
         self.counts["errors"] += 1
         print(message, file=self.err)
@@ -110,6 +120,8 @@ class _Tally:
 
 
 def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    if args.jobs < 1:
+        raise UsageError("-j must be at least 1")
     if "-" in args.paths and (args.in_place or args.out is not None):
         raise UsageError("`-` (stdin) is written to stdout; it cannot go with --in-place or "
                          "--out")
@@ -133,6 +145,8 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                 for argument, targets in work]
         colliding([t for _, targets in work for t in targets if isinstance(t, Target)],
                   lambda t: t.relative)
+    files = [t for _, targets in work for t in targets if isinstance(t, Target)]
+    done = outcomes(engine, args, files, args.jobs)
     for argument, targets in work:
         for target in targets:
             if target == "-":
@@ -140,7 +154,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             elif isinstance(target, str):
                 tally.fail(argument, f"exitdsl: {target}")
             else:
-                _apply_file(engine, args, target, out, tally.report, tally.fail)
+                tally.take(next(done))
     if not args.quiet and not args.json:
         print(tally.summary(), file=err)
     if tally.counts["errors"]:
@@ -176,57 +190,3 @@ def _write_bytes(out: TextIO, data: bytes) -> None:
     out.flush()
     buffer.write(data)
     buffer.flush()
-
-
-def _apply_file(engine: Engine, args: argparse.Namespace, target: Target, out: TextIO,
-                report: Report, fail: Fail) -> None:
-    shown = str(target.path)
-    if args.in_place:
-        _apply_in_place(engine, args, target, report, fail)
-        return
-    try:
-        original, info = read_regular(target.path, MAX_STRATEGY_BYTES)
-        source = decode(original, shown)
-        result = engine.rewrite(source.text, shown)
-    except FileProblem as exc:
-        fail(shown, f"{shown}:1:1: {exc}")
-        return
-    except ExitdslError as exc:
-        fail(shown, exc.one_line())
-        return
-    report(result)
-    if not result.changed:
-        return
-    try:
-        if args.out is not None:
-            write_atomic(args.out / target.relative, source.encode(result.new_source), like=info)
-        elif not (args.check or args.json):
-            out.write(unified_diff(result.path, result.source, result.new_source))
-    except BrokenPipeError:
-        raise  # stdout's reader went away: the run ends (main), no file is at fault
-    except (OSError, UnicodeEncodeError) as exc:
-        fail(shown, f"{shown}: cannot write: {exc}")
-
-
-def _apply_in_place(engine: Engine, args: argparse.Namespace, target: Target, report: Report,
-                    fail: Fail) -> None:
-    """Read, rewrite and replace the file under one lock (io/files.py): a concurrent run
-    waits and then rewrites what this one wrote, so neither loses the other's edit."""
-    shown = str(target.path)
-    real = Path(os.path.realpath(target.path))  # write through a symbolic link
-    try:
-        with locked(real) as held:
-            source = decode(held.read(MAX_STRATEGY_BYTES), shown)
-            result = engine.rewrite(source.text, shown)
-            report(result)
-            if result.changed:
-                try:
-                    held.replace(source.encode(result.new_source), force=args.force)
-                except FileProblem as exc:  # a write refused: no position to point at
-                    fail(shown, f"{shown}: {exc}")
-    except FileProblem as exc:
-        fail(shown, f"{shown}:1:1: {exc}")
-    except ExitdslError as exc:
-        fail(shown, exc.one_line())
-    except (OSError, UnicodeEncodeError) as exc:
-        fail(shown, f"{shown}: cannot write: {exc}")
