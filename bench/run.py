@@ -16,6 +16,7 @@ import os
 import pickle
 import platform
 import random
+import re
 import resource
 import statistics
 import subprocess
@@ -398,6 +399,35 @@ def realistic_run(report: Report, work: Path, quick: bool) -> None:
         report.target("realistic: three rules <= 1.2x ast-grep-py (CPU)", ratio, 1.2, "lower")
 
 
+FREQTRADE_PATTERN = re.compile(r"stoploss\s*=\s*-?([0-9.]+)")
+
+
+def warm_realistic(report: Report, work: Path, quick: bool) -> None:
+    """Warm mutation on real-shaped parents (median over 20 files per framework, each the
+    median of its mutations) against the regex mutator's find-step-substitute-ast.parse
+    cycle on the same files."""
+    files = realistic.generate(work / "warm_realistic", 40, seed=2,
+                               max_bytes=100_000 if quick else 1_000_000)
+    engine = exitdsl.Engine(shipped_rules())
+    per_style: dict[str, list[float]] = {"freqtrade": [], "finlab": []}
+    runs = 30 if quick else 200
+    for path in files:
+        style = path.name.split("_")[0]
+        text = path.read_text("utf-8")
+        parent = engine.prepare(text, str(path))
+        warm = statistics.median(timed(lambda i: engine.mutate(parent, seed=i), runs))
+        pattern = FREQTRADE_PATTERN if style == "freqtrade" else baselines.ADAPTED_PATTERN
+        rng = random.Random(0)
+        regex = statistics.median(timed(
+            lambda i: baselines.regex_mutate(text, rng, pattern), max(5, runs // 10)))
+        per_style[style].append(regex / warm)
+    for style, ratios in per_style.items():
+        ratio = statistics.median(ratios)
+        report.ratios[f"warm mutation on real-shaped {style} files / regex+ast.parse"] = ratio
+        report.target(f"warm mutation >= 5x regex+ast.parse ({style}, real-shaped, median "
+                      "of 20 files)", ratio, 5, "higher")
+
+
 def correctness(report: Report, paths: list[Path], texts: list[str], generated: bool) -> None:
     parametric = shipped_rules().select(tiers=["parametric"])
     engine = exitdsl.Engine(parametric)
@@ -542,6 +572,7 @@ def main() -> None:
         points = scaling(report, [40, 200, 1000, 5000, 20000, 50000])
         corpus_run(report, directory, args.corpus is None)
         realistic_run(report, work, quick)
+        warm_realistic(report, work, quick)
     print("\ntargets:")
     for t in report.targets:
         print(f"  [{'met' if t['met'] else 'MISSED'}] {t['target']}: {t['measured']}")

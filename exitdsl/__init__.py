@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from .evolve.stats import MutationStats
     from .language.compiled import CompiledRule
     from .language.config import Config, load_config
-    from .language.ruleset import RuleSet, load_rules
+    from .language.ruleset import RuleSet, load_rules, shipped_rules
     from .results import Change, FileResult, Mutation, Rejection, Skip
     from .rewriting.prepare import IndexedSite, Prepared
 
@@ -31,7 +31,7 @@ _HOMES = {
     "StrategyError": "errors", "MutationStats": "evolve.stats",
     "CompiledRule": "language.compiled", "Config": "language.config",
     "load_config": "language.config", "RuleSet": "language.ruleset",
-    "load_rules": "language.ruleset", "Change": "results", "FileResult": "results",
+    "load_rules": "language.ruleset", "shipped_rules": "language.ruleset", "Change": "results", "FileResult": "results",
     "Mutation": "results", "Rejection": "results", "Skip": "results",
     "IndexedSite": "rewriting.prepare", "Prepared": "rewriting.prepare",
 }
@@ -39,7 +39,7 @@ _HOMES = {
 __all__ = [
     "Change", "CompiledRule", "Config", "Engine", "ExitdslError", "FileResult", "IndexedSite",
     "Mutation", "MutationStats", "Prepared", "Rejection", "RuleError", "RuleSet", "Skip",
-    "Span", "StrategyError", "__version__", "load_config", "load_rules",
+    "Span", "StrategyError", "__version__", "load_config", "load_rules", "shipped_rules",
 ]
 
 

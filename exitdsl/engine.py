@@ -62,7 +62,7 @@ class Engine:
             return self.rewrite(source, path, seed=seed)
         engine = Engine(self.rules.select([rule]), seed=self.seed, verify=self.verify)
         if not engine.rules.rules:
-            raise KeyError(f"no rule named {rule!r}")
+            self.rules.get(rule)  # raises KeyError naming the closest rule id
         return engine.rewrite(source, path, seed=seed)
 
     def mutate(self, source: str | Prepared, seed: int | None = None, *,

@@ -61,6 +61,10 @@ class FileResult:
     def changed(self) -> bool:
         return self.new_source != self.source
 
+    def __repr__(self) -> str:  # not the two whole sources
+        return (f"<FileResult {self.path}: {len(self.changes)} change(s), "
+                f"{len(self.skips)} skip(s), {len(self.rejections)} rejection(s)>")
+
 
 Status = Literal["mutated", "no_applicable_rule", "exhausted"]
 
@@ -87,6 +91,12 @@ class Mutation:
     @property
     def ok(self) -> bool:
         return self.status == "mutated"
+
+    def __repr__(self) -> str:  # not the parent and the child in full
+        if not self.ok:
+            return f"<Mutation {self.status}: {self.path}, seed {self.seed}>"
+        return (f"<Mutation {self.path}:{self.line}:{self.col} {self.rule}: "
+                f"{self.old!r} -> {self.new!r}, seed {self.seed}>")
 
     @property
     def verification(self) -> dict[str, str]:

@@ -11,7 +11,8 @@ from .._version import __version__
 from ..errors import ExitdslError
 from ..io.logs import configure as configure_logging
 from . import apply, check, docs, mutate, test, verify
-from .common import EXIT_BROKEN_PIPE, EXIT_CODES, EXIT_INPUT, EXIT_INTERNAL, EXIT_USAGE
+from .common import (EXIT_BROKEN_PIPE, EXIT_CODES, EXIT_INPUT, EXIT_INTERNAL, EXIT_USAGE,
+                     add_global_options)
 
 COMMANDS = (apply, check, test, verify, docs, mutate)
 
@@ -21,12 +22,8 @@ def build_parser() -> argparse.ArgumentParser:
         prog="exitdsl",
         description="Declarative, verified exit mutations for trading-strategy source code.",
         epilog=EXIT_CODES, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--version", action="version", version=f"exitdsl {__version__}")
-    parser.add_argument("--log-format", choices=("text", "json"), default="text",
-                        help="format of log records on stderr (default text)")
-    parser.add_argument("--log-level", default="warning",
-                        choices=("debug", "info", "warning", "error"),
-                        help="log level (default warning; info logs each mutation)")
+    parser.add_argument("-V", "--version", action="version", version=f"exitdsl {__version__}")
+    add_global_options(parser, None)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for module in COMMANDS:
         module.register(commands)
@@ -37,7 +34,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; every failure ends as one line on stderr and a documented code."""
     _never_fail_to_print()
     args = build_parser().parse_args(argv)
-    configure_logging(args.log_level, args.log_format)
+    configure_logging(args.log_level or "warning", args.log_format or "text")
     try:
         status: int = args.run(args, sys.stdout, sys.stderr)
         return status

@@ -146,6 +146,8 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         colliding([t for _, targets in work for t in targets if isinstance(t, Target)],
                   lambda t: t.relative)
     files = [t for _, targets in work for t in targets if isinstance(t, Target)]
+    if not any(targets for _, targets in work):
+        raise UsageError(f"no Python files found in {', '.join(args.paths)}")
     done = outcomes(engine, args, files, args.jobs)
     for argument, targets in work:
         for target in targets:

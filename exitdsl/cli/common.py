@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import logging
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
@@ -35,14 +36,27 @@ EXIT_CODES = """exit codes:
 141  the reader of the output went away (e.g. `| head`); output stops quietly"""
 
 
+def add_global_options(parser: argparse.ArgumentParser, default: object) -> None:
+    """Options every command takes, before or after its name (``default`` is SUPPRESS on
+    a subcommand, so that a value given before the name is not overwritten)."""
+    parser.add_argument("--log-format", choices=("text", "json"), default=default,
+                        help="format of log records on stderr (default text)")
+    parser.add_argument("--log-level", default=default,
+                        choices=("debug", "info", "warning", "error"),
+                        help="log level (default warning; info logs each mutation)")
+
+
 def command(commands: argparse._SubParsersAction[argparse.ArgumentParser], name: str,
             help: str, description: str, *, exit_codes: bool = True) -> argparse.ArgumentParser:
     """A subcommand's parser, with the exit codes in its help where they apply."""
     if exit_codes:
-        return commands.add_parser(name, help=help, description=description,
-                                   epilog=EXIT_CODES,
-                                   formatter_class=argparse.RawDescriptionHelpFormatter)
-    return commands.add_parser(name, help=help, description=description)
+        parser = commands.add_parser(name, help=help, description=description,
+                                     epilog=EXIT_CODES,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    else:
+        parser = commands.add_parser(name, help=help, description=description)
+    add_global_options(parser, argparse.SUPPRESS)
+    return parser
 
 
 def add_rule_options(parser: argparse.ArgumentParser) -> None:
@@ -63,22 +77,36 @@ def add_rule_options(parser: argparse.ArgumentParser) -> None:
 
 
 def resolve_rule_paths(names: Sequence[str]) -> list[Path]:
-    """Rule arguments as paths; no argument means every shipped rule file."""
+    """Rule arguments as paths; no argument means every shipped rule file. A local path
+    named like a shipped rule set wins, with a warning (a `finlab/` folder in a finlab
+    project would otherwise silently replace the shipped rules)."""
     if not names:
         return [shipped_rules_dir()]
-    return [rule_path(name) for name in names]
+    paths = []
+    for name in names:
+        path = rule_path(name)
+        if path == Path(name) and (shipped_rules_dir() / f"{name}.rules").is_file():
+            logging.getLogger("exitdsl").warning(
+                "-r %s is the local path %s, not the shipped %s rules", name, path, name)
+        paths.append(path)
+    return paths
 
 
 def load_selected(args: argparse.Namespace) -> RuleSet:
     from ..language.config import find_config
     from ..language.ruleset import load_rules
 
-    rules = load_rules(resolve_rule_paths(args.rules), find_config(args.config),
+    paths = resolve_rule_paths(args.rules)
+    rules = load_rules(paths, find_config(args.config),
                        include_anywhere=args.allow_include_anywhere)
+    if not rules.rules:
+        raise UsageError(f"no rule loaded from {', '.join(map(str, paths))}")
     selected = rules.select(args.rule, args.tier)
     unknown = [r for r in args.rule if not any(r in (x.id, x.source.name) for x in rules.rules)]
     if unknown:
         raise RuleError(f"no rule named {unknown[0]!r} (see `exitdsl check`)")
+    if not selected.rules:
+        raise UsageError("no rule is both named by --rule and of a --tier given")
     return selected
 
 

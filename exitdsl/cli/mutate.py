@@ -70,6 +70,8 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     rules = load_selected(args)
     seed = run_seed(args, rules)
     targets, problems = outside(args.out, discover(args.paths), err)
+    if not targets and not problems:
+        raise UsageError(f"no Python files found in {', '.join(args.paths)}")
     colliding(targets, lambda t: Path(t.relative).with_suffix(""))
     args.out.mkdir(parents=True, exist_ok=True)
     progress = Progress(len(targets), err, enabled=not args.quiet and err.isatty())

@@ -16,13 +16,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import yaml
+from typing import TYPE_CHECKING
 
 from ..errors import RuleError, Span, span_in
 from ..io.files import MAX_RULE_FILE_BYTES, FileProblem, read_regular
 from ..io.resources import CONFIG_NAME
 from ..vocabulary.tiers import DEFAULT_TIER_WEIGHTS, TIERS
+
+if TYPE_CHECKING:
+    import yaml
 
 
 
@@ -56,6 +58,8 @@ def load_config(path: str | Path) -> Config:
         text = read_regular(path, MAX_RULE_FILE_BYTES)[0].decode("utf-8")
     except (FileProblem, UnicodeDecodeError) as exc:
         raise RuleError(f"config {shown!r}: {exc}") from None
+    import yaml  # only when a config exists: most runs have none, and yaml costs 10 ms
+
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:
@@ -132,17 +136,23 @@ class _Reader:
                        node.start_mark.column + 1)
 
     def mapping(self, node: yaml.Node, what: str) -> list[tuple[yaml.ScalarNode, yaml.Node]]:
+        import yaml
+
         if not isinstance(node, yaml.MappingNode):
             raise RuleError(f"{what} must be a mapping", self.where(node))
         return [(k, v) for k, v in node.value]
 
     def number(self, node: yaml.Node) -> int | float:
+        import yaml
+
         value = yaml.safe_load(yaml.serialize(node)) if isinstance(node, yaml.ScalarNode) else None
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise RuleError("expected a number", self.where(node))
         return value
 
     def numbers(self, node: yaml.Node) -> tuple[int | float, ...]:
+        import yaml
+
         if not isinstance(node, yaml.SequenceNode):
             raise RuleError("expected a list of numbers, e.g. [0.01, 0.2]", self.where(node))
         return tuple(self.number(item) for item in node.value)

@@ -3,13 +3,15 @@ limits), ids namespaced by ruleset, config overrides applied."""
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import RuleError, Span
 from ..io.files import MAX_RULE_FILE_BYTES, FileProblem, read_regular
-from ..io.resources import shipped_rules_dir
+from ..io.resources import rule_path, shipped_rules_dir
+from ..vocabulary.tiers import TIERS
 from . import ir
 from .compile import compile_rule
 from .compiled import CompiledRule
@@ -35,7 +37,16 @@ class RuleSet:
         return self.config.tier_weights
 
     def select(self, ids: Sequence[str] = (), tiers: Sequence[str] = ()) -> RuleSet:
-        """The rules named by ``ids`` (full ``ruleset.rule`` ids or local names) and ``tiers``."""
+        """The rules named by ``ids`` (full ``ruleset.rule`` ids or local names) and ``tiers``.
+
+        Raises ``ValueError`` for a tier that does not exist (a typo would select nothing).
+        """
+        if isinstance(tiers, str) or isinstance(ids, str):
+            raise TypeError("select() takes lists of ids and tiers, not a single string")
+        for tier in tiers:
+            if tier not in TIERS:
+                raise ValueError(f"unknown tier {tier!r}{_did_you_mean(tier, TIERS)}; "
+                                 f"tiers are {', '.join(TIERS)}")
         chosen = [r for r in self.rules
                   if (not ids or r.id in ids or r.source.name in ids)
                   and (not tiers or r.tier in tiers)]
@@ -45,14 +56,28 @@ class RuleSet:
         for rule in self.rules:
             if rule.id == rule_id:
                 return rule
-        raise KeyError(rule_id)
+        raise KeyError(f"no rule {rule_id!r}{_did_you_mean(rule_id, [r.id for r in self.rules])}")
+
+    def __repr__(self) -> str:  # the default would print every compiled pattern
+        return f"<RuleSet: {len(self.rules)} rules from {len(self.files)} file(s)>"
+
+
+def _did_you_mean(word: str, known: Iterable[str]) -> str:
+    close = difflib.get_close_matches(word, list(known), n=1)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def shipped_rules(config: Config | None = None) -> RuleSet:
+    """Every rule file exitdsl ships (rules/*.rules), wherever it is installed."""
+    return load_rules(shipped_rules_dir(), config)
 
 
 def rule_files(paths: Iterable[str | Path]) -> list[Path]:
-    """Each path, with directories expanded to the ``*.rules`` files below them (sorted)."""
+    """Each path, with directories expanded to the ``*.rules`` files below them (sorted); a
+    bare name that is no path, such as ``"finlab"``, names a shipped rule file."""
     files: list[Path] = []
     for item in paths:
-        path = Path(item)
+        path = Path(item) if isinstance(item, Path) else rule_path(item)
         files.extend(sorted(path.rglob("*.rules")) if path.is_dir() else [path])
     return files
 

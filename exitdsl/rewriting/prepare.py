@@ -64,6 +64,9 @@ class Prepared:
     lines: LineIndex | None = None
     cache: PreparedCache = field(default_factory=PreparedCache, compare=False, repr=False)
 
+    def __repr__(self) -> str:  # not the source and its tree
+        return f"<Prepared {self.path}: {len(self.sites)} site(s)>"
+
 
 def prepare(rules: Sequence[CompiledRule], source: str, path: str) -> Prepared:
     """Parse ``source`` once and find every site of every rule.

@@ -1,0 +1,96 @@
+"""What a user of ruff or black expects and would otherwise miss (issue 15): no silent
+no-ops, global options anywhere, short reprs and helpful errors in the API."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import exitdsl
+from exitdsl.cli import main
+
+from .conftest import ROOT
+
+
+def test_version_has_a_short_flag(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as info:
+        main(["-V"])
+    assert info.value.code == 0 and capsys.readouterr().out == f"exitdsl {exitdsl.__version__}\n"
+
+
+def test_global_options_work_before_and_after_the_command(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    rules = str(ROOT / "rules/finlab.rules")
+    assert main(["--log-level", "error", "check", rules]) == 0
+    first = capsys.readouterr().out
+    assert main(["check", rules, "--log-level", "error", "--log-format", "json"]) == 0
+    assert capsys.readouterr().out == first
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["apply", "--tier", "structural", "--rule", "stop_loss.jitter", "examples/"],
+     "no rule is both named by --rule and of a --tier given\n"),
+    (["apply", "-r", "{empty}", "examples/"], "no rule loaded from {empty}\n"),
+    (["apply", "{empty}"], "no Python files found in {empty}\n"),
+])
+def test_runs_that_would_do_nothing_say_so(argv: list[str], message: str, tmp_path: Path,
+                                           capsys: pytest.CaptureFixture[str],
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert main([a.format(empty=empty) for a in argv]) == 2
+    assert capsys.readouterr().err == message.format(empty=empty)
+
+
+def test_a_local_folder_shadowing_a_shipped_rule_set_is_named(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "finlab").mkdir()
+    (tmp_path / "finlab" / "mine.rules").write_text(
+        "rule r { match `sim(..., stop_loss=$v, ...)` set $v = 0.1 }\n")
+    (tmp_path / "s.py").write_text("report = sim(position, stop_loss=0.05)\n")
+    monkeypatch.chdir(tmp_path)
+    assert main(["apply", "-r", "finlab", "s.py", "-q"]) == 0
+    captured = capsys.readouterr()
+    assert captured.err == "WARNING exitdsl: -r finlab is the local path finlab, not the " \
+                           "shipped finlab rules\n"
+    assert "+report = sim(position, stop_loss=0.1)" in captured.out
+
+
+def test_the_api_finds_shipped_rules_by_name() -> None:
+    by_name = exitdsl.load_rules("finlab")
+    assert by_name.rules and all(r.id.startswith("finlab.") for r in by_name.rules)
+    everything = exitdsl.shipped_rules()
+    assert {r.id for r in by_name.rules} < {r.id for r in everything.rules}
+
+
+def test_api_errors_name_the_mistake() -> None:
+    rules = exitdsl.load_rules("finlab")
+    with pytest.raises(ValueError, match="unknown tier 'parametrc' \\(did you mean "
+                                         "'parametric'\\?\\); tiers are parametric, relational, "
+                                         "structural"):
+        rules.select(tiers=["parametrc"])
+    with pytest.raises(TypeError, match="not a single string"):
+        rules.select(tiers="parametric")
+    with pytest.raises(KeyError, match="no rule 'finlab.stop_los.jitter' \\(did you mean "
+                                       "'finlab.stop_loss.jitter'\\?\\)"):
+        exitdsl.Engine(rules).apply("x = 1\n", rule="finlab.stop_los.jitter")
+    with pytest.raises(TypeError, match="Engine needs a RuleSet"):
+        exitdsl.Engine("rules/finlab.rules")  # type: ignore[arg-type]
+
+
+def test_reprs_are_short() -> None:
+    rules = exitdsl.load_rules("finlab")
+    assert repr(rules) == f"<RuleSet: {len(rules.rules)} rules from 1 file(s)>"
+    engine = exitdsl.Engine(rules)
+    source = (ROOT / "examples/strategies/finlab/revenue_breakout.py").read_text()
+    parent = engine.prepare(source, "rb.py")
+    assert repr(parent) == f"<Prepared rb.py: {len(parent.sites)} site(s)>"
+    child = engine.mutate(parent, seed=1)
+    assert repr(child) == (f"<Mutation rb.py:{child.line}:{child.col} {child.rule}: "
+                           f"{child.old!r} -> {child.new!r}, seed {child.seed}>")
+    result = engine.rewrite(parent)
+    assert repr(result) == (f"<FileResult rb.py: {len(result.changes)} change(s), "
+                            f"{len(result.skips)} skip(s), 0 rejection(s)>")
