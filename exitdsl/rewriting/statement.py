@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ast
 import re
+from collections.abc import Callable
 
 from ..actions.base import CstEdit, Edit, Position
 from ..results import Change, Rejection
@@ -64,48 +65,45 @@ def _spliced_texts(new_chunk: str, job: ChunkJob) -> tuple[str, ...]:
 
 def _spliced_rewrite(job: ChunkJob, wrapper: str, shift: int
                      ) -> tuple[str, ast.Module] | Rejection:
-    """Verification steps 1–2 for number-literal swaps, without libcst: splice the new
-    tokens (bare, then parenthesised where a sign needs it) and parse with ``ast``."""
-    snippet = wrapper + job.text
-    old_tree = parses(snippet)
-    if isinstance(old_tree, str):
-        return job.reject("syntax", f"the statement does not parse alone: {old_tree}")
-    intended_tree = _substitute_at(old_tree, job.edits, job.first - 1 - shift)
-    failure = ("syntax", "nothing was spliced")
-    for parenthesize in (False, True):
+    """Number-literal swaps without libcst: the new tokens spliced into the text."""
+    def splice_tokens(parenthesize: bool) -> str:
         texts = [f"({e.text})" if parenthesize and not atomic(e.text) else e.text
                  for e in job.edits]
-        new_wrapped = wrapper + splice(job.text, job.spans, texts)
-        new_tree = parses(new_wrapped)
-        if isinstance(new_tree, str):
-            failure = ("syntax", new_tree)
-            continue
-        difference = same_tree(new_tree, intended_tree)
-        if difference is None:
-            return new_wrapped, new_tree
-        failure = ("intent", difference)
-    return job.reject(*failure)
+        return wrapper + splice(job.text, job.spans, texts)
+
+    return _until_intended(job, wrapper, shift, splice_tokens)
 
 
 def _libcst_rewrite(job: ChunkJob, wrapper: str, shift: int
                     ) -> tuple[str, ast.Module] | Rejection:
-    """Verification steps 1–2: libcst's rewrite of the wrapped chunk and its ``ast``, tried
-    bare and then with new code parenthesised, until it means what was intended."""
-    snippet = wrapper + job.text
-    old_tree = parses(snippet)  # a fresh ast (cheaper than copying one) becomes the intent
-    if isinstance(old_tree, str):
-        return job.reject("syntax", f"the statement does not parse alone: {old_tree}")
-    parsed = _parsed(job, snippet)
-    if isinstance(parsed, Rejection):
-        return parsed
-    intended_tree = _substitute_at(old_tree, job.edits, job.first - 1 - shift)
-    failure = ("syntax", "libcst produced nothing")
-    for parenthesize in (False, True):
+    """Any edit: libcst on the wrapped chunk, each edit performed by its action kind."""
+    def through_libcst(parenthesize: bool) -> str | Rejection:
+        parsed = _parsed(job, wrapper + job.text)  # cached: parsed once per snippet
+        if isinstance(parsed, Rejection):
+            return parsed
         cst_edits = tuple(_located(job, e, parenthesize, shift) for e in job.edits)
         try:
-            new_wrapped = rewrite_snippet(parsed, cst_edits)
+            return rewrite_snippet(parsed, cst_edits)
         except Exception as exc:  # libcst refusing our edit is a rejected rewrite, not a crash
             return job.reject("syntax", f"libcst could not rewrite: {type(exc).__name__}: {exc}")
+
+    return _until_intended(job, wrapper, shift, through_libcst)
+
+
+def _until_intended(job: ChunkJob, wrapper: str, shift: int,
+                    rewrite: Callable[[bool], str | Rejection]
+                    ) -> tuple[str, ast.Module] | Rejection:
+    """Verification steps 1–2: the rewritten wrapped chunk and its ``ast``, tried bare and
+    then with new code parenthesised, until it means what was intended."""
+    old_tree = parses(wrapper + job.text)  # a fresh ast (cheaper than a copy) is the intent
+    if isinstance(old_tree, str):
+        return job.reject("syntax", f"the statement does not parse alone: {old_tree}")
+    intended_tree = _substitute_at(old_tree, job.edits, job.first - 1 - shift)
+    failure = ("syntax", "nothing was rewritten")
+    for parenthesize in (False, True):
+        new_wrapped = rewrite(parenthesize)
+        if isinstance(new_wrapped, Rejection):
+            return new_wrapped
         new_tree = parses(new_wrapped)
         if isinstance(new_tree, str):
             failure = ("syntax", new_tree)
