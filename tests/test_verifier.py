@@ -220,3 +220,32 @@ def test_the_fast_position_pass_matches_libcsts_public_metadata() -> None:
     assert len(fast) > 50
     assert {node: (r.start, r.end) for node, r in fast.items()} == \
         {node: (r.start, r.end) for node, r in public.items()}
+
+
+def test_add_keeps_each_comment_on_the_argument_it_followed(tmp_path: Path) -> None:
+    """Seen in real finlab scripts: the new keyword took the last argument's comment."""
+    engine = engine_for(tmp_path, "rule add { match `sim($p, ...)` "
+                                  "unless `sim(..., take_profit=$_, ...)` add take_profit = 0.63 }")
+    source = ('report = sim(\n    position,\n    resample="Q",  # quarterly\n'
+              '    upload=False   # no upload\n)\n'
+              'r2 = sim(\n    position,\n    resample="Q",  # quarterly\n)\n')
+    result = engine.rewrite(source)
+    assert not result.rejections
+    assert result.new_source == (
+        'report = sim(\n    position,\n    resample="Q",  # quarterly\n'
+        '    upload=False,   # no upload\n    take_profit=0.63\n)\n'
+        'r2 = sim(\n    position,\n    resample="Q",  # quarterly\n    take_profit=0.63,\n)\n')
+
+
+def test_a_rewrite_that_moves_a_comment_is_rejected_by_confinement(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def shuffled(snippet: str, edits: tuple[CstEdit, ...]) -> str:
+        out = rewrite_snippet(snippet, edits)
+        return out.replace("  # quarterly", "").replace("0.63", "0.63  # quarterly")
+
+    monkeypatch.setattr(statement_module, "rewrite_snippet", shuffled)
+    engine = engine_for(tmp_path, "rule add { match `sim($p, ...)` add take_profit = 0.63 }")
+    source = 'report = sim(\n    position,\n    resample="Q",  # quarterly\n)\n'
+    check, detail = only_rejection(engine.rewrite(source))
+    assert (check, detail) == ("confinement", "the comment '# quarterly' no longer follows the "
+                                              "code it followed")

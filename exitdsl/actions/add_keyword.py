@@ -69,7 +69,7 @@ class AddKeywordKind(ActionKind[AddKeyword, CompiledAddKeyword]):
 
 def _add_keyword(node: Any, name: str, value: Any) -> Any:
     """Append ``name=value`` laid out like the call's own arguments (one per line or not,
-    trailing comma or not)."""
+    trailing comma or not). A comment after the old last argument stays on its line."""
     import libcst as cst
 
     args = list(node.args)
@@ -81,10 +81,32 @@ def _add_keyword(node: Any, name: str, value: Any) -> Any:
         return node.with_changes(args=[new_arg])
     last = args[-1]
     separator = _separator(node)
-    if isinstance(last.comma, cst.Comma):  # trailing comma: keep one after the new argument
-        new_arg = new_arg.with_changes(comma=last.comma,
+    comma = last.comma if isinstance(last.comma, cst.Comma) else None
+    # What follows the last argument up to `)`: its comment (if any) and the closing line.
+    after = comma.whitespace_after if comma is not None else last.whitespace_after_arg
+    if isinstance(after, cst.ParenthesizedWhitespace):
+        # A line break (maybe a comment) before `)`: the old last argument keeps its
+        # comment, the new one goes on a line of its own, and `)` stays where it was.
+        bare = after.with_changes(first_line=cst.TrailingWhitespace(
+            newline=after.first_line.newline), empty_lines=[])
+        indent = (separator.last_line if isinstance(separator, cst.ParenthesizedWhitespace)
+                  else after.last_line)
+        kept = after.with_changes(last_line=indent)
+        if comma is not None:
+            args[-1] = last.with_changes(comma=comma.with_changes(whitespace_after=kept))
+            new_arg = new_arg.with_changes(comma=comma.with_changes(whitespace_after=bare),
+                                           whitespace_after_arg=last.whitespace_after_arg)
+        else:
+            args[-1] = last.with_changes(
+                comma=cst.Comma(whitespace_before=cst.SimpleWhitespace(""),
+                                whitespace_after=kept),
+                whitespace_after_arg=cst.SimpleWhitespace(""))
+            new_arg = new_arg.with_changes(whitespace_after_arg=bare)
+        return node.with_changes(args=[*args, new_arg])
+    if comma is not None:  # trailing comma: keep one after the new argument
+        new_arg = new_arg.with_changes(comma=comma,
                                        whitespace_after_arg=last.whitespace_after_arg)
-        args[-1] = last.with_changes(comma=last.comma.with_changes(whitespace_after=separator),
+        args[-1] = last.with_changes(comma=comma.with_changes(whitespace_after=separator),
                                      whitespace_after_arg=cst.SimpleWhitespace(""))
     else:
         new_arg = new_arg.with_changes(whitespace_after_arg=last.whitespace_after_arg)
@@ -98,15 +120,17 @@ def _add_keyword(node: Any, name: str, value: Any) -> Any:
 def _separator(call: Any) -> Any:
     """What stands between two arguments of ``call``: the last comma's trailing whitespace
     when it leads to another argument, else the whitespace before the first argument
-    (a one-argument-per-line call) or a single space."""
+    (a one-argument-per-line call) or a single space; never a comment, which belongs to
+    the code it follows."""
     import libcst as cst
 
-    for arg in reversed(call.args[:-1]):
-        if isinstance(arg.comma, cst.Comma):
-            return arg.comma.whitespace_after
-    before = call.whitespace_before_args
-    if isinstance(before, cst.ParenthesizedWhitespace):
-        return before
+    found = next((arg.comma.whitespace_after for arg in reversed(call.args[:-1])
+                  if isinstance(arg.comma, cst.Comma)), call.whitespace_before_args)
+    if isinstance(found, cst.ParenthesizedWhitespace):
+        return found.with_changes(first_line=cst.TrailingWhitespace(
+            newline=found.first_line.newline), empty_lines=[])
+    if any(isinstance(arg.comma, cst.Comma) for arg in call.args[:-1]):
+        return found
     return cst.SimpleWhitespace(" ")
 
 

@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import ast
 import copy
+import difflib
+import io
 import re
+import tokenize
 import warnings
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -119,3 +122,60 @@ def splice(text: str, spans: Sequence[tuple[int, int]], texts: Sequence[str]) ->
 
 def _common_prefix(a: str, b: str) -> int:
     return next((i for i, (x, y) in enumerate(zip(a, b)) if x != y), min(len(a), len(b)))
+
+
+def comments_kept(old: str, new: str, old_spans: Sequence[tuple[int, int]] = (),
+                  new_spans: Sequence[tuple[int, int]] = ()) -> str | None:
+    """Does every comment still follow the same code as before? ``None`` if so.
+
+    Each comment is anchored to the code token before it (commas aside, since adding an
+    argument adds one). The old and new tokens are aligned; a comment must follow the
+    token its old anchor became, or, if that token was removed (a dropped operand), the
+    nearest earlier one that survived. A token inside a span a rewrite replaced whole
+    (``old_spans``, and the same spans in the new text, ``new_spans``) counts as that span,
+    whatever it became. This catches a layout that hands one argument's comment to
+    another, which the intent check cannot see (comments are not in the ``ast``) and
+    confinement does not look inside a rewritten call for.
+    """
+    if "#" not in old:
+        return None
+    before, after = _tokens(old, old_spans), _tokens(new, new_spans)
+    if before is None or after is None:
+        return None
+    (old_words, old_comments), (new_words, new_comments) = before, after
+    image: dict[int, int] = {-1: -1}  # old token index -> new token index
+    matcher = difflib.SequenceMatcher(None, old_words, new_words, autojunk=False)
+    for block in matcher.get_matching_blocks():
+        image.update((block.a + k, block.b + k) for k in range(block.size))
+    remaining = list(new_comments)
+    for anchor, comment in old_comments:
+        while anchor not in image:
+            anchor -= 1
+        if (image[anchor], comment) not in remaining:
+            return f"the comment {comment!r} no longer follows the code it followed"
+        remaining.remove((image[anchor], comment))
+    return None
+
+
+def _tokens(text: str, spans: Sequence[tuple[int, int]]
+            ) -> tuple[list[str], list[tuple[int, str]]] | None:
+    """The code tokens of ``text`` and (index of the token before it, text) per comment;
+    None if ``text`` does not tokenize."""
+    starts = [0] + [m.end() for m in re.finditer(r"\r\n|\r|\n", text)]
+    words: list[str] = []
+    comments: list[tuple[int, str]] = []
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(text).readline):
+            if token.type == tokenize.COMMENT:
+                comments.append((len(words) - 1, token.string))
+            elif token.type not in _LAYOUT and token.string != ",":
+                offset = starts[token.start[0] - 1] + token.start[1]
+                words.append(next((f"<replaced {i}>" for i, (a, b) in enumerate(spans)
+                                   if a <= offset < b), token.string))
+    except (tokenize.TokenError, SyntaxError, IndexError):
+        return None
+    return words, comments
+
+
+_LAYOUT = frozenset({tokenize.NL, tokenize.NEWLINE, tokenize.INDENT, tokenize.DEDENT,
+                     tokenize.ENDMARKER})

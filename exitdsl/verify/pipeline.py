@@ -5,7 +5,8 @@ On the libcst path (rewriting/statement.py) a statement passes, in this order:
 1. ``syntax``: the snippet parses before and after (and libcst accepts it);
 2. ``intent``: the new statement's ``ast`` equals the planned intent (``ast`` of the old
    statement with each target replaced by its edit's intended tree);
-3. ``confinement``: outside the targeted spans, not one byte changed;
+3. ``confinement``: outside the targeted spans, not one byte changed, and every comment
+   still follows the code it followed (inside a rewritten call too);
 4. ``syntax``: each new expression compiles alone (``f(a=1, a=2)`` parses but cannot run);
 5. ``safety``: nothing unsafe was introduced;
 6. ``ensure``: each rule's postconditions hold on the re-matched site.
@@ -20,7 +21,7 @@ import ast
 
 from ..results import Rejection
 from ..rewriting.job import ChunkJob
-from .checks import compiles, compiles_expressions, confined, parses
+from .checks import comments_kept, compiles, compiles_expressions, confined, parses
 from .ensure import ensure_after
 from .safety import introduced, names_used, unsafe
 
@@ -37,6 +38,12 @@ def verify_statement(job: ChunkJob, new_chunk: str, new_tree: ast.Module, shift:
         col = offset - lines.starts[line - 1] + 1
         return (), job.reject("confinement", f"bytes outside the targeted spans changed, at "
                                              f"line {line}, col {col}")
+    replaced = [i for i, e in enumerate(job.edits) if e.replaces]
+    new_spans = _new_spans(job.spans, confinement.texts)
+    moved = comments_kept(job.text, new_chunk, [job.spans[i] for i in replaced],
+                          [new_spans[i] for i in replaced])
+    if moved is not None:
+        return (), job.reject("confinement", moved)
     edits = job.edits
     problem = compiles_expressions(e.intended for e in edits)
     if problem is not None:
@@ -72,6 +79,18 @@ def _safety(job: ChunkJob) -> str | None:
                 if isinstance(node, ast.expr)]
     new = (n for e in job.edits for n in introduced(e.intended, e.target, captured))
     return unsafe(new, is_known)
+
+
+def _new_spans(spans: list[tuple[int, int]], texts: tuple[str, ...]) -> list[tuple[int, int]]:
+    """Where each span's new text stands in the new chunk (spans are disjoint, in order of
+    position once sorted; ``texts`` follows ``spans``)."""
+    order = sorted(range(len(spans)), key=lambda i: spans[i])
+    shift, result = 0, [(0, 0)] * len(spans)
+    for i in order:
+        start, end = spans[i]
+        result[i] = (start + shift, start + shift + len(texts[i]))
+        shift += len(texts[i]) - (end - start)
+    return result
 
 
 def verify_whole(new_source: str, path: str) -> tuple[str, str] | None:
