@@ -3,6 +3,7 @@ no-ops, global options anywhere, short reprs and helpful errors in the API."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -94,3 +95,33 @@ def test_reprs_are_short() -> None:
     result = engine.rewrite(parent)
     assert repr(result) == (f"<FileResult rb.py: {len(result.changes)} change(s), "
                             f"{len(result.skips)} skip(s), 0 rejection(s)>")
+
+
+def test_every_site_is_accounted_for_and_skips_can_be_summarised(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A site whose value is pinned at its bound gets a skip record with the reason;
+    --skips reasons folds skip records into counts; the summary stays on stderr."""
+    rules = tmp_path / "r.rules"
+    rules.write_text("bound sl = [0.01, 0.2]\n"
+                     "rule up { match `sim(..., stop_loss=$v, ...)` set $v = clamp($v * 2, sl) }\n")
+    strategy = tmp_path / "s.py"
+    strategy.write_text("a = sim(p, stop_loss=0.2)\nb = sim(p, stop_loss=0.2)\n"
+                        "c = sim(p, stop_loss=0.05)\n")
+    assert main(["apply", "-r", str(rules), "--json", str(strategy)]) == 0
+    out, err = capsys.readouterr()
+    records = [json.loads(line) for line in out.splitlines()]
+    assert [(r["kind"], r["line"]) for r in records] == [("change", 3), ("skip", 1), ("skip", 2)]
+    assert records[1]["reason"] == (
+        "its actions change nothing here (a value already at its bound or rounded back to "
+        "itself in 3 draws, or nothing to remove)")
+    assert err == ("exitdsl: 1 file(s), 1 site(s) rewritten, 1 file(s) would change, "
+                   "0 rejected, 0 error(s)\n")
+    assert main(["apply", "-r", str(rules), "--json", "--skips", "reasons", "-q",
+                 str(strategy)]) == 0
+    records = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [r["kind"] for r in records] == ["change", "skips"]
+    assert (records[1]["rule"], records[1]["count"]) == ("r.up", 2)
+    assert main(["apply", "-r", str(rules), "--json", "--skips", "none", "-q",
+                 str(strategy)]) == 0
+    assert [json.loads(line)["kind"] for line in capsys.readouterr().out.splitlines()] == \
+        ["change"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
@@ -47,6 +48,9 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     apply.add_argument("--json", action="store_true",
                        help="print one JSON record per line: changed sites, skipped sites, "
                             "rejections and errors")
+    apply.add_argument("--skips", choices=("none", "reasons", "all"), default="all",
+                       help="with --json: no skip records, one record per rule and reason "
+                            "with a count (at the end), or every skip record (default)")
     apply.add_argument("--show-skipped", action="store_true",
                        help="also list on stderr the sites a rule matched but deliberately "
                             "left alone (always in --json)")
@@ -72,6 +76,7 @@ class _Tally:
     def __init__(self, args: argparse.Namespace, out: TextIO, err: TextIO) -> None:
         self.args, self.out, self.err = args, out, err
         self.counts = {"files": 0, "changed": 0, "sites": 0, "errors": 0, "rejected": 0}
+        self.reasons: Counter[tuple[str, str]] = Counter()  # --skips reasons
 
     def report(self, result: FileResult) -> None:
         counts = self.counts
@@ -80,9 +85,12 @@ class _Tally:
         counts["rejected"] += len(result.rejections)
         counts["changed"] += result.changed
         if self.args.json:
+            skips = result.skips if self.args.skips == "all" else ()
+            if self.args.skips == "reasons":
+                self.reasons.update((s.rule, s.reason) for s in result.skips)
             records: list[dict[str, Any]] = [
                 *(change_record(result.path, c) for c in result.changes),
-                *(skip_record(result.path, s) for s in result.skips),
+                *(skip_record(result.path, s) for s in skips),
                 *(rejection_record(result.path, r) for r in result.rejections)]
             for record in records:
                 print(dumps(record), file=self.out)
@@ -157,7 +165,10 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                 tally.fail(argument, f"exitdsl: {target}")
             else:
                 tally.take(next(done))
-    if not args.quiet and not args.json:
+    for (rule, reason), count in sorted(tally.reasons.items()):
+        print(dumps({"kind": "skips", "rule": rule, "reason": reason, "count": count}),
+              file=out)
+    if not args.quiet:  # on stderr: a --json consumer reads stdout only
         print(tally.summary(), file=err)
     if tally.counts["errors"]:
         return EXIT_INPUT

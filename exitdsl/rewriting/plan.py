@@ -21,6 +21,8 @@ DRAWS_PER_SITE = 3
 # libcst's cost grows fast with a statement's size (a 1 MB statement took minutes and GBs):
 # larger statements are left alone, with this reason.
 MAX_STATEMENT_CHARS = 200_000
+NOTHING_TO_CHANGE = ("its actions change nothing here (a value already at its bound or "
+                     f"rounded back to itself in {DRAWS_PER_SITE} draws, or nothing to remove)")
 
 
 @dataclass(slots=True)
@@ -56,7 +58,8 @@ def plan_sites(prepared: Prepared, chosen: Sequence[IndexedSite], seed: int
         except SiteSkipped as exc:
             skips.append(Skip(site.rule.id, *lines.position(site.node), str(exc)))
             continue
-        if not edits:
+        if not edits:  # every site is accounted for, even one that stays as it is
+            skips.append(Skip(site.rule.id, *lines.position(site.node), NOTHING_TO_CHANGE))
             continue
         size = _statement_size(site, lines)
         if size > MAX_STATEMENT_CHARS:
