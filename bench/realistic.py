@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import math
 import random
+from collections.abc import Callable
 from pathlib import Path
 
 PARAMETER_KINDS = ("IntParameter", "DecimalParameter", "CategoricalParameter",
@@ -107,20 +108,17 @@ def freqtrade(rng: random.Random, target_bytes: int, number: int) -> str:
         "    def populate_sell_trend(self, dataframe: DataFrame, metadata: dict) -> DataFrame:\n"
         "        dataframe.loc[(dataframe['rsi_0'] > 70), 'sell'] = 1\n"
         "        return dataframe\n")
-    lines, size, i = [], len(head) + len(tail), 0
-    while size < target_bytes:
+    def indicator(i: int) -> str:
         period = rng.choice([7, 14, 21, 50, 100, 200])
-        line = rng.choice([
+        return rng.choice([
             f"        dataframe['rsi_{i}'] = ta.RSI(dataframe, timeperiod={period})\n",
             f"        dataframe['ema_{i}'] = ta.EMA(dataframe, timeperiod={period})\n",
             f"        dataframe['bb_{i}'] = (dataframe['close'].rolling({period}).mean()\n"
             f"                             / dataframe['close'] - 1)  # band width\n",
             f"        # indicator {i}: stoploss = -0.{period} in a comment is not the stop\n",
         ])
-        lines.append(line)
-        size += len(line)
-        i += 1
-    return head + "".join(lines) + tail
+
+    return _padded(head, tail, target_bytes, indicator)
 
 
 def finlab(rng: random.Random, target_bytes: int, number: int) -> str:
@@ -138,16 +136,23 @@ def finlab(rng: random.Random, target_bytes: int, number: int) -> str:
     call = ("report = sim(position, " + ", ".join(keywords) + ")\n" if rng.random() < 0.5 else
             "report = sim(\n    position,\n" + "".join(f"    {k},\n" for k in keywords) + ")\n")
     tail = f"\nposition = feat_0[close > 0].is_largest({rng.randrange(5, 40)})\n{call}"
-    lines, size, i = [], len(head) + len(tail), 0
-    while size < target_bytes:
+    def feature(i: int) -> str:
         window = rng.choice([5, 10, 20, 60, 120, 240])
-        line = rng.choice([
+        return rng.choice([
             f"feat_{i} = close.pct_change({window}).clip(-0.2, 0.2)\n",
             f"feat_{i} = volume.rolling({window}).std() * {rng.random():.3f}\n",
             f"feat_{i} = (close - close.shift({window})) / close.shift({window})\n",
         ])
-        lines.append(line)
-        size += len(line)
+
+    return _padded(head, tail, target_bytes, feature)
+
+
+def _padded(head: str, tail: str, target_bytes: int, line: Callable[[int], str]) -> str:
+    """``head``, then generated lines until the file reaches ``target_bytes``, then ``tail``."""
+    lines, size, i = [], len(head) + len(tail), 0
+    while size < target_bytes:
+        lines.append(line(i))
+        size += len(lines[-1])
         i += 1
     return head + "".join(lines) + tail
 
