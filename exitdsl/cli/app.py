@@ -10,11 +10,11 @@ from collections.abc import Sequence
 from .._version import __version__
 from ..errors import ExitdslError
 from ..io.logs import configure as configure_logging
-from . import apply, check, docs, mutate, test, verify
+from . import apply, behave, check, docs, mutate, test, verify
 from .common import (EXIT_BROKEN_PIPE, EXIT_CODES, EXIT_INPUT, EXIT_INTERNAL, EXIT_USAGE,
                      add_global_options)
 
-COMMANDS = (apply, check, test, verify, docs, mutate)
+COMMANDS = (apply, check, test, verify, docs, mutate, behave)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+from collections.abc import Iterator
+from concurrent.futures import Executor
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
-from ..io.discover import discover
 from ..errors import UsageError
+from ..io.discover import discover
 from .common import (EXIT_INPUT, EXIT_OK, add_rule_options, colliding, command, load_selected,
                      out_beside_inputs, outside, run_seed)
+
+if TYPE_CHECKING:
+    from ..engine import Engine
+    from ..evolve.population import BehaviourCheck
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -23,7 +30,19 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     mutate.add_argument("--seed", type=int, default=None, help="run seed (default: config, else 0)")
     mutate.add_argument("--out", type=Path, required=True, metavar="DIR", help="output directory")
     mutate.add_argument("-j", "--jobs", type=int, default=1, metavar="J",
-                        help="worker processes (default 1)")
+                        help="worker processes (default 1; with --executor dask and no "
+                             "address, the local cluster's workers, default 2)")
+    mutate.add_argument("--executor", metavar="KIND", default=None,
+                        help="'processes' (J local processes) or 'dask[:ADDRESS]' (a Dask "
+                             "scheduler at ADDRESS, or a local cluster); same children")
+    mutate.add_argument("--behaviour", "--behavior", action="store_true",
+                        help="run each child and its parent on bundled data (in a limited "
+                             "child process) and record the verdict in the lineage")
+    mutate.add_argument("--require-effect", action="store_true",
+                        help="keep only children whose exits change what the strategy does "
+                             "(implies --behaviour; redraws a bounded number of times)")
+    mutate.add_argument("--timeout", type=float, default=60.0, metavar="S",
+                        help="wall-clock seconds per behavioural run (default 60)")
     mutate.add_argument("--append", action="store_true",
                         help="add to a non-empty --out DIR (its lineage.jsonl grows)")
     mutate.add_argument("--verify", choices=("default", "full"), default="default",
@@ -55,6 +74,35 @@ class Progress:
             self.stream.write("\n")
 
 
+def behaviour_check(args: argparse.Namespace) -> BehaviourCheck | None:
+    if not (args.behaviour or args.require_effect):
+        return None
+    from ..behaviour.sandbox import Limits
+    from ..evolve.population import BehaviourCheck
+
+    if args.timeout <= 0:
+        raise UsageError("--timeout must be positive")
+    return BehaviourCheck(Limits(timeout=args.timeout, cpu_seconds=max(1, int(args.timeout))),
+                          args.require_effect)
+
+
+@contextlib.contextmanager
+def executor_for(kind: str, address: str, jobs: int, engine: Engine) -> Iterator[Executor | None]:
+    """No executor (breed here), our process pool, or Dask's."""
+    if kind == "dask":
+        from ..evolve.dask import dask_executor
+
+        with dask_executor(address or None, jobs if jobs > 1 else 2) as executor:
+            yield executor
+    elif jobs > 1:
+        from ..evolve.executors import EnginePool
+
+        with EnginePool(jobs, engine) as pool:
+            yield pool
+    else:
+        yield None
+
+
 def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     # Imported here, lazily: see cli/apply.py.
     from ..engine import Engine
@@ -63,6 +111,10 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
     if args.n < 1 or args.jobs < 1:
         raise UsageError("-n and -j must be at least 1")
+    kind, _, address = (args.executor or "").partition(":")
+    if kind not in ("", "processes", "dask") or (address and kind != "dask"):
+        raise UsageError(f"--executor {args.executor}: expected 'processes' or "
+                         "'dask[:ADDRESS]'")
     out_beside_inputs(args.out, args.paths)
     if args.out.is_dir() and any(args.out.iterdir()) and not args.append:
         raise UsageError(f"--out {args.out} is not empty: an earlier run's children and "
@@ -79,8 +131,10 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     total = 0
     engine = Engine(rules, seed=seed, verify=args.verify)
     work = [(str(t.path), str(t.relative)) for t in targets]
-    with (args.out / "lineage.jsonl").open("a", encoding="utf-8") as lineage:
-        for family in breed_all(engine, work, args.n, seed, args.jobs):
+    behaviour = behaviour_check(args)
+    with (args.out / "lineage.jsonl").open("a", encoding="utf-8") as lineage, \
+            executor_for(kind, address, args.jobs, engine) as executor:
+        for family in breed_all(engine, work, args.n, seed, executor, behaviour):
             progress.step(family.parent)
             stats.merge(family.stats)
             if family.error is not None:
@@ -92,7 +146,8 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             if not family.children:
                 print(f"{family.parent}: no applicable rule; no children", file=err)
             elif len(family.children) < family.wanted:
-                print(f"{family.parent}: only {len(family.children)} distinct children "
+                kind = "effective" if args.require_effect else "distinct"
+                print(f"{family.parent}: only {len(family.children)} {kind} children "
                       f"(of {family.wanted} asked)", file=err)
     progress.done()
     if args.stats:

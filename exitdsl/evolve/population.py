@@ -10,23 +10,41 @@ import hashlib
 import json
 import os
 from collections.abc import Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from ..engine import Engine
 from ..errors import ExitdslError
 from ..io.files import write_atomic
 from ..io.sourcefile import read_source
 from ..results import Mutation
+from .executors import ship, unship
 from .stats import MutationStats
+
+if TYPE_CHECKING:
+    from ..behaviour.check import Baseline
+    from ..behaviour.sandbox import Limits
+    from ..behaviour.verdict import Verdict
 
 # The work one parent may cost: at most TRIES_PER_CHILD mutate calls per child asked, and
 # no more once STALE_TRIES calls in a row found no new child (a parent with few distinct
 # children is exhausted early, not after 20 x N calls).
 TRIES_PER_CHILD = 20
 STALE_TRIES = 200
+# With --require-effect, at most this many children per child asked are run and found not
+# effective before the parent is given up on (each run is a backtest).
+EFFECT_TRIES_PER_CHILD = 5
+
+
+@dataclass(frozen=True)
+class BehaviourCheck:
+    """Run each new child against its parent (docs/behaviour.md); with ``require_effect``,
+    keep only effective children."""
+
+    limits: Limits
+    require_effect: bool = False
 
 
 @dataclass(frozen=True)
@@ -41,6 +59,7 @@ class Family:
     stats: MutationStats = field(default_factory=MutationStats)
     encoding: str = "utf-8"
     relative: str = ""  # the parent's path under its input root: where its children go
+    verdicts: tuple[Verdict, ...] = ()  # one per child when the behaviour was checked
 
 
 def child_seed(run_seed: int, number: int) -> int:
@@ -48,22 +67,26 @@ def child_seed(run_seed: int, number: int) -> int:
     return int.from_bytes(digest[:8], "big")
 
 
-def breed(engine: Engine, path: str, count: int, run_seed: int, relative: str = "") -> Family:
+def breed(engine: Engine, path: str, count: int, run_seed: int, relative: str = "",
+          behaviour: BehaviourCheck | None = None) -> Family:
     """Up to ``count`` distinct children of the file at ``path``."""
     relative = relative or Path(path).name
     try:
         source = read_source(Path(path))
         parent = engine.prepare(source.text, path)
+        base = _baseline(source.text, path, behaviour)
     except ExitdslError as exc:
         return Family(path, "", wanted=count, error=exc.one_line(), relative=relative)
     sha = hashlib.sha256(source.encode(source.text)).hexdigest()
     engine = Engine(engine.rules, seed=engine.seed, verify=engine.verify)  # fresh statistics
     children: list[Mutation] = []
+    verdicts: list[Verdict] = []
     seen = {source.text}
     error = None
-    last_new = 0
+    last_new = ineffective = 0
     for number in range(count * TRIES_PER_CHILD):
-        if len(children) == count or number - last_new >= STALE_TRIES:
+        if len(children) == count or number - last_new >= STALE_TRIES \
+                or ineffective >= count * EFFECT_TRIES_PER_CHILD:
             break
         try:
             child = engine.mutate(parent, seed=child_seed(run_seed, number))
@@ -72,37 +95,55 @@ def breed(engine: Engine, path: str, count: int, run_seed: int, relative: str = 
             break
         if child.status == "no_applicable_rule":
             break
-        if child.ok and child.code not in seen:
-            seen.add(child.code)
-            children.append(child)
-            last_new = number
+        if not child.ok or child.code in seen:
+            continue
+        seen.add(child.code)
+        last_new = number
+        if base is not None and behaviour is not None:
+            verdict = base.judge(f"{relative}#{number}", child.code)
+            engine.stats.behaviour[verdict.verdict] += 1
+            if behaviour.require_effect and verdict.verdict != "effective":
+                ineffective += 1
+                continue
+            verdicts.append(verdict)
+        children.append(child)
     return Family(path, sha, tuple(children), count, error, engine.stats, source.encoding,
-                  relative)
+                  relative, tuple(verdicts))
 
 
-_WORKER: dict[str, Any] = {}
+def _baseline(source: str, path: str, behaviour: BehaviourCheck | None) -> Baseline | None:
+    """The parent's run, when children are to be judged; a parent that cannot run makes
+    the whole family an error (raised as ``ExitdslError``)."""
+    if behaviour is None:
+        return None
+    from ..behaviour.check import baseline
+
+    base = baseline(source, path, behaviour.limits)
+    if base.run is None:
+        raise ExitdslError(f"{path}: the parent failed its behavioural run: {base.error}")
+    return base
 
 
-def _init_worker(engine: Engine) -> None:
-    _WORKER["engine"] = engine
-
-
-def _breed_in_worker(job: tuple[str, int, int, str]) -> Family:
-    return breed(_WORKER["engine"], *job)
+def _breed_task(engine: Any, path: str, count: int, run_seed: int, relative: str,
+                behaviour: BehaviourCheck | None) -> Family:
+    return breed(unship(engine), path, count, run_seed, relative, behaviour)
 
 
 def breed_all(engine: Engine, paths: Sequence[tuple[str, str]], count: int, run_seed: int,
-              jobs: int) -> Iterator[Family]:
-    """Families in the order of ``paths`` ((path, path under its input root) pairs),
-    computed in ``jobs`` processes."""
-    work = [(path, count, run_seed, relative) for path, relative in paths]
-    if jobs <= 1 or len(paths) <= 1:
-        for job in work:
-            yield breed(engine, *job)
+              executor: Executor | None = None,
+              behaviour: BehaviourCheck | None = None) -> Iterator[Family]:
+    """Families in the order of ``paths`` ((path, path under its input root) pairs), bred
+    here or on ``executor`` (any ``concurrent.futures.Executor``: processes, a Dask
+    client's executor); the children are the same either way."""
+    if executor is None or len(paths) <= 1:
+        for path, relative in paths:
+            yield breed(engine, path, count, run_seed, relative, behaviour)
         return
-    with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker,
-                             initargs=(engine,)) as pool:
-        yield from pool.map(_breed_in_worker, work, chunksize=1)
+    shipped = ship(executor, engine)
+    futures = [executor.submit(_breed_task, shipped, path, count, run_seed, relative,
+                               behaviour) for path, relative in paths]
+    for future in futures:
+        yield future.result()
 
 
 def write_family(family: Family, out: Path, lineage: TextIO) -> list[Path]:
@@ -119,12 +160,17 @@ def write_family(family: Family, out: Path, lineage: TextIO) -> list[Path]:
     for number, child in enumerate(family.children, start=1):
         target = folder / f"{stem}.{number}.py"
         data = child.code.encode(family.encoding)
-        print(json.dumps({
+        record: dict[str, object] = {
             "parent": family.parent, "parent_sha256": family.parent_sha256,
             "child": str(target.relative_to(out)), "child_sha256": hashlib.sha256(data).hexdigest(),
             "rule": child.rule, "tier": child.tier, "id": child.mutation_id,
             "line": child.line, "col": child.col, "old": child.old, "new": child.new,
-            "seed": child.seed}, ensure_ascii=False), file=lineage, flush=True)
+            "seed": child.seed}
+        if family.verdicts:
+            verdict = family.verdicts[number - 1].as_json()
+            del verdict["child"]
+            record["behaviour"] = verdict
+        print(json.dumps(record, ensure_ascii=False), file=lineage, flush=True)
         os.fsync(lineage.fileno())
         write_atomic(target, data, like=mode)
         written.append(target)

@@ -36,6 +36,7 @@ class MutationStats:
     calls: int = 0
     no_applicable_rule: int = 0
     exhausted: int = 0
+    behaviour: Counter[str] = field(default_factory=Counter)  # verdicts of children judged
 
     def count(self, rule: str, tier: str, outcome: str) -> None:
         """One attempt: ``outcome`` is "success", "no_change" or the rejecting check."""
@@ -57,10 +58,11 @@ class MutationStats:
         self.calls += other.calls
         self.no_applicable_rule += other.no_applicable_rule
         self.exhausted += other.exhausted
+        self.behaviour.update(other.behaviour)
 
     def as_dict(self) -> dict[str, Any]:
         return {"calls": self.calls, "no_applicable_rule": self.no_applicable_rule,
-                "exhausted": self.exhausted,
+                "exhausted": self.exhausted, "behaviour": dict(sorted(self.behaviour.items())),
                 "rules": {k: c.as_dict() for k, c in sorted(self.rules.items())},
                 "tiers": {k: c.as_dict() for k, c in sorted(self.tiers.items())}}
 
