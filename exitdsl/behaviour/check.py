@@ -35,7 +35,7 @@ def baseline(source: str, path: str = "<parent>", limits: Limits = Limits()) -> 
     to install, or no offline adapter); a parent that runs and fails is a baseline whose
     children all fail."""
     framework = detect(source, path)
-    framework.require()
+    framework.require(path)
     try:
         return Baseline(framework, run_strategy(framework, source, limits), limits=limits)
     except StrategyFailed as exc:

@@ -23,14 +23,14 @@ class Framework:
     def missing(self) -> tuple[str, ...]:
         return tuple(m for m in self.needs if importlib.util.find_spec(m) is None)
 
-    def require(self) -> None:
+    def require(self, path: str) -> None:
         """Raise a usage error naming the extra to install, or why it cannot run at all."""
         if self.not_runnable:
-            raise UsageError(f"{self.name} strategies cannot be run offline: "
+            raise UsageError(f"{path}: {self.name} strategies cannot be run offline: "
                              f"{self.not_runnable}")
         missing = self.missing()
         if missing:
-            raise UsageError(f"the {self.name} adapter needs {', '.join(missing)}: "
+            raise UsageError(f"{path}: the {self.name} adapter needs {', '.join(missing)}: "
                              f"pip install 'exitdsl[{self.extra}]'")
 
 

@@ -1,0 +1,111 @@
+"""The behavioural verdicts (exitdsl/behaviour/verdict.py) and the guard's decisions,
+without running any strategy."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from exitdsl.behaviour.frameworks import detect
+from exitdsl.behaviour.guard import make_hook
+from exitdsl.behaviour.verdict import Run, compare, event
+from exitdsl.errors import UsageError
+
+from .conftest import ROOT
+
+Hook = Callable[[str, tuple[Any, ...]], None]
+
+PARENT = Run((event(10, "entry", 1, 100.0), event(15, "exit", 1, 104.0),
+              event(30, "entry", 1, 99.0), event(41, "exit", 1, 95.0)), 2, 3.0)
+
+
+def test_same_trades_are_no_effect() -> None:
+    same = Run(PARENT.events, 2, 3.0)
+    verdict = compare("c.py", PARENT, same)
+    assert (verdict.verdict, verdict.summary) == ("no effect", "no effect (same 2 trades)")
+
+
+def test_an_exit_that_moves_first_is_effective_even_if_later_entries_move() -> None:
+    # The stop now fires at bar 13; the freed position lets an entry at bar 20 happen.
+    child = Run((event(10, "entry", 1, 100.0), event(13, "exit", 1, 98.0),
+                 event(20, "entry", 1, 97.0), event(41, "exit", 1, 95.0)), 2, -1.5)
+    verdict = compare("c.py", PARENT, child)
+    assert verdict.verdict == "effective"
+    assert (verdict.first_divergence, verdict.exits_changed, verdict.return_delta) == (13, 2, -4.5)
+    assert verdict.summary == ("effective (trades 2 -> 2, exits changed 2, return -4.50 pp, "
+                               "first at bar 13)")
+
+
+def test_an_entry_that_moves_first_is_entries_changed() -> None:
+    child = Run((event(8, "entry", 1, 101.0), event(15, "exit", 1, 104.0),
+                 event(30, "entry", 1, 99.0), event(41, "exit", 1, 95.0)), 2, 3.1)
+    verdict = compare("c.py", PARENT, child)
+    assert (verdict.verdict, verdict.first_divergence, verdict.exits_changed) == (
+        "entries changed", 8, 0)
+
+
+def test_a_different_exit_price_on_the_same_bar_is_effective() -> None:
+    child = Run(PARENT.events[:1] + (event(15, "exit", 1, 103.0),) + PARENT.events[2:], 2, 2.0)
+    assert compare("c.py", PARENT, child).verdict == "effective"
+
+
+def test_float_noise_is_not_a_difference() -> None:
+    assert event(3, "exit", -1, 1.0000000001) == event(3, "exit", -5, 1.0)
+
+
+@pytest.mark.parametrize(("folder", "framework", "runnable"), [
+    ("backtesting", "backtesting", True), ("template", "template", True),
+    ("vectorbt", "vectorbt", True), ("freqtrade", "freqtrade", False),
+    ("finlab", "finlab", False), ("backtrader", "backtrader", False)])
+def test_every_bundled_example_is_assigned_its_framework(folder: str, framework: str,
+                                                        runnable: bool) -> None:
+    for path in sorted((ROOT / "examples/strategies" / folder).glob("*.py")):
+        found = detect(path.read_text(encoding="utf-8"), str(path))
+        assert (found.name, not found.not_runnable) == (framework, runnable), path
+
+
+def test_a_file_no_adapter_can_run_is_a_usage_error() -> None:
+    with pytest.raises(UsageError, match=r"^x\.py: not a strategy any adapter can run"):
+        detect("import os\nprint(1)\n", "x.py")
+    with pytest.raises(UsageError, match=r"^x\.py:1:7: cannot parse"):
+        detect("def f(:\n", "x.py")
+
+
+def test_not_runnable_frameworks_say_why() -> None:
+    finlab = detect("from finlab import data\n")
+    with pytest.raises(UsageError, match=r"^s\.py: finlab strategies cannot be run offline: "
+                                         r"finlab\.data\.get and sim\(\) fetch data"):
+        finlab.require("s.py")
+
+
+@pytest.fixture
+def hook(tmp_path: Path) -> Hook:
+    return make_hook(str(tmp_path), ("/opt/python",))
+
+
+@pytest.mark.parametrize("event_name", ["os.system", "subprocess.Popen", "socket.connect",
+                                        "os.fork", "ctypes.dlopen", "os.putenv"])
+def test_the_guard_refuses_processes_network_and_native_code(hook: Hook, event_name: str) -> None:
+    with pytest.raises(PermissionError, match=f"exitdsl sandbox: {event_name} is not allowed"):
+        hook(event_name, ("x",))
+
+
+def test_the_guard_confines_reads_and_writes(hook: Hook, tmp_path: Path) -> None:
+    hook("open", (str(tmp_path / "scratch.csv"), "w", 0))  # the working folder: anything
+    hook("open", ("/opt/python/lib/site.py", "r", 0))  # the installation: reads
+    hook("open", (os.devnull, "w", 0))
+    hook("open", (3, "r", 0))  # an already open descriptor
+    with pytest.raises(PermissionError, match="'/opt/python/lib/site.py' is outside"):
+        hook("open", ("/opt/python/lib/site.py", "w", 0))
+    with pytest.raises(PermissionError, match="'/etc/passwd' is outside"):
+        hook("open", ("/etc/passwd", "r", 0))
+    with pytest.raises(PermissionError, match="os.remove '/opt/python/x' is outside"):
+        hook("os.remove", ("/opt/python/x",))
+    with pytest.raises(PermissionError, match="os.listdir '/root' is outside"):
+        hook("os.listdir", ("/root",))
+    with pytest.raises(PermissionError):  # os.open with O_WRONLY and no mode string
+        hook("open", ("/opt/python/lib/x", None, os.O_WRONLY | os.O_CREAT))
