@@ -1,0 +1,102 @@
+"""Populations on executors: our process pool, a foreign pool and a Dask LocalCluster all
+give the children, lineage and statistics of a run in this process."""
+
+from __future__ import annotations
+
+import pickle
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from exitdsl import Engine, load_rules
+from exitdsl.evolve.executors import EnginePool, EngineRef, ship, unship
+from exitdsl.evolve.population import Family, breed_all, write_family
+
+from .conftest import ROOT
+
+PARENTS = sorted((ROOT / "examples/strategies").glob("*/*.py"))
+
+
+@pytest.fixture(scope="module")
+def engine() -> Engine:
+    return Engine(load_rules(ROOT / "rules"), seed=7)
+
+
+def lineage(families: list[Family], out: Path) -> tuple[str, dict[str, bytes]]:
+    out.mkdir()
+    stream = out / "lineage.jsonl"
+    with stream.open("w", encoding="utf-8") as records:
+        for family in families:
+            write_family(family, out, records)
+    files = {str(p.relative_to(out)): p.read_bytes() for p in sorted(out.rglob("*.py"))}
+    return stream.read_text(encoding="utf-8"), files
+
+
+def stats(families: list[Family]) -> str:
+    merged = families[0].stats.__class__()
+    for family in families:
+        merged.merge(family.stats)
+    return merged.as_json()
+
+
+def work() -> list[tuple[str, str]]:
+    return [(str(p), str(p.relative_to(ROOT / "examples/strategies"))) for p in PARENTS]
+
+
+def test_a_pool_of_ours_ships_the_engine_once_and_tasks_carry_its_digest(engine: Engine) -> None:
+    with EnginePool(2, engine) as pool:
+        shipped = ship(pool, engine)
+        assert isinstance(shipped, EngineRef) and shipped.payload is None
+        assert len(pickle.dumps(shipped)) < 200
+    with ProcessPoolExecutor(1) as foreign:
+        carried = ship(foreign, engine)
+        assert isinstance(carried, EngineRef) and carried.payload is not None
+    assert [r.id for r in unship(carried).rules.rules] == [r.id for r in engine.rules.rules]
+    with pytest.raises(RuntimeError, match="never received"):
+        unship(EngineRef("0" * 64))
+
+
+def test_pools_give_the_same_population_as_one_process(engine: Engine, tmp_path: Path) -> None:
+    here = list(breed_all(engine, work(), 6, 11))
+    with EnginePool(2, engine) as pool:
+        ours = list(breed_all(engine, work(), 6, 11, pool))
+    with ProcessPoolExecutor(2) as foreign:
+        theirs = list(breed_all(engine, work(), 6, 11, foreign))
+    expected = lineage(here, tmp_path / "here")
+    assert sum(len(f.children) for f in here) >= 80
+    assert lineage(ours, tmp_path / "ours") == expected
+    assert lineage(theirs, tmp_path / "theirs") == expected
+    assert stats(ours) == stats(theirs) == stats(here)
+
+
+def test_a_dask_local_cluster_gives_byte_identical_children_and_lineage(
+        engine: Engine, tmp_path: Path) -> None:
+    pytest.importorskip("distributed", reason="the dev extra installs dask[distributed]")
+    from exitdsl.evolve.dask import dask_executor
+
+    here = list(breed_all(engine, work(), 14, 3))
+    assert sum(len(f.children) for f in here) >= 200
+    with dask_executor(None, 2) as executor:
+        on_dask = list(breed_all(engine, work(), 14, 3, executor))
+    assert lineage(on_dask, tmp_path / "dask") == lineage(here, tmp_path / "here")
+    assert stats(on_dask) == stats(here)
+
+
+def test_mutate_executor_option(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from exitdsl.cli import main
+
+    folder = str(ROOT / "examples/strategies/template")
+    assert main(["mutate", "-n", "3", "--out", str(tmp_path / "a"), "-q", folder]) == 0
+    assert main(["mutate", "-n", "3", "--out", str(tmp_path / "b"), "-q", "-j", "2",
+                 "--executor", "processes", folder]) == 0
+    assert main(["mutate", "-n", "3", "--out", str(tmp_path / "d"), "-q",
+                 "--executor", "dask", folder]) == 0
+    first = (tmp_path / "a/lineage.jsonl").read_bytes()
+    assert first == (tmp_path / "b/lineage.jsonl").read_bytes()
+    assert first == (tmp_path / "d/lineage.jsonl").read_bytes()
+    capsys.readouterr()
+    assert main(["mutate", "-n", "3", "--out", str(tmp_path / "c"), "--executor", "threads",
+                 folder]) == 2
+    assert capsys.readouterr().err.strip() == (
+        "--executor threads: expected 'processes' or 'dask[:ADDRESS]'")
