@@ -256,8 +256,12 @@ def test_config_overrides_bounds_choices_weights_and_seed(tmp_path: Path) -> Non
     ("bounds:\n  nope: [0, 1]\n", "2:3: the config overrides 'nope', which no loaded rule "
                                   "file declares"),
     ("bounds:\n  sl: [1, 0]\n", "2:7: a bound is [low, high] with low <= high"),
-    ("seeds: 3\n", "1:1: unknown config key 'seeds'; expected seed, bounds, choices or "
-                   "tier_weights"),
+    ("seeds: 3\n", "1:1: unknown config key 'seeds' (did you mean 'seed'?); expected one of "
+                   "seed, bounds, choices, tier_weights, rules, tiers, exclude, extend-exclude, "
+                   "respect-gitignore"),
+    ("tiers: [parametric, fast]\n", "1:1: unknown tier 'fast'; expected one of parametric, "
+                                    "relational, structural"),
+    ("rules: finlab\n", "1:8: expected a list of strings"),
     ("tier_weights: {fast: 1}\n", "1:16: unknown tier 'fast'; expected one of parametric, "
                                   "relational, structural"),
     ("bounds: [\n", "2:1: config is not valid YAML: expected the node content, but found "

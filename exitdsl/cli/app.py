@@ -34,7 +34,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; every failure ends as one line on stderr and a documented code."""
     _never_fail_to_print()
     args = build_parser().parse_args(argv)
-    configure_logging(args.log_level or "warning", args.log_format or "text")
+    configure_logging(log_level(args), args.log_format or "text")
     try:
         status: int = args.run(args, sys.stdout, sys.stderr)
         return status
@@ -56,6 +56,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"exitdsl: internal error: {type(exc).__name__}: {exc} (please report this, "
               "with the command and input that caused it)", file=sys.stderr)
         return EXIT_INTERNAL
+
+
+def log_level(args: argparse.Namespace) -> str:
+    """``--log-level`` if given, else what ``-v`` / ``-vv`` say, else warning (``-q``
+    keeps warnings: they say why a run did less than asked)."""
+    if args.log_level:
+        return str(args.log_level)
+    return {None: "warning", 0: "warning", 1: "info"}.get(args.verbose, "debug")
 
 
 def _never_fail_to_print() -> None:

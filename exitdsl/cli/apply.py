@@ -16,8 +16,9 @@ from ..io.emit import change_record, dumps, error_record, rejection_record, skip
 from ..io.sourcefile import decode
 from ..results import FileResult
 from .apply_work import FileOutcome, outcomes
-from .common import (EXIT_CHANGES, EXIT_INPUT, EXIT_OK, EXIT_REJECTED, add_rule_options,
-                     colliding, command, load_selected, out_beside_inputs, run_seed)
+from .common import (EXIT_CHANGES, EXIT_INPUT, EXIT_OK, EXIT_REJECTED, add_discovery_options,
+                     add_rule_options, colliding, command, exclusions, load_selected,
+                     out_beside_inputs, run_seed)
 
 # Heavy modules (the engine: lark, PyYAML, ...) are imported in run(), in every command:
 # `exitdsl --help` must not load them; start-up is paid on every call of a CLI tool.
@@ -33,6 +34,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
                     "Apply rules to strategy files. Without an output flag, print a unified "
                     "diff and write nothing.")
     add_rule_options(apply)
+    add_discovery_options(apply)
     apply.add_argument("--seed", type=int, default=None,
                        help="run seed (default: the config's seed, else 0); the same seed "
                             "gives byte-identical output")
@@ -64,7 +66,6 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     apply.add_argument("-j", "--jobs", type=int, default=1, metavar="J",
                        help="worker processes (default 1); the output is the same bytes "
                             "in the same order whatever J")
-    apply.add_argument("-q", "--quiet", action="store_true", help="no summary on stderr")
     apply.add_argument("paths", nargs="+", metavar="PATH",
                        help="strategy files, directories (searched for *.py), or - for stdin")
     apply.set_defaults(run=run)
@@ -142,9 +143,10 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                     only=tuple(args.only))
     tally = _Tally(args, out, err)
     seen: set[object] = set()
+    leave_out = exclusions(args, rules.config)
     # Every file is identified before any is rewritten: an in-place rewrite gives a file a
     # new identity, and a second path to it must still count as the same file.
-    work = [(argument, ["-"] if argument == "-" else list(discover([argument], seen)))
+    work = [(argument, ["-"] if argument == "-" else list(discover([argument], seen, leave_out)))
             for argument in args.paths]
     if args.out is not None:  # never read what a run writes; never write two files as one
         home = args.out.resolve()

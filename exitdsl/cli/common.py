@@ -9,11 +9,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from ..errors import RuleError, UsageError
-from ..io.discover import Target
+from ..io.discover import DEFAULT_EXCLUDE, Exclusions, Target
 from ..io.resources import CONFIG_NAME, rule_path, shipped_rules_dir
 from ..vocabulary.tiers import TIERS
 
 if TYPE_CHECKING:
+    from ..language.config import Config
     from ..language.ruleset import RuleSet
 
 EXIT_OK = 0
@@ -44,6 +45,13 @@ def add_global_options(parser: argparse.ArgumentParser, default: object) -> None
     parser.add_argument("--log-level", default=default,
                         choices=("debug", "info", "warning", "error"),
                         help="log level (default warning; info logs each mutation)")
+    parser.add_argument("-q", "--quiet", action="store_true", default=default,
+                        help="no progress display and no summary (warnings and errors stay)")
+    parser.add_argument("-v", "--verbose", action="count", default=default,
+                        help="say more: -v logs the config and rules used (info), -vv debug")
+    parser.add_argument("--color", "--colour", choices=("auto", "always", "never"),
+                        default=default, help="colour diffs and messages: auto (default: on "
+                        "a terminal, unless NO_COLOR is set; FORCE_COLOR forces it)")
 
 
 def command(commands: argparse._SubParsersAction[argparse.ArgumentParser], name: str,
@@ -72,8 +80,28 @@ def add_rule_options(parser: argparse.ArgumentParser) -> None:
                         help="let rule files include (`use`) .rules files outside their own "
                              "folder tree and the shipped rules")
     parser.add_argument("--config", metavar="FILE",
-                        help="YAML overrides of bounds, choices, tier weights and the seed "
-                             f"(default: ./{CONFIG_NAME} when present)")
+                        help="config file (YAML, or pyproject.toml with [tool.exitdsl]); "
+                             f"default: the nearest {CONFIG_NAME}, exitdsl.yml or pyproject.toml "
+                             "with [tool.exitdsl], from the first PATH upward")
+
+
+def add_discovery_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--exclude", action="append", default=[], metavar="PATTERN",
+                        help="leave out files and folders matching this gitignore-style "
+                             "pattern, instead of the defaults (hidden folders, venv, build, "
+                             "dist, ...; repeatable)")
+    parser.add_argument("--extend-exclude", action="append", default=[], metavar="PATTERN",
+                        help="leave these out too, keeping the defaults (repeatable)")
+    parser.add_argument("--no-ignore", action="store_true",
+                        help="process files that .gitignore files ignore")
+
+
+def exclusions(args: argparse.Namespace, config: Config) -> Exclusions:
+    """What discovery leaves out: the options, else the config, else the defaults."""
+    patterns = tuple(args.exclude) if args.exclude else (
+        config.exclude if config.exclude is not None else DEFAULT_EXCLUDE)
+    return Exclusions(patterns, config.respect_gitignore and not args.no_ignore).extended(
+        (*config.extend_exclude, *args.extend_exclude))
 
 
 def resolve_rule_paths(names: Sequence[str]) -> list[Path]:
@@ -93,15 +121,21 @@ def resolve_rule_paths(names: Sequence[str]) -> list[Path]:
 
 
 def load_selected(args: argparse.Namespace) -> RuleSet:
+    """The rules a command runs: ``-r`` (else the config's ``rules``, else every shipped
+    rule file), narrowed by ``--rule`` and ``--tier`` (else the config's ``tiers``)."""
     from ..language.config import find_config
     from ..language.ruleset import load_rules
 
-    paths = resolve_rule_paths(args.rules)
-    rules = load_rules(paths, find_config(args.config),
-                       include_anywhere=args.allow_include_anywhere)
+    paths_given = [p for p in getattr(args, "paths", None) or [] if p != "-"]
+    config = find_config(args.config, Path(paths_given[0]) if paths_given else None)
+    log = logging.getLogger("exitdsl")
+    log.info("config: %s", config.path or "none found (defaults)")
+    paths = resolve_rule_paths(args.rules or list(config.rules))
+    rules = load_rules(paths, config, include_anywhere=args.allow_include_anywhere)
+    log.info("rules: %d from %s", len(rules.rules), ", ".join(map(str, paths)))
     if not rules.rules:
         raise UsageError(f"no rule loaded from {', '.join(map(str, paths))}")
-    selected = rules.select(args.rule, args.tier)
+    selected = rules.select(args.rule, args.tier or list(config.tiers))
     unknown = [r for r in args.rule if not any(r in (x.id, x.source.name) for x in rules.rules)]
     if unknown:
         raise RuleError(f"no rule named {unknown[0]!r} (see `exitdsl check`)")

@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING, TextIO
 
 from ..errors import UsageError
 from ..io.discover import discover
-from .common import (EXIT_INPUT, EXIT_OK, add_rule_options, colliding, command, load_selected,
-                     out_beside_inputs, outside, run_seed)
+from .common import (EXIT_INPUT, EXIT_OK, add_discovery_options, add_rule_options, colliding,
+                     command, exclusions, load_selected, out_beside_inputs, outside, run_seed)
 
 if TYPE_CHECKING:
     from ..engine import Engine
@@ -26,6 +26,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
                      "record per child to DIR/lineage.jsonl. The same seed gives the same "
                      "children and lineage whatever -j.")
     add_rule_options(mutate)
+    add_discovery_options(mutate)
     mutate.add_argument("-n", type=int, default=1, metavar="N", help="children per parent")
     mutate.add_argument("--seed", type=int, default=None, help="run seed (default: config, else 0)")
     mutate.add_argument("--out", type=Path, required=True, metavar="DIR", help="output directory")
@@ -47,7 +48,6 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
                         help="add to a non-empty --out DIR (its lineage.jsonl grows)")
     mutate.add_argument("--verify", choices=("default", "full"), default="default",
                         help="'full' also re-parses and compiles each whole child")
-    mutate.add_argument("-q", "--quiet", action="store_true", help="no progress or summary")
     mutate.add_argument("--stats", action="store_true",
                         help="print attempt/success/rejection statistics as JSON at the end")
     mutate.add_argument("paths", nargs="+", metavar="PATH", help="strategy files or directories")
@@ -121,7 +121,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                          "lineage would mix with these (use --append to add to it)")
     rules = load_selected(args)
     seed = run_seed(args, rules)
-    targets, problems = outside(args.out, discover(args.paths), err)
+    targets, problems = outside(args.out, discover(args.paths, exclusions=exclusions(args, rules.config)), err)
     if not targets and not problems:
         raise UsageError(f"no Python files found in {', '.join(args.paths)}")
     colliding(targets, lambda t: Path(t.relative).with_suffix(""))

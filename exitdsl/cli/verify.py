@@ -10,8 +10,8 @@ from typing import TextIO
 from ..errors import ExitdslError
 from ..io.discover import discover
 from ..io.sourcefile import read_source
-from .common import (EXIT_CHANGES, EXIT_INPUT, EXIT_OK, add_rule_options, command,
-                     load_selected)
+from .common import (EXIT_CHANGES, EXIT_INPUT, EXIT_OK, add_discovery_options,
+                     add_rule_options, command, exclusions, load_selected)
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -21,6 +21,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
                      "for seeds 0..N-1, and print per rule: sites matched, rewrites, verified, "
                      "rejected (by check) and skipped.")
     add_rule_options(verify)
+    add_discovery_options(verify)
     verify.add_argument("--seeds", type=int, default=1, metavar="N",
                         help="seeds per rule and file (default 1)")
     verify.add_argument("--json", action="store_true", help="print the report as JSON")
@@ -35,7 +36,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     problems: list[str] = []
 
     def sources() -> Iterator[tuple[str, str]]:
-        for target in discover(args.paths):
+        for target in discover(args.paths, exclusions=exclusions(args, rules.config)):
             if isinstance(target, str):
                 problems.append(f"exitdsl: {target}")
                 continue

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-CONFIG_NAME = "exitdsl.yaml"  # the config a run picks up from its working directory
+CONFIG_NAME = "exitdsl.yaml"
+CONFIG_NAMES = (CONFIG_NAME, "exitdsl.yml")  # before pyproject.toml's [tool.exitdsl], per folder
 
 _PACKAGE = Path(__file__).resolve().parent.parent
 

@@ -1,7 +1,13 @@
-"""The YAML config: override bounds, choices, tier weights and the default seed without
-editing rule files. Errors point at the offending YAML line and column.
+"""The config: which rules and tiers a project runs, which files it leaves out, and
+overrides of bounds, choices, tier weights and the default seed, without editing rule
+files. In ``exitdsl.yaml``/``exitdsl.yml`` or ``[tool.exitdsl]`` of ``pyproject.toml``,
+found by searching upward from the first path (as ruff does). Errors point at the
+offending line and column.
 
 ```yaml
+rules: [finlab, ./house.rules]     # names of shipped rule sets, or paths from this file
+tiers: [parametric]
+extend-exclude: ["archive/"]       # gitignore-style, added to the defaults
 seed: 42
 bounds:
   stop_loss: [0.02, 0.15]          # every ruleset that declares stop_loss
@@ -20,12 +26,15 @@ from typing import TYPE_CHECKING
 
 from ..errors import RuleError, Span, span_in
 from ..io.files import MAX_RULE_FILE_BYTES, FileProblem, read_regular
-from ..io.resources import CONFIG_NAME
+from ..io.resources import CONFIG_NAMES
 from ..vocabulary.tiers import DEFAULT_TIER_WEIGHTS, TIERS
+from .toml_config import TOOL_TABLE, toml_table
 
 if TYPE_CHECKING:
     import yaml
 
+LISTS = ("rules", "tiers", "exclude", "extend-exclude")
+KEYS = ("seed", "bounds", "choices", "tier_weights", *LISTS, "respect-gitignore")
 
 
 @dataclass(frozen=True)
@@ -41,14 +50,45 @@ class Config:
     bounds: dict[str, Override] = field(default_factory=dict)
     choices: dict[str, Override] = field(default_factory=dict)
     tier_weights: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_TIER_WEIGHTS))
+    rules: tuple[str, ...] = ()  # shipped names, or paths already resolved from the file
+    tiers: tuple[str, ...] = ()
+    exclude: tuple[str, ...] | None = None  # None: the default exclusions
+    extend_exclude: tuple[str, ...] = ()
+    respect_gitignore: bool = True
 
 
-def find_config(explicit: str | None, cwd: Path | None = None) -> Config:
-    """``--config FILE`` if given, else ``exitdsl.yaml`` in the working directory, else none."""
+def find_config(explicit: str | None, start: Path | None = None) -> Config:
+    """``--config FILE`` if given, else the nearest config file in ``start`` (a path the
+    run was given; default the working directory) or a folder above it, else none."""
     if explicit is not None:
         return load_config(Path(explicit))
-    candidate = (cwd or Path.cwd()) / CONFIG_NAME
-    return load_config(candidate) if candidate.is_file() else Config()
+    found = config_file(start or Path.cwd())
+    return load_config(found) if found is not None else Config()
+
+
+def config_file(start: Path) -> Path | None:
+    """The nearest ``exitdsl.yaml``, ``exitdsl.yml`` or ``pyproject.toml`` with a
+    ``[tool.exitdsl]`` table, from ``start``'s folder up to the file-system root."""
+    folder = start.resolve()
+    if not folder.is_dir():
+        folder = folder.parent
+    for candidate_folder in (folder, *folder.parents):
+        for name in CONFIG_NAMES:
+            candidate = candidate_folder / name
+            if candidate.is_file():
+                return candidate
+        pyproject = candidate_folder / "pyproject.toml"
+        if pyproject.is_file() and has_tool_table(pyproject):
+            return pyproject
+    return None
+
+
+def has_tool_table(pyproject: Path) -> bool:
+    try:
+        text = read_regular(pyproject, MAX_RULE_FILE_BYTES)[0].decode("utf-8")
+    except (FileProblem, UnicodeDecodeError):
+        return False
+    return TOOL_TABLE.search(text) is not None
 
 
 def load_config(path: str | Path) -> Config:
@@ -58,6 +98,8 @@ def load_config(path: str | Path) -> Config:
         text = read_regular(path, MAX_RULE_FILE_BYTES)[0].decode("utf-8")
     except (FileProblem, UnicodeDecodeError) as exc:
         raise RuleError(f"config {shown!r}: {exc}") from None
+    if path.suffix == ".toml":
+        return _Reader(shown, text).config(toml_table(shown, text))
     import yaml  # only when a config exists: most runs have none, and yaml costs 10 ms
 
     try:
@@ -74,6 +116,13 @@ def load_config(path: str | Path) -> Config:
     return _Reader(shown, text).config(root)
 
 
+def did_you_mean(word: str, options: tuple[str, ...] | list[str]) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(word, options, n=1)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
 class _Reader:
     """The YAML node tree of one config file, read into a :class:`Config` with every error
     located at its node."""
@@ -86,8 +135,15 @@ class _Reader:
         bounds: dict[str, Override] = {}
         choices: dict[str, Override] = {}
         weights = dict(DEFAULT_TIER_WEIGHTS)
+        lists: dict[str, tuple[str, ...]] = {}
+        gitignore = True
         for key, value in self.mapping(root, "the config"):
-            if key.value == "seed":
+            name = key.value.replace("_", "-") if key.value != "tier_weights" else key.value
+            if name in LISTS:
+                lists[name] = self.strings(value)
+            elif name == "respect-gitignore":
+                gitignore = self.boolean(value)
+            elif key.value == "seed":
                 seed_value = self.number(value)
                 if not isinstance(seed_value, int):
                     raise RuleError("seed must be an integer", self.where(value))
@@ -103,9 +159,34 @@ class _Reader:
             elif key.value == "tier_weights":
                 weights = self.tier_weights(value)
             else:
-                raise RuleError(f"unknown config key {key.value!r}; expected seed, bounds, "
-                                "choices or tier_weights", self.where(key))
-        return Config(self.path, seed, bounds, choices, weights)
+                raise RuleError(f"unknown config key {key.value!r}{did_you_mean(key.value, KEYS)}"
+                                f"; expected one of {', '.join(KEYS)}", self.where(key))
+        for tier in lists.get("tiers", ()):
+            if tier not in TIERS:
+                raise RuleError(f"unknown tier {tier!r}; expected one of {', '.join(TIERS)}",
+                                self.where(root))
+        folder = Path(self.path).parent
+        rules = tuple(r if "/" not in r and not r.endswith(".rules") else str(folder / r)
+                      for r in lists.get("rules", ()))
+        return Config(self.path, seed, bounds, choices, weights, rules, lists.get("tiers", ()),
+                      lists.get("exclude"), lists.get("extend-exclude", ()), gitignore)
+
+    def strings(self, node: yaml.Node) -> tuple[str, ...]:
+        import yaml
+
+        if not isinstance(node, yaml.SequenceNode) or not all(
+                isinstance(item, yaml.ScalarNode) and item.tag.endswith(":str")
+                for item in node.value):
+            raise RuleError("expected a list of strings", self.where(node))
+        return tuple(str(item.value) for item in node.value)
+
+    def boolean(self, node: yaml.Node) -> bool:
+        import yaml
+
+        value = yaml.safe_load(yaml.serialize(node)) if isinstance(node, yaml.ScalarNode) else None
+        if not isinstance(value, bool):
+            raise RuleError("expected true or false", self.where(node))
+        return value
 
     def bounds(self, node: yaml.Node) -> dict[str, Override]:
         bounds = {}
