@@ -9,6 +9,8 @@ from collections.abc import Sequence
 
 from .._version import __version__
 from ..errors import ExitdslError
+from ..io.colour import enabled as colour_enabled
+from ..io.colour import problem
 from ..io.logs import configure as configure_logging
 from . import apply, behave, check, docs, mutate, test, verify
 from .common import (EXIT_BROKEN_PIPE, EXIT_CODES, EXIT_INPUT, EXIT_INTERNAL, EXIT_USAGE,
@@ -34,12 +36,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; every failure ends as one line on stderr and a documented code."""
     _never_fail_to_print()
     args = build_parser().parse_args(argv)
-    configure_logging(log_level(args), args.log_format or "text")
+    configure_logging(log_level(args), args.log_format or "text",
+                      colour_enabled(args.color, sys.stderr))
     try:
         status: int = args.run(args, sys.stdout, sys.stderr)
         return status
     except ExitdslError as exc:  # a rule file, config or usage problem found before any work
-        print(exc.render(), file=sys.stderr)
+        rendered = exc.render()
+        if colour_enabled(args.color, sys.stderr):
+            first, _, rest = rendered.partition("\n")
+            rendered = problem(first) + ("\n" + rest if rest else "")
+        print(rendered, file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         print("exitdsl: interrupted", file=sys.stderr)

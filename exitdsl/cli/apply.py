@@ -10,9 +10,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from ..errors import ExitdslError, UsageError
+from ..io import colour
 from ..io.diff import unified_diff
 from ..io.discover import Target, discover
 from ..io.emit import change_record, dumps, error_record, rejection_record, skip_record
+from ..io.progress import Progress
 from ..io.sourcefile import decode
 from ..results import FileResult
 from .apply_work import FileOutcome, outcomes
@@ -76,6 +78,9 @@ class _Tally:
 
     def __init__(self, args: argparse.Namespace, out: TextIO, err: TextIO) -> None:
         self.args, self.out, self.err = args, out, err
+        self.colour_out = colour.enabled(args.color, out) and not args.json
+        self.colour_err = colour.enabled(args.color, err)
+        self.say: Callable[[str], None] = lambda message: print(message, file=err)
         self.counts = {"files": 0, "changed": 0, "sites": 0, "errors": 0, "rejected": 0}
         self.reasons: Counter[tuple[str, str]] = Counter()  # --skips reasons
 
@@ -98,12 +103,11 @@ class _Tally:
             return
         if self.args.show_skipped:
             for skip in result.skips:
-                print(f"{result.path}:{skip.line}:{skip.col}: skipped by {skip.rule}: "
-                      f"{skip.reason}", file=self.err)
+                self.say(f"{result.path}:{skip.line}:{skip.col}: skipped by {skip.rule}: "
+                         f"{skip.reason}")
         for rejection in result.rejections:
-            print(f"{result.path}:{rejection.line}:{rejection.col}: rewrite by "
-                  f"{rejection.rule} rejected ({rejection.check}): {rejection.detail}",
-                  file=self.err)
+            self.problem(f"{result.path}:{rejection.line}:{rejection.col}: rewrite by "
+                         f"{rejection.rule} rejected ({rejection.check}): {rejection.detail}")
 
     def take(self, outcome: FileOutcome) -> None:
         """One file's outcome, reported as it would have been without workers."""
@@ -112,11 +116,14 @@ class _Tally:
         if outcome.failure is not None:
             self.fail(outcome.shown, outcome.failure)
         if outcome.diff:
-            self.out.write(outcome.diff)
+            self.out.write(colour.diff(outcome.diff) if self.colour_out else outcome.diff)
+
+    def problem(self, message: str) -> None:
+        self.say(colour.problem(message) if self.colour_err else message)
 
     def fail(self, path: str, message: str) -> None:
         self.counts["errors"] += 1
-        print(message, file=self.err)
+        self.problem(message)
         if self.args.json:
             print(dumps(error_record(path, message)), file=self.out)
 
@@ -159,14 +166,17 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if not any(targets for _, targets in work):
         raise UsageError(f"no Python files found in {', '.join(args.paths)}")
     done = outcomes(engine, args, files, args.jobs)
-    for argument, targets in work:
-        for target in targets:
-            if target == "-":
-                _apply_stdin(engine, args, out, tally.report, tally.fail)
-            elif isinstance(target, str):
-                tally.fail(argument, f"exitdsl: {target}")
-            else:
-                tally.take(next(done))
+    with Progress(len(files), err, not args.quiet) as progress:
+        tally.say = progress.say
+        for argument, targets in work:
+            for target in targets:
+                if target == "-":
+                    _apply_stdin(engine, args, out, tally.report, tally.fail)
+                elif isinstance(target, str):
+                    tally.fail(argument, f"exitdsl: {target}")
+                else:
+                    tally.take(next(done))
+                    progress.step(str(target.path))
     for (rule, reason), count in sorted(tally.reasons.items()):
         print(dumps({"kind": "skips", "rule": rule, "reason": reason, "count": count}),
               file=out)

@@ -11,12 +11,13 @@ from typing import TYPE_CHECKING, TextIO
 
 from ..errors import UsageError
 from ..io.discover import discover
+from ..io.progress import Progress
 from .common import (EXIT_INPUT, EXIT_OK, add_discovery_options, add_rule_options, colliding,
                      command, exclusions, load_selected, out_beside_inputs, outside, run_seed)
 
 if TYPE_CHECKING:
     from ..engine import Engine
-    from ..evolve.population import BehaviourCheck
+    from ..evolve.population import BehaviourCheck, Family
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -54,31 +55,11 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     mutate.set_defaults(run=run)
 
 
-class Progress:
-    """A one-line progress counter on a terminal; silent otherwise."""
-
-    def __init__(self, total: int, stream: TextIO, enabled: bool) -> None:
-        self.total, self.stream, self.enabled, self.count = total, stream, enabled, 0
-
-    def step(self, label: str) -> None:
-        self.count += 1
-        if self.enabled:
-            width = 30
-            filled = width * self.count // max(self.total, 1)
-            self.stream.write(f"\r[{'#' * filled}{'.' * (width - filled)}] "
-                              f"{self.count}/{self.total} {label[-40:]:<40}")
-            self.stream.flush()
-
-    def done(self) -> None:
-        if self.enabled:
-            self.stream.write("\n")
-
-
 def behaviour_check(args: argparse.Namespace) -> BehaviourCheck | None:
     if not (args.behaviour or args.require_effect):
         return None
     from ..behaviour.sandbox import Limits
-    from ..evolve.population import BehaviourCheck
+    from ..evolve.population import BehaviourCheck, Family
 
     if args.timeout <= 0:
         raise UsageError("--timeout must be positive")
@@ -103,6 +84,19 @@ def executor_for(kind: str, address: str, jobs: int, engine: Engine) -> Iterator
         yield None
 
 
+def shortfall(family: Family, require_effect: bool) -> str:
+    """What to say about a parent that did not give all the children asked."""
+    if family.error is not None:
+        return family.error
+    if not family.children:
+        return f"{family.parent}: no applicable rule; no children"
+    if len(family.children) < family.wanted:
+        kind = "effective" if require_effect else "distinct"
+        return (f"{family.parent}: only {len(family.children)} {kind} children "
+                f"(of {family.wanted} asked)")
+    return ""
+
+
 def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     # Imported here, lazily: see cli/apply.py.
     from ..engine import Engine
@@ -121,35 +115,29 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                          "lineage would mix with these (use --append to add to it)")
     rules = load_selected(args)
     seed = run_seed(args, rules)
-    targets, problems = outside(args.out, discover(args.paths, exclusions=exclusions(args, rules.config)), err)
+    found = discover(args.paths, exclusions=exclusions(args, rules.config))
+    targets, problems = outside(args.out, found, err)
     if not targets and not problems:
         raise UsageError(f"no Python files found in {', '.join(args.paths)}")
     colliding(targets, lambda t: Path(t.relative).with_suffix(""))
     args.out.mkdir(parents=True, exist_ok=True)
-    progress = Progress(len(targets), err, enabled=not args.quiet and err.isatty())
     stats = MutationStats()
     total = 0
     engine = Engine(rules, seed=seed, verify=args.verify)
     work = [(str(t.path), str(t.relative)) for t in targets]
     behaviour = behaviour_check(args)
     with (args.out / "lineage.jsonl").open("a", encoding="utf-8") as lineage, \
-            executor_for(kind, address, args.jobs, engine) as executor:
+            executor_for(kind, address, args.jobs, engine) as executor, \
+            Progress(len(targets), err, not args.quiet, unit="parent") as progress:
         for family in breed_all(engine, work, args.n, seed, executor, behaviour):
             progress.step(family.parent)
             stats.merge(family.stats)
-            if family.error is not None:
-                print(family.error, file=err)
-                problems += 1
-                continue
-            write_family(family, args.out, lineage)
-            total += len(family.children)
-            if not family.children:
-                print(f"{family.parent}: no applicable rule; no children", file=err)
-            elif len(family.children) < family.wanted:
-                kind = "effective" if args.require_effect else "distinct"
-                print(f"{family.parent}: only {len(family.children)} {kind} children "
-                      f"(of {family.wanted} asked)", file=err)
-    progress.done()
+            if family.error is None:
+                total += len(write_family(family, args.out, lineage))
+            problems += family.error is not None
+            message = shortfall(family, args.require_effect)
+            if message:
+                progress.say(message)
     if args.stats:
         print(stats.as_json(), file=out)
     if not args.quiet:

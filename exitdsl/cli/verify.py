@@ -9,6 +9,7 @@ from typing import TextIO
 
 from ..errors import ExitdslError
 from ..io.discover import discover
+from ..io.progress import Progress
 from ..io.sourcefile import read_source
 from .common import (EXIT_CHANGES, EXIT_INPUT, EXIT_OK, add_discovery_options,
                      add_rule_options, command, exclusions, load_selected)
@@ -35,8 +36,10 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     rules = load_selected(args)
     problems: list[str] = []
 
-    def sources() -> Iterator[tuple[str, str]]:
-        for target in discover(args.paths, exclusions=exclusions(args, rules.config)):
+    targets = list(discover(args.paths, exclusions=exclusions(args, rules.config)))
+
+    def sources(progress: Progress) -> Iterator[tuple[str, str]]:
+        for target in targets:
             if isinstance(target, str):
                 problems.append(f"exitdsl: {target}")
                 continue
@@ -44,8 +47,10 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                 yield str(target.path), read_source(target.path).text
             except ExitdslError as exc:
                 problems.append(exc.one_line())
+            progress.step(str(target.path))
 
-    report = audit(rules, sources(), max(1, args.seeds))
+    with Progress(len(targets), err, not args.quiet) as progress:
+        report = audit(rules, sources(progress), max(1, args.seeds))
     problems.extend(report.errors)
     if args.json:
         print(json.dumps({"files": report.files,

@@ -19,10 +19,22 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry, default=str)
 
 
-def configure(level: str, fmt: str) -> None:
+class ColourFormatter(logging.Formatter):
+    """Text records with the level coloured: warnings yellow, errors red."""
+
+    STYLES = {"WARNING": "\x1b[33m", "ERROR": "\x1b[31m", "CRITICAL": "\x1b[31m"}
+
+    def format(self, record: logging.LogRecord) -> str:
+        text = super().format(record)
+        style = self.STYLES.get(record.levelname)
+        return f"{style}{text}\x1b[0m" if style else text
+
+
+def configure(level: str, fmt: str, colour: bool = False) -> None:
     handler = logging.StreamHandler(sys.stderr)
+    text = "%(levelname)s %(name)s: %(message)s"
     handler.setFormatter(JsonFormatter() if fmt == "json" else
-                         logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+                         ColourFormatter(text) if colour else logging.Formatter(text))
     root = logging.getLogger("exitdsl")
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
