@@ -18,12 +18,17 @@ class Change:
     """One rewritten site."""
 
     rule: str
-    site_id: str
+    site: str  # the stable site id (docs/json-schema.md): replay with `apply --only SITE`
     line: int
     col: int  # 1-based, in characters
     old: str
     new: str
     seed: int
+
+    @property
+    def site_id(self) -> str:
+        """Deprecated: ``site`` (one name for the stable id everywhere)."""
+        return self.site
 
 
 @dataclass(frozen=True)
@@ -81,12 +86,17 @@ class Mutation:
     attempts: int = 0
     rule: str | None = None
     tier: str | None = None
-    mutation_id: str | None = None  # stable: replay with `exitdsl apply --only ID`
+    site: str | None = None  # the stable site id: replay with `exitdsl apply --only SITE`
     line: int | None = None
     col: int | None = None
     old: str | None = None
     new: str | None = None
     rejections: tuple[Rejection, ...] = ()
+
+    @property
+    def mutation_id(self) -> str | None:
+        """Deprecated: ``site`` (one name for the stable id everywhere)."""
+        return self.site
 
     @property
     def ok(self) -> bool:
@@ -113,5 +123,5 @@ class Mutation:
 
     def record(self) -> dict[str, Any]:
         return {"status": self.status, "rule": self.rule, "tier": self.tier,
-                "id": self.mutation_id, "line": self.line, "col": self.col, "old": self.old,
+                "site": self.site, "line": self.line, "col": self.col, "old": self.old,
                 "new": self.new, "seed": self.seed, "attempts": self.attempts}

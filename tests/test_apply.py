@@ -160,8 +160,10 @@ def test_json_records_one_per_changed_site(sketch_rules: Path, tmp_path: Path,
                         "report = sim(position, stop_loss=0.08)\n")
     code, out, _ = run(["apply", "-r", str(sketch_rules), "--seed", "7", "--json",
                         str(strategy)], capsys)
-    records = [json.loads(line) for line in out.splitlines()]
+    *records, summary = [json.loads(line) for line in out.splitlines()]
     assert code == 0
+    assert summary == {"schema": 1, "kind": "summary", "files": 1, "changed": 1, "sites": 2,
+                       "errors": 0, "rejected": 0}
     assert [(r["rule"], r["line"], r["col"], r["old"], r["new"]) for r in records] == [
         ("finlab.any_exit.add_time", 2, 12, "stop_exit | profit_exit",
          "stop_exit | profit_exit | time_exit"),
@@ -169,12 +171,12 @@ def test_json_records_one_per_changed_site(sketch_rules: Path, tmp_path: Path,
     ]
     assert records[1]["site"].startswith("finlab.stop_loss.jitter@<module>#")
     assert all(r["kind"] == "change" and r["seed"] == 7 and r["file"] == str(strategy)
-               for r in records)
+               and r["schema"] == 1 for r in records)
     # The site id does not depend on line numbers: code added above keeps it.
     strategy.write_text("# a new comment\n\n" + strategy.read_text())
     _, moved, _ = run(["apply", "-r", str(sketch_rules), "--seed", "7", "--json",
                        str(strategy)], capsys)
-    assert [json.loads(line)["site"] for line in moved.splitlines()] == \
+    assert [json.loads(line)["site"] for line in moved.splitlines()[:-1]] == \
         [r["site"] for r in records]
 
 

@@ -120,7 +120,8 @@ def test_mutate_behaviour_and_behave_agree_on_every_child(tmp_path: Path,
     for parent in parents:
         children = sorted((out / parent.stem).glob("*.py"))
         status = main(["behave", "--json", "-j", "2", str(parent), *map(str, children)])
-        lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+        *lines, summary = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+        assert summary["kind"] == "summary" and summary["children"] == len(children)
         by_child = {Path(r["child"]).name: r["verdict"] for r in lines}
         expected = {Path(r["child"]).name: r["behaviour"]["verdict"] for r in records
                     if r["parent"] == str(parent)}

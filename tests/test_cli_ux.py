@@ -110,8 +110,10 @@ def test_every_site_is_accounted_for_and_skips_can_be_summarised(
     assert main(["apply", "-r", str(rules), "--json", str(strategy)]) == 0
     out, err = capsys.readouterr()
     records = [json.loads(line) for line in out.splitlines()]
-    assert [(r["kind"], r["line"]) for r in records] == [("change", 3), ("skip", 1), ("skip", 2)]
-    assert records[1]["reason"] == (
+    # In source order, then the summary.
+    assert [(r["kind"], r.get("line")) for r in records] == [
+        ("skip", 1), ("skip", 2), ("change", 3), ("summary", None)]
+    assert records[0]["reason"] == (
         "its actions change nothing here (a value already at its bound or rounded back to "
         "itself in 3 draws, or nothing to remove)")
     assert err == ("exitdsl: 1 file(s), 1 site(s) rewritten, 1 file(s) would change, "
@@ -119,9 +121,9 @@ def test_every_site_is_accounted_for_and_skips_can_be_summarised(
     assert main(["apply", "-r", str(rules), "--json", "--skips", "reasons", "-q",
                  str(strategy)]) == 0
     records = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
-    assert [r["kind"] for r in records] == ["change", "skips"]
+    assert [r["kind"] for r in records] == ["change", "skips", "summary"]
     assert (records[1]["rule"], records[1]["count"]) == ("r.up", 2)
     assert main(["apply", "-r", str(rules), "--json", "--skips", "none", "-q",
                  str(strategy)]) == 0
     assert [json.loads(line)["kind"] for line in capsys.readouterr().out.splitlines()] == \
-        ["change"]
+        ["change", "summary"]

@@ -59,7 +59,7 @@ rule roi.scale {
     result = Engine(load_rules(rules)).rewrite(FREQTRADE)
     assert [(c.line, c.old, c.new) for c in result.changes] == [
         (9, "0.162", "0.081"), (10, "0.097", "0.049"), (11, "0.061", "0.03")]
-    assert len({c.site_id for c in result.changes}) == 3
+    assert len({c.site for c in result.changes}) == 3
     assert result.new_source == FREQTRADE.replace("0.162", "0.081").replace(
         "0.097", "0.049").replace("0.061", "0.03")
 

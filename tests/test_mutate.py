@@ -43,7 +43,7 @@ def test_a_mutation_is_reproducible_and_described(engine: Engine) -> None:
     assert first == again
     assert first.record() == {
         "status": "mutated", "rule": "template.max_hold_days.step", "tier": "parametric",
-        "id": "template.max_hold_days.step@exit_signals#ce4d46aa.0", "line": 10, "col": 44,
+        "site": "template.max_hold_days.step@exit_signals#ce4d46aa.0", "line": 10, "col": 44,
         "old": "30", "new": "20", "seed": 3, "attempts": 1}
     assert first.code == ATR.replace('("max_hold_days", 30)', '("max_hold_days", 20)')
     changed = [line for line in first.diff.splitlines()[2:] if line[:1] in "+-"]
@@ -106,7 +106,7 @@ def test_replay_one_mutation_by_its_id(tmp_path: Path, capsys: pytest.CaptureFix
     assert main(["mutate", str(parent), "-n", "3", "--seed", "9", "--out", str(out), "-q"]) == 0
     record = json.loads((out / "lineage.jsonl").read_text().splitlines()[2])
     replay = tmp_path / "replay"
-    assert main(["apply", str(parent), "--only", record["id"], "--seed", str(record["seed"]),
+    assert main(["apply", str(parent), "--only", record["site"], "--seed", str(record["seed"]),
                  "--out", str(replay), "-q"]) == 0
     assert (replay / parent.name).read_bytes() == (out / record["child"]).read_bytes()
 

@@ -166,9 +166,11 @@ def test_verify_command_reports_rejections_per_rule(tmp_path: Path,
         "use and the rule set does not allow (allow names [...])\n"
         "1 file(s), 2 rejection(s), 0 unreadable file(s)\n")
     assert main(["verify", "-r", str(rules), str(strategy), "--json"]) == 1
-    report = json.loads(capsys.readouterr().out)
-    assert [(r["rule"], r["verified"], r["rejected"]) for r in report["rules"]] == [
-        ("mixed.good", 1, {}), ("mixed.evil", 0, {"safety": 1})]
+    records = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [(r["kind"], r["rule"], r["verified"], r["rejected"]) for r in records[:-1]] == [
+        ("rule", "mixed.good", 1, {}), ("rule", "mixed.evil", 0, {"safety": 1})]
+    assert records[-1] == {"schema": 1, "kind": "summary", "files": 1, "rejected": 1,
+                           "errors": []}
 
 
 def test_shipped_rules_verify_cleanly_on_the_examples(capsys: pytest.CaptureFixture[str],

@@ -13,7 +13,8 @@ from ..errors import ExitdslError, UsageError
 from ..io import colour
 from ..io.diff import unified_diff
 from ..io.discover import Target, discover
-from ..io.emit import change_record, dumps, error_record, rejection_record, skip_record
+from ..io.emit import (change_record, dumps, error_record, in_source_order, record,
+                       rejection_record, skip_record, summary_record)
 from ..io.progress import Progress
 from ..io.sourcefile import decode
 from ..results import FileResult
@@ -94,10 +95,10 @@ class _Tally:
             skips = result.skips if self.args.skips == "all" else ()
             if self.args.skips == "reasons":
                 self.reasons.update((s.rule, s.reason) for s in result.skips)
-            records: list[dict[str, Any]] = [
+            records = in_source_order([
                 *(change_record(result.path, c) for c in result.changes),
                 *(skip_record(result.path, s) for s in skips),
-                *(rejection_record(result.path, r) for r in result.rejections)]
+                *(rejection_record(result.path, r) for r in result.rejections)])
             for record in records:
                 print(dumps(record), file=self.out)
             return
@@ -177,9 +178,10 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                 else:
                     tally.take(next(done))
                     progress.step(str(target.path))
-    for (rule, reason), count in sorted(tally.reasons.items()):
-        print(dumps({"kind": "skips", "rule": rule, "reason": reason, "count": count}),
-              file=out)
+    if args.json:
+        for (rule, reason), count in sorted(tally.reasons.items()):
+            print(dumps(record("skips", rule=rule, reason=reason, count=count)), file=out)
+        print(dumps(summary_record(**tally.counts)), file=out)
     if not args.quiet:  # on stderr: a --json consumer reads stdout only
         print(tally.summary(), file=err)
     if tally.counts["errors"]:

@@ -4,12 +4,13 @@ whether it changed the strategy's exits (and only its exits)."""
 from __future__ import annotations
 
 import argparse
-import json
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TextIO
 
 from ..errors import ExitdslError, UsageError
+from ..io.emit import dumps, record, summary_record
 from ..io.sourcefile import read_source
 from .common import EXIT_CHANGES, EXIT_INPUT, EXIT_OK, command
 
@@ -62,18 +63,19 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             except ExitdslError as exc:
                 problems.append(exc.one_line())
 
-    verdicts = 0
-    effective = 0
+    counts: Counter[str] = Counter()
     for verdict in behave(parent, children(), path=args.parent, limits=limits, jobs=args.jobs):
-        verdicts += 1
-        effective += verdict.verdict == "effective"
+        counts[verdict.verdict] += 1
         if args.json:
-            print(json.dumps({"schema": 1, "parent": args.parent, **verdict.as_json()}),
-                  file=out, flush=True)
+            print(dumps(record("verdict", parent=args.parent, **verdict.as_json())), file=out,
+                  flush=True)
         else:
             print(f"{verdict.child}: {verdict.summary}", file=out, flush=True)
+    if args.json:
+        print(dumps(summary_record(children=sum(counts.values()), verdicts=dict(counts),
+                                   errors=problems)), file=out)
     for problem in problems:
         print(problem, file=err)
     if problems:
         return EXIT_INPUT
-    return EXIT_OK if effective == verdicts else EXIT_CHANGES
+    return EXIT_OK if counts["effective"] == sum(counts.values()) else EXIT_CHANGES

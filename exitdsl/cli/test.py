@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import TextIO
 
+from ..io.emit import dumps, record, summary_record
 from .common import EXIT_CHANGES, EXIT_OK, command, resolve_rule_paths
 
 
@@ -13,6 +14,9 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
                    "Run every `test` block of the rule files (default: the shipped rules). "
                    "A failing case shows a diff; --update rewrites `after` blocks in place.")
     test.add_argument("rules", nargs="*", metavar="RULES", help="rule files or directories")
+    test.add_argument("--json", action="store_true",
+                      help="one JSON record per test and file case, then a summary "
+                           "(docs/json-schema.md)")
     test.add_argument("--update", action="store_true",
                       help="rewrite `after` blocks with the current output (review the diff!)")
     test.set_defaults(run=run)
@@ -36,14 +40,21 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             if update_case(case):
                 print(f"{case.directory}: updated {SNAPSHOT}", file=out)
     results = run_tests(load_rules(files)) if files else []
-    failed = [f"FAIL {r.path}:{r.test.span.line}: {r.name}\n{r.problem}"
-              for r in results if not r.passed]
+    records = [record("test", file=str(r.path), line=r.test.span.line, name=r.name,
+                      passed=r.passed, problem=r.problem or None) for r in results]
     for case in cases:
         _, problem = run_file_case(case)
-        if problem is not None:
-            failed.append(f"FAIL {case.directory}: {problem}")
-    for failure in failed:
-        print(failure, file=out)
-    total = len(results) + len(cases)
-    print(f"{total - len(failed)} passed, {len(failed)} failed", file=out)
+        records.append(record("case", file=str(case.directory), name=case.directory.name,
+                              passed=problem is None, problem=problem))
+    failed = [r for r in records if not r["passed"]]
+    summary = summary_record(passed=len(records) - len(failed), failed=len(failed))
+    if args.json:
+        for line in (*records, summary):
+            print(dumps(line), file=out)
+    else:
+        for r in failed:
+            where = f"{r['file']}:{r['line']}: {r['name']}\n" if r["kind"] == "test" \
+                else f"{r['file']}: "
+            print(f"FAIL {where}{r['problem']}", file=out)
+        print(f"{summary['passed']} passed, {summary['failed']} failed", file=out)
     return EXIT_CHANGES if failed else EXIT_OK

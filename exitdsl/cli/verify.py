@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import json
 from collections.abc import Iterator
 from typing import TextIO
 
 from ..errors import ExitdslError
 from ..io.discover import discover
+from ..io.emit import dumps, record, summary_record
 from ..io.progress import Progress
 from ..io.sourcefile import read_source
 from .common import (EXIT_CHANGES, EXIT_INPUT, EXIT_OK, add_discovery_options,
@@ -53,9 +53,10 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         report = audit(rules, sources(progress), max(1, args.seeds))
     problems.extend(report.errors)
     if args.json:
-        print(json.dumps({"files": report.files,
-                          "rules": [r.as_json() for r in report.rules.values()],
-                          "errors": problems}, indent=2), file=out)
+        for rule in report.rules.values():
+            print(dumps(record("rule", **rule.as_json())), file=out)
+        print(dumps(summary_record(files=report.files, rejected=report.rejected,
+                                   errors=problems)), file=out)
     else:
         print(format_table(report), file=out)
         for problem in problems:

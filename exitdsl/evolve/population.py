@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from ..engine import Engine
 from ..errors import ExitdslError
+from ..io.emit import SCHEMA
 from ..io.files import write_atomic
 from ..io.sourcefile import read_source
 from ..results import Mutation
@@ -161,9 +162,9 @@ def write_family(family: Family, out: Path, lineage: TextIO) -> list[Path]:
         target = folder / f"{stem}.{number}.py"
         data = child.code.encode(family.encoding)
         record: dict[str, object] = {
-            "parent": family.parent, "parent_sha256": family.parent_sha256,
+            "schema": SCHEMA, "kind": "child", "parent": family.parent, "parent_sha256": family.parent_sha256,
             "child": str(target.relative_to(out)), "child_sha256": hashlib.sha256(data).hexdigest(),
-            "rule": child.rule, "tier": child.tier, "id": child.mutation_id,
+            "rule": child.rule, "tier": child.tier, "site": child.site,
             "line": child.line, "col": child.col, "old": child.old, "new": child.new,
             "seed": child.seed}
         if family.verdicts:

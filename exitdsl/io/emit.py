@@ -1,4 +1,6 @@
-"""What a run shows machines: one JSON record per change, skip, rejection or error."""
+"""What exitdsl shows machines: JSON records, one per line, in one versioned schema
+(docs/json-schema.md, docs/exitdsl.schema.json). Every record carries ``"schema"`` and a
+``"kind"``; a run's last record is its ``summary``."""
 
 from __future__ import annotations
 
@@ -7,26 +9,45 @@ from typing import Any
 
 from ..results import Change, Rejection, Skip
 
+SCHEMA = 1
+# Records of one file come in source order; at one position a change before a skip before
+# a rejection.
+_KIND_ORDER = {"change": 0, "skip": 1, "rejection": 2}
+
+
+def record(kind: str, **fields: Any) -> dict[str, Any]:
+    return {"schema": SCHEMA, "kind": kind, **fields}
+
 
 def change_record(path: str, change: Change) -> dict[str, Any]:
-    return {"kind": "change", "file": path, "rule": change.rule, "site": change.site_id,
-            "line": change.line, "col": change.col, "old": change.old, "new": change.new,
-            "seed": change.seed}
+    return record("change", file=path, rule=change.rule, site=change.site,
+                  line=change.line, col=change.col, old=change.old, new=change.new,
+                  seed=change.seed)
 
 
 def skip_record(path: str, skip: Skip) -> dict[str, Any]:
-    return {"kind": "skip", "file": path, "rule": skip.rule, "line": skip.line,
-            "col": skip.col, "reason": skip.reason}
+    return record("skip", file=path, rule=skip.rule, line=skip.line, col=skip.col,
+                  reason=skip.reason)
 
 
 def rejection_record(path: str, rejection: Rejection) -> dict[str, Any]:
-    return {"kind": "rejection", "file": path, "rule": rejection.rule, "line": rejection.line,
-            "col": rejection.col, "check": rejection.check, "detail": rejection.detail}
+    return record("rejection", file=path, rule=rejection.rule, line=rejection.line,
+                  col=rejection.col, check=rejection.check, detail=rejection.detail)
 
 
 def error_record(path: str, message: str) -> dict[str, Any]:
-    return {"kind": "error", "file": path, "message": message}
+    return record("error", file=path, message=message)
 
 
-def dumps(record: dict[str, Any]) -> str:
-    return json.dumps(record, ensure_ascii=False, sort_keys=False)
+def summary_record(**counts: Any) -> dict[str, Any]:
+    return record("summary", **counts)
+
+
+def in_source_order(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One file's records by position (a stable sort: equal positions keep rule order)."""
+    return sorted(records, key=lambda r: (r.get("line", 0), r.get("col", 0),
+                                          _KIND_ORDER.get(r["kind"], 3)))
+
+
+def dumps(data: dict[str, Any]) -> str:
+    return json.dumps(data, ensure_ascii=False, sort_keys=False)
