@@ -4,6 +4,7 @@ the progress display (rate, ETA, messages above it, never on a pipe or with -q).
 from __future__ import annotations
 
 import io
+import json
 import re
 from pathlib import Path
 
@@ -93,3 +94,45 @@ def test_no_progress_display_on_a_pipe_or_when_quiet() -> None:
     with Progress(2, screen, False) as shown:
         shown.step("a.py")
     assert screen.getvalue() == ""
+
+
+def test_only_ids_that_rewrite_nothing_are_named(tmp_path: Path,
+                                                  capsys: pytest.CaptureFixture[str],
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    Path("s.py").write_text(STRATEGY, encoding="utf-8")
+    bogus = "finlab.stop_loss.jitter@<module>#00000000.0"
+    assert main(["apply", "-q", "--only", bogus, "s.py"]) == 2
+    assert capsys.readouterr().err == (
+        f"WARNING exitdsl: --only {bogus}: no site with this id was rewritten (not in these "
+        "files, or the code it names has changed since the id was recorded)\n")
+    main(["apply", "-q", "--json", "s.py"])
+    site = next(r for r in map(json.loads, capsys.readouterr().out.splitlines())
+                if r["kind"] == "change")["site"]
+    assert main(["apply", "-q", "--only", site, "--only", bogus, "s.py"]) == 0  # one did
+    assert capsys.readouterr().err.startswith(f"WARNING exitdsl: --only {bogus}: ")
+
+
+def test_bash_completion_knows_commands_and_options(tmp_path: Path,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    import shutil
+    import subprocess
+
+    bash = shutil.which("bash")
+    if bash is None:
+        pytest.skip("bash is not installed")
+    assert main(["completion", "bash"]) == 0
+    script = tmp_path / "exitdsl.bash"
+    script.write_text(capsys.readouterr().out, encoding="utf-8")
+
+    def complete(*words: str) -> str:
+        line = " ".join(words)
+        probe = (f"source {script}; COMP_WORDS=({line}); COMP_CWORD={len(words) - 1}; "
+                 f"COMP_LINE='{line}'; COMP_POINT={len(line)}; _shtab_exitdsl; "
+                 'echo "${COMPREPLY[@]}"')
+        return subprocess.run([bash, "-c", probe], capture_output=True, text=True,
+                              check=True).stdout.strip()
+
+    assert complete("exitdsl", "be") == "behave"
+    assert complete("exitdsl", "apply", "--ex") == "--exclude --extend-exclude"
+    assert complete("exitdsl", "mutate", "--require") == "--require-effect"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 from collections import Counter
 from collections.abc import Callable
@@ -19,9 +20,11 @@ from ..io.progress import Progress
 from ..io.sourcefile import decode
 from ..results import FileResult
 from .apply_work import FileOutcome, outcomes
-from .common import (EXIT_CHANGES, EXIT_INPUT, EXIT_OK, EXIT_REJECTED, add_discovery_options,
-                     add_rule_options, colliding, command, exclusions, load_selected,
-                     out_beside_inputs, run_seed)
+from .common import (EXIT_CHANGES, EXIT_INPUT, EXIT_OK, EXIT_REJECTED, EXIT_USAGE,
+                     add_discovery_options, add_rule_options, colliding, command, exclusions,
+                     load_selected, out_beside_inputs, run_seed)
+
+log = logging.getLogger("exitdsl")
 
 # Heavy modules (the engine: lark, PyYAML, ...) are imported in run(), in every command:
 # `exitdsl --help` must not load them; start-up is paid on every call of a CLI tool.
@@ -84,6 +87,7 @@ class _Tally:
         self.say: Callable[[str], None] = lambda message: print(message, file=err)
         self.counts = {"files": 0, "changed": 0, "sites": 0, "errors": 0, "rejected": 0}
         self.reasons: Counter[tuple[str, str]] = Counter()  # --skips reasons
+        self.rewritten: set[str] = set()  # site ids changed, for --only
 
     def report(self, result: FileResult) -> None:
         counts = self.counts
@@ -91,6 +95,7 @@ class _Tally:
         counts["sites"] += len(result.changes)
         counts["rejected"] += len(result.rejections)
         counts["changed"] += result.changed
+        self.rewritten.update(change.site for change in result.changes)
         if self.args.json:
             skips = result.skips if self.args.skips == "all" else ()
             if self.args.skips == "reasons":
@@ -184,12 +189,18 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         print(dumps(summary_record(**tally.counts)), file=out)
     if not args.quiet:  # on stderr: a --json consumer reads stdout only
         print(tally.summary(), file=err)
+    unmatched = [site for site in args.only if site not in tally.rewritten]
+    for site in unmatched:
+        log.warning("--only %s: no site with this id was rewritten (not in these files, or "
+                    "the code it names has changed since the id was recorded)", site)
     if tally.counts["errors"]:
         return EXIT_INPUT
     if tally.counts["rejected"]:
         return EXIT_REJECTED
     if args.check and tally.counts["changed"]:
         return EXIT_CHANGES
+    if unmatched and len(unmatched) == len(set(args.only)):
+        return EXIT_USAGE  # nothing that was asked for was done
     return EXIT_OK
 
 
