@@ -61,6 +61,25 @@ class RuleError(ExitdslError):
     """A mistake in a rule file, found before any strategy code is touched."""
 
 
+class RuleErrors(RuleError):
+    """Several mistakes in rule files, reported together (the first is the one-line form)."""
+
+    def __init__(self, errors: list[RuleError]) -> None:
+        super().__init__(errors[0].message, errors[0].span)
+        self.errors = tuple(errors)
+
+    def render(self) -> str:
+        return "\n".join(e.render() for e in self.errors) + f"\n{len(self.errors)} errors"
+
+
+def raise_all(errors: list[RuleError]) -> None:
+    """Raise nothing, the one error, or all of them together."""
+    if len(errors) == 1:
+        raise errors[0]
+    if errors:
+        raise RuleErrors(errors)
+
+
 class UsageError(ExitdslError):
     """Command-line arguments that cannot work together."""
 

@@ -35,7 +35,29 @@ CASES = {
         "2:13: pattern is not valid Python: '(' was never closed"),
     "unknown_tier": (
         "rule a {\n  tier parametrik\n  match `f($x)`\n  set $x = 1\n}\n",
-        "2:8: unknown tier 'parametrik'; expected one of parametric, relational, structural"),
+        "2:8: unknown tier 'parametrik' (did you mean 'parametric'?); expected one of "
+        "parametric, relational, structural"),
+    "unknown_action": (
+        "rule a {\n  match `sim(..., stop_loss=$sl, ...)`\n  replace $sl = 0.1\n}\n",
+        "3:3: unknown rule item 'replace' (did you mean 'rename'?); expected one of tier, "
+        "weight, match, inside, within, unless, where, ensure, set, add, remove, append, drop, "
+        "rename, flip"),
+    "keyword_with_a_tail": (
+        "rule a {\n  matches `f($x)`\n  set $x = 1\n}\n",
+        "2:3: unknown rule item 'matches' (did you mean 'match'?); expected one of tier, "
+        "weight, match, inside, within, unless, where, ensure, set, add, remove, append, drop, "
+        "rename, flip"),
+    "unknown_declaration": (
+        "rules a {\n  match `f($x)`\n  set $x = 1\n}\n",
+        "1:1: unknown declaration 'rules' (did you mean 'rule'?); expected one of ruleset, use, "
+        "allow, bound, choices, rule, test"),
+    "second_tier": (
+        "rule a {\n  tier parametric\n  match `f($x)`\n  tier relational\n  set $x = 1\n}\n",
+        "4:8: a second `tier` in rule 'a' (a rule has one)"),
+    "unknown_function_near": (
+        "rule a {\n  match `f($x)`\n  set $x = clmp($x, 0, 1)\n}\n",
+        "3:12: unknown function 'clmp' (did you mean 'clamp'?) (known: abs, choice, clamp, "
+        "contains, defined, gauss, int, max, min, name, number, round, step, string, uniform)"),
     "wrong_arity": (
         "rule a {\n  match `f($x)`\n  set $x = gauss(1)\n}\n",
         "3:12: gauss() takes (number, number), got 1 argument(s)"),
@@ -93,3 +115,27 @@ def test_apply_with_bad_rules_touches_nothing(tmp_path: Path,
     assert main(["apply", "-r", str(rules), "--in-place", str(strategy)]) == 2
     assert strategy.read_text() == "report = sim(position, stop_loss=0.08)\n"
     assert "Traceback" not in capsys.readouterr().err
+
+
+def test_every_error_of_a_file_is_reported_each_with_its_caret(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "many.rules"
+    path.write_text("rule a {\n  matches `f($x)`\n  set $x = 1\n}\n"
+                    "rule b {\n  match `g($y)`\n  sett $y = 2\n}\n"
+                    "rule c {\n  match `h($z)`\n  set $z = 3\n}\n", encoding="utf-8")
+    assert main(["check", str(path)]) == 2
+    assert capsys.readouterr().err == (
+        f"{path}:2:3: unknown rule item 'matches' (did you mean 'match'?); expected one of "
+        "tier, weight, match, inside, within, unless, where, ensure, set, add, remove, append, "
+        "drop, rename, flip\n      matches `f($x)`\n      ^\n"
+        f"{path}:7:3: unknown rule item 'sett' (did you mean 'set'?); expected one of "
+        "tier, weight, match, inside, within, unless, where, ensure, set, add, remove, append, "
+        "drop, rename, flip\n      sett $y = 2\n      ^\n2 errors\n")
+    path.write_text("rule a {\n  match `f($x)`\n  set $x = clamp($x, q)\n}\n"
+                    "rule b {\n  match `g($y)`\n  set $z = 2\n}\n", encoding="utf-8")
+    assert main(["check", str(path)]) == 2
+    assert capsys.readouterr().err == (
+        f"{path}:3:22: unknown bound 'q'\n      set $x = clamp($x, q)\n"
+        "                         ^\n"
+        f"{path}:7:7: unknown capture $z (captured by every match: $y)\n      set $z = 2\n"
+        "          ^^\n2 errors\n")

@@ -29,6 +29,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for module in COMMANDS:
         module.register(commands)
+    parser.set_defaults(build_parser=build_parser)  # for `completion`, without an import cycle
     return parser
 
 

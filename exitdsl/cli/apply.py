@@ -183,6 +183,11 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                 else:
                     tally.take(next(done))
                     progress.step(str(target.path))
+    return _finish(args, tally, out, err)
+
+
+def _finish(args: argparse.Namespace, tally: _Tally, out: TextIO, err: TextIO) -> int:
+    """The closing records and summary, the --only warnings, and the exit code."""
     if args.json:
         for (rule, reason), count in sorted(tally.reasons.items()):
             print(dumps(record("skips", rule=rule, reason=reason, count=count)), file=out)

@@ -138,7 +138,7 @@ def load_selected(args: argparse.Namespace) -> RuleSet:
     selected = rules.select(args.rule, args.tier or list(config.tiers))
     unknown = [r for r in args.rule if not any(r in (x.id, x.source.name) for x in rules.rules)]
     if unknown:
-        from ..language.config import did_you_mean
+        from ..language.suggest import did_you_mean
 
         names = sorted({x.id for x in rules.rules} | {x.source.name for x in rules.rules})
         hint = did_you_mean(unknown[0], names).strip()[1:-1]  # without its parentheses

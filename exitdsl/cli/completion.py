@@ -25,7 +25,5 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     import shtab
 
-    from .app import build_parser
-
-    out.write(shtab.complete(build_parser(), shell=args.shell))
+    out.write(shtab.complete(args.build_parser(), shell=args.shell))
     return EXIT_OK

@@ -40,7 +40,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             if update_case(case):
                 print(f"{case.directory}: updated {SNAPSHOT}", file=out)
     results = run_tests(load_rules(files)) if files else []
-    records = [record("test", file=str(r.path), line=r.test.span.line, name=r.name,
+    records = [record("test", file=str(r.path), line=r.test.span.line, name=r.label,
                       passed=r.passed, problem=r.problem or None) for r in results]
     for case in cases:
         _, problem = run_file_case(case)

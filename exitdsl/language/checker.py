@@ -13,6 +13,7 @@ from . import ir
 from .domains import Domain
 from .patterns import Pattern, compile_pattern
 from .regex import RegexError, compile_regex
+from .suggest import closest, did_you_mean
 
 _KIND_NAMES = {"num": "a number", "bool": "a condition", "pattern": "a `pattern`"}
 
@@ -29,15 +30,18 @@ class Checker:
     def check_capture(self, capture: ir.Capture) -> None:
         if capture.name not in self.captures:
             known = ", ".join(f"${c}" for c in sorted(self.captures)) or "none"
-            raise RuleError(f"unknown capture ${capture.name} (captured by every match: {known})",
-                            capture.span)
+            near = closest(capture.name, self.captures)
+            hint = f" (did you mean ${near}?)" if near else ""
+            raise RuleError(f"unknown capture ${capture.name}{hint} (captured by every match: "
+                            f"{known})", capture.span)
 
     def domain(self, expr: ir.Expr | ir.PatternText, want: str) -> Domain:
         if not isinstance(expr, ir.Ref):
             raise RuleError(f"expected the name of a {want} declaration here", expr.span)
         found = self.domains.get(expr.name)
         if found is None:
-            raise RuleError(f"unknown {want} {expr.name!r}", expr.span)
+            raise RuleError(f"unknown {want} {expr.name!r}{did_you_mean(expr.name, self.domains)}",
+                            expr.span)
         if (want == "choices") != found.is_choices:
             other = "choices" if found.is_choices else "bound"
             raise RuleError(f"{expr.name!r} is a {other}, but a {want} is needed here", expr.span)
@@ -71,7 +75,8 @@ class Checker:
         if isinstance(expr, ir.InDomain):
             self.check(expr.value, "num")
             if expr.domain not in self.domains:
-                raise RuleError(f"unknown bound or choices {expr.domain!r}", expr.span)
+                raise RuleError(f"unknown bound or choices {expr.domain!r}"
+                                f"{did_you_mean(expr.domain, self.domains)}", expr.span)
             return "bool"
         if isinstance(expr, ir.RegexMatch):
             self._check_regex(expr)
@@ -103,7 +108,9 @@ class Checker:
         function = FUNCTIONS.get(call.func)
         if function is None:
             known = ", ".join(sorted({*FUNCTIONS, *PREDICATES}))
-            raise RuleError(f"unknown function {call.func!r} (known: {known})", call.span)
+            raise RuleError(f"unknown function {call.func!r}"
+                            f"{did_you_mean(call.func, {*FUNCTIONS, *PREDICATES})} "
+                            f"(known: {known})", call.span)
         signatures, variadic = function.signatures, function.variadic
         # With one signature of the call's arity, its own error is the most precise.
         fitting = [s for s in signatures if len(s) == len(call.args)

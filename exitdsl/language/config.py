@@ -28,6 +28,7 @@ from ..errors import RuleError, Span, span_in
 from ..io.files import MAX_RULE_FILE_BYTES, FileProblem, read_regular
 from ..io.resources import CONFIG_NAMES
 from ..vocabulary.tiers import DEFAULT_TIER_WEIGHTS, TIERS
+from .suggest import did_you_mean
 from .toml_config import TOOL_TABLE, toml_table
 
 if TYPE_CHECKING:
@@ -114,13 +115,6 @@ def load_config(path: str | Path) -> Config:
     if root is None:
         return Config(shown)
     return _Reader(shown, text).config(root)
-
-
-def did_you_mean(word: str, options: tuple[str, ...] | list[str]) -> str:
-    import difflib
-
-    close = difflib.get_close_matches(word, options, n=1)
-    return f" (did you mean {close[0]!r}?)" if close else ""
 
 
 class _Reader:

@@ -134,10 +134,11 @@ class Choices:
 
 @dataclass(frozen=True)
 class CodeBlock:
-    text: str
+    text: str  # dedented: a block may be indented to sit inside its test
     span: Span  # of the opening fence; start/end offsets locate it for --update
     start: int
     end: int
+    indent: str = ""  # what was taken off every line (put back by --update)
 
 
 @dataclass(frozen=True)
@@ -147,6 +148,7 @@ class RuleTest:
     before: CodeBlock
     after: CodeBlock | None  # None: the rule must leave ``before`` unchanged
     seed: int | None = None
+    rejected: str | None = None  # the verifier check that must reject the rewrite
 
 
 @dataclass(frozen=True)

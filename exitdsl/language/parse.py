@@ -8,7 +8,7 @@ action's alias is lowered by its own module in exitdsl/actions/).
 from __future__ import annotations
 
 import ast
-import re
+import textwrap
 from functools import lru_cache
 from typing import Any
 
@@ -20,17 +20,8 @@ from ..errors import RuleError, Span, span_in
 from ..vocabulary.numbers import MAX_MAGNITUDE, in_range
 from ..vocabulary.tiers import TIERS
 from . import grammar, ir
-
-# What a user calls each terminal in an error message.
-_TERMINAL_NAMES = {
-    "RBRACE": "'}'", "LBRACE": "'{'", "RPAR": "')'", "LPAR": "'('", "RSQB": "']'",
-    "LSQB": "'['", "COMMA": "','", "EQUAL": "'='", "NAME": "a name", "RULE_ID": "a rule id",
-    "NUMBER": "a number", "INT": "an integer", "STRING": 'a "string"',
-    "PATTERN": "a `pattern`", "CODE_BLOCK": "a ```code block```", "CAPTURE": "a $capture",
-    "REGEX": "a /regex/", "COMPARE_OP": "a comparison", "TILDE": "'~'", "$END": "end of file",
-    "MINUS": "'-'", "PLUS": "'+'", "STAR": "'*'", "SLASH": "'/'",
-}
-
+from .suggest import did_you_mean
+from .syntax_errors import syntax_errors
 
 @lru_cache(maxsize=1)
 def _parser() -> lark.Lark:
@@ -38,11 +29,12 @@ def _parser() -> lark.Lark:
 
 
 def parse_rules(text: str, path: str = "<rules>") -> ir.RuleFile:
-    """Parse one rule file. Raises :class:`RuleError` with a location on any mistake."""
+    """Parse one rule file. Raises :class:`RuleError` with a location on any mistake (all
+    of a file's syntax errors, up to a cap, as one :class:`RuleErrors`)."""
     try:
         tree = _parser().parse(text)
     except lark.UnexpectedInput as exc:
-        raise _syntax_error(exc, text, path) from None
+        raise syntax_errors(_parser(), exc, text, path) from None
     except RecursionError:
         raise RuleError("nested too deeply to parse", Span(path, 1, 1)) from None
     try:
@@ -55,67 +47,6 @@ def parse_rules(text: str, path: str = "<rules>") -> ir.RuleFile:
         raise
     except RecursionError:
         raise RuleError("nested too deeply to parse", Span(path, 1, 1)) from None
-
-
-def _unclosed_brace(text: str) -> tuple[int, int] | None:
-    """Line and column of the last ``{`` left open, skipping comments, strings and code."""
-    stack: list[tuple[int, int]] = []
-    skip = re.compile(r"#[^\n]*|```.*?```|`[^`]*`|\"(?:[^\"\\\n]|\\.)*\"", re.S)
-    position = 0
-    for piece in skip.finditer(text + "\n"):
-        for i in range(position, piece.start()):
-            if text[i] == "{":
-                stack.append((text.count("\n", 0, i) + 1, i - text.rfind("\n", 0, i)))
-            elif text[i] == "}" and stack:
-                stack.pop()
-        position = piece.end()
-    for i in range(position, len(text)):
-        if text[i] == "{":
-            stack.append((text.count("\n", 0, i) + 1, i - text.rfind("\n", 0, i)))
-        elif text[i] == "}" and stack:
-            stack.pop()
-    return stack[-1] if stack else None
-
-
-def _describe(token_types: set[str] | frozenset[str]) -> str:
-    names = sorted({_TERMINAL_NAMES.get(t, repr(t.lower())) for t in token_types})
-    if len(names) > 6:
-        names = names[:6] + ["..."]
-    return ", ".join(names)
-
-
-def _syntax_error(exc: lark.UnexpectedInput, text: str, path: str) -> RuleError:
-    line, col = exc.line, exc.column
-    if isinstance(exc, lark.UnexpectedToken) and exc.token.type == "$END":
-        opened = _unclosed_brace(text)
-        if opened is not None:
-            line, col = opened
-            message = "this '{' is never closed (missing '}' before the end of the file)"
-        else:
-            lines = text.rstrip().splitlines() or [""]
-            line, col = len(lines), len(lines[-1]) + 1
-            message = f"unexpected end of file; expected {_describe(exc.expected)}"
-    elif isinstance(exc, lark.UnexpectedToken) and exc.token.type == "STRING" \
-            and "NUMBER" in exc.expected:
-        message = f"a string ({exc.token.value}) cannot be used here; expected a number"
-    elif isinstance(exc, lark.UnexpectedToken):
-        message = f"unexpected {exc.token.value!r}; expected {_describe(exc.expected)}"
-    elif isinstance(exc, lark.UnexpectedCharacters):
-        position = exc.pos_in_stream or 0
-        char = text[position] if position < len(text) else ""
-        if char == "`":
-            message = "unterminated `pattern` (or an empty one)"
-        elif char == "/":
-            message = "unterminated or empty /regex/"
-        else:
-            message = f"unexpected character {char!r}"
-            if exc.allowed:
-                message += f"; expected {_describe(exc.allowed)}"
-    else:
-        message = "unexpected end of file"
-    if line < 1:
-        line, col = 1, 1
-    return RuleError(message, span_in(path, text, line, col))
 
 
 class _Lower(Transformer[Token, Any]):
@@ -210,8 +141,12 @@ class _Lower(Transformer[Token, Any]):
         name_tok, *items = children
         fields: dict[str, Any] = {"matches": [], "contexts": [], "unless": [], "where": [],
                                   "ensure": [], "actions": []}
-        for key, value in items:
+        for key, value, *where in items:
             if key in ("description", "tier", "weight"):
+                if key in fields:
+                    what = "description" if key == "description" else f"`{key}`"
+                    raise RuleError(f"a second {what} in rule {str(name_tok)!r} (a rule has "
+                                    "one)", where[0])
                 fields[key] = value
             else:
                 fields[key].append(value)
@@ -224,20 +159,20 @@ class _Lower(Transformer[Token, Any]):
             actions=tuple(fields["actions"]))
 
     # --- rule items: (field, value) pairs that rule_decl folds -----------
-    def description(self, c: list[Token]) -> tuple[str, str]:
-        return ("description", self.string(c[0]))
+    def description(self, c: list[Token]) -> tuple[str, str, Span]:
+        return ("description", self.string(c[0]), self.span(c[0]))
 
-    def tier(self, c: list[Token]) -> tuple[str, str]:
+    def tier(self, c: list[Token]) -> tuple[str, str, Span]:
         if str(c[0]) not in TIERS:
-            raise RuleError(f"unknown tier {str(c[0])!r}; expected one of {', '.join(TIERS)}",
-                            self.span(c[0]))
-        return ("tier", str(c[0]))
+            raise RuleError(f"unknown tier {str(c[0])!r}{did_you_mean(str(c[0]), TIERS)}; "
+                            f"expected one of {', '.join(TIERS)}", self.span(c[0]))
+        return ("tier", str(c[0]), self.span(c[0]))
 
-    def weight(self, c: list[Any]) -> tuple[str, float]:
+    def weight(self, c: list[Any]) -> tuple[str, float, Span | None]:
         value = c[0]
         if not isinstance(value, ir.Num) or value.value < 0:
             raise RuleError("weight must be a non-negative number", getattr(value, "span", None))
-        return ("weight", float(value.value))
+        return ("weight", float(value.value), value.span)
 
     def match(self, c: list[Token]) -> tuple[str, ir.PatternText]:
         return ("matches", self.pattern(c[0]))
@@ -265,7 +200,8 @@ class _Lower(Transformer[Token, Any]):
         name_tok, seed, before_tok, outcome = c
         before = self.code_block(before_tok)
         after = self.code_block(outcome) if isinstance(outcome, Token) else None
-        return ir.RuleTest(str(name_tok), self.span(name_tok), before, after, seed)
+        rejected = outcome[1] if isinstance(outcome, tuple) else None
+        return ir.RuleTest(str(name_tok), self.span(name_tok), before, after, seed, rejected)
 
     def test_seed(self, c: list[Token]) -> int:
         return int(c[0])
@@ -276,6 +212,9 @@ class _Lower(Transformer[Token, Any]):
     def unchanged(self, c: list[Any]) -> None:
         return None
 
+    def rejected(self, c: list[Token]) -> tuple[str, str]:
+        return ("rejected", str(c[0]))
+
     def code_block(self, tok: Token) -> ir.CodeBlock:
         body = str(tok)[3:-3]
         # The fence's own line break is not part of the code; the one before the closing fence is.
@@ -284,7 +223,9 @@ class _Lower(Transformer[Token, Any]):
         elif body.startswith("\n"):
             body = body[1:]
         start = tok.start_pos or 0
-        return ir.CodeBlock(body, self.span(tok), start, start + len(str(tok)))
+        dedented = textwrap.dedent(body)
+        indent = _taken_off(body, dedented)
+        return ir.CodeBlock(dedented, self.span(tok), start, start + len(str(tok)), indent)
 
     # --- expressions -----------------------------------------------------
     def number(self, c: list[Token]) -> ir.Num:
@@ -359,3 +300,11 @@ def _span_of(expr: Any) -> Span:
     span = getattr(expr, "span", None)
     assert isinstance(span, Span)
     return span
+
+
+def _taken_off(body: str, dedented: str) -> str:
+    """The common indentation ``textwrap.dedent`` removed from ``body``."""
+    for line, short in zip(body.splitlines(), dedented.splitlines()):
+        if short.strip():
+            return line[: len(line) - len(short)]
+    return ""

@@ -3,17 +3,18 @@ limits), ids namespaced by ruleset, config overrides applied."""
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import RuleError, Span
+from ..errors import RuleError, Span, raise_all
 from ..io.files import MAX_RULE_FILE_BYTES, FileProblem, read_regular
 from ..io.resources import rule_path, shipped_rules_dir
 from ..vocabulary.tiers import TIERS
 from . import ir
 from .compile import compile_rule
+from .suggest import did_you_mean
+from .syntax_errors import MAX_ERRORS
 from .compiled import CompiledRule
 from .config import Config
 from .domains import Domain, declared_domains, overridden
@@ -45,7 +46,7 @@ class RuleSet:
             raise TypeError("select() takes lists of ids and tiers, not a single string")
         for tier in tiers:
             if tier not in TIERS:
-                raise ValueError(f"unknown tier {tier!r}{_did_you_mean(tier, TIERS)}; "
+                raise ValueError(f"unknown tier {tier!r}{did_you_mean(tier, TIERS)}; "
                                  f"tiers are {', '.join(TIERS)}")
         chosen = [r for r in self.rules
                   if (not ids or r.id in ids or r.source.name in ids)
@@ -56,15 +57,11 @@ class RuleSet:
         for rule in self.rules:
             if rule.id == rule_id:
                 return rule
-        raise KeyError(f"no rule {rule_id!r}{_did_you_mean(rule_id, [r.id for r in self.rules])}")
+        raise KeyError(f"no rule {rule_id!r}{did_you_mean(rule_id, [r.id for r in self.rules])}")
 
     def __repr__(self) -> str:  # the default would print every compiled pattern
         return f"<RuleSet: {len(self.rules)} rules from {len(self.files)} file(s)>"
 
-
-def _did_you_mean(word: str, known: Iterable[str]) -> str:
-    close = difflib.get_close_matches(word, list(known), n=1)
-    return f" (did you mean {close[0]!r}?)" if close else ""
 
 
 def shipped_rules(config: Config | None = None) -> RuleSet:
@@ -100,28 +97,44 @@ def load_rules(paths: str | Path | Iterable[str | Path], config: Config | None =
     tests: list[tuple[str, ir.RuleTest, str]] = []
     seen: dict[str, Span] = {}
     used: set[str] = set()
+    errors: list[RuleError] = []  # every rule's first mistake, reported together
     for rule_file, declared in loaded.values():
         namespace = rule_file.name or Path(rule_file.path).stem
         domains = overridden(declared, namespace, config, used)
         for rule in rule_file.rules:
             rule_id = f"{namespace}.{rule.name}"
-            if rule_id in seen:
-                raise RuleError(f"rule {rule_id!r} is already defined at {seen[rule_id]}", rule.span)
-            seen[rule_id] = rule.span
             try:
+                if rule_id in seen:
+                    raise RuleError(f"rule {rule_id!r} is already defined at {seen[rule_id]}",
+                                    rule.span)
+                seen[rule_id] = rule.span
                 rules.append(compile_rule(rule, rule_id, rule_file, domains))
             except RecursionError:
-                raise RuleError(f"rule {rule.name!r} is nested too deeply", rule.span) from None
-        local_names = {r.name for r in rule_file.rules}
+                errors.append(RuleError(f"rule {rule.name!r} is nested too deeply", rule.span))
+            except RuleError as exc:
+                errors.append(exc)
         for test in rule_file.tests:
-            if test.rule not in local_names:
-                raise RuleError(f"test names unknown rule {test.rule!r}", test.span)
-            tests.append((f"{namespace}.{test.rule}", test, rule_file.path))
+            try:
+                tests.append((_tested_rule(test, namespace, rule_file), test, rule_file.path))
+            except RuleError as exc:
+                errors.append(exc)
     for name, override in {**config.bounds, **config.choices}.items():
         if name not in used:
-            raise RuleError(f"the config overrides {name!r}, which no loaded rule file declares",
-                            override.span)
+            errors.append(RuleError(f"the config overrides {name!r}, which no loaded rule "
+                                    "file declares", override.span))
+    raise_all(errors[:MAX_ERRORS])
     return RuleSet(tuple(rules), tuple(tests), tuple(str(p) for p in loaded), config)
+
+
+def _tested_rule(test: ir.RuleTest, namespace: str, rule_file: ir.RuleFile) -> str:
+    """The id of the rule a ``test`` block names, by its name or its full id."""
+    local = {r.name for r in rule_file.rules}
+    name = test.rule[len(namespace) + 1:] if test.rule.startswith(f"{namespace}.") \
+        and test.rule[len(namespace) + 1:] in local else test.rule
+    if name not in local:
+        raise RuleError(f"test names unknown rule {test.rule!r}"
+                        f"{did_you_mean(test.rule, sorted(local))}", test.span)
+    return f"{namespace}.{name}"
 
 
 class _Loader:

@@ -32,9 +32,14 @@ class CaseResult:
         return self.problem is None
 
     @property
-    def name(self) -> str:
+    def label(self) -> str:
+        """The rule, and the seed when the block sets one."""
         seed = f" seed {self.test.seed}" if self.test.seed is not None else ""
-        return f"{self.rule}{seed} (line {self.test.span.line})"
+        return f"{self.rule}{seed}"
+
+    @property
+    def name(self) -> str:  # unique within a file: pytest's item name
+        return f"{self.label} (line {self.test.span.line})"
 
 
 def run_case(rules: RuleSet, rule_id: str, test: ir.RuleTest, path: str) -> CaseResult:
@@ -46,9 +51,16 @@ def run_case(rules: RuleSet, rule_id: str, test: ir.RuleTest, path: str) -> Case
     except StrategyError as exc:
         # The block's code starts on the line after its opening fence.
         line = test.before.span.line + (exc.span.line if exc.span else 1)
+        reason = exc.message.removeprefix("not valid Python: ")
         return CaseResult(rule_id, path, test, exc.one_line(),
-                          f"{path}:{line}: `before` is not valid Python: {exc.message}")
+                          f"{path}:{line}: `before` is not valid Python: {reason}")
     actual = run.result.new_source
+    if test.rejected is not None:
+        checks = sorted({r.check for r in run.result.rejections})
+        problem = None if test.rejected in checks else (
+            f"expected the rewrite to be rejected by {test.rejected!r}; "
+            + (f"it was rejected by {', '.join(checks)}" if checks else "it was not rejected"))
+        return CaseResult(rule_id, path, test, actual, problem)
     if run.result.rejections:
         return CaseResult(rule_id, path, test, actual, rejected(run.result.rejections))
     if not run.deterministic:
@@ -83,7 +95,7 @@ def update_expectations(path: Path) -> int:
     own = [(rule_id, test, p) for rule_id, test, p in rules.tests if Path(p) == path]
     edits: list[tuple[int, int, str]] = []
     for rule_id, test, test_path in own:
-        if test.after is None:
+        if test.after is None:  # unchanged, or rejected
             continue
         result = run_case(rules, rule_id, test, test_path)
         if result.actual != test.after.text:
@@ -97,7 +109,11 @@ def update_expectations(path: Path) -> int:
 
 
 def _fence(code: str, text: str, old: ir.CodeBlock) -> str:
-    """A fenced block holding ``code``, laid out like the block it replaces."""
+    """A fenced block holding ``code``, laid out like the block it replaces (line ending,
+    and the indentation of an indented block and of its closing fence)."""
     original = text[old.start:old.end]
     newline = "\r\n" if original.startswith("```\r\n") else "\n"
-    return f"```{newline}{code}```"
+    body = "".join(old.indent + line if line.strip() else line
+                   for line in code.splitlines(keepends=True))
+    closing = old.indent if old.indent and original[:-3].endswith("\n" + old.indent) else ""
+    return f"```{newline}{body}{closing}```"
