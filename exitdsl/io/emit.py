@@ -5,9 +5,10 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..results import Change, Rejection, Skip
+if TYPE_CHECKING:
+    from ..results import Change, Rejection, Skip
 
 SCHEMA = 1
 # Records of one file come in source order; at one position a change before a skip before

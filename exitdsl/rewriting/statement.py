@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import ast
+import copy
 import re
 from collections.abc import Callable
 
@@ -151,8 +152,22 @@ class _Put(ast.NodeTransformer):
         if isinstance(node, ast.expr):
             key = (node.lineno, node.col_offset, node.end_lineno, node.end_col_offset, type(node))
             if key in self.wanted:
-                return self.wanted[key]
+                return in_context(self.wanted[key], getattr(node, "ctx", None))
         return node
+
+
+def in_context(node: ast.expr, ctx: ast.expr_context | None) -> ast.expr:
+    """``node`` as it reads where it goes: a name written at an assignment target (or in a
+    ``del``) is a store, not a load. Intents are built as loads; the position decides."""
+    if ctx is None or isinstance(ctx, ast.Load) or not hasattr(node, "ctx"):
+        return node
+    node = copy.copy(node)
+    node.ctx = ctx
+    if isinstance(node, (ast.Tuple, ast.List)):
+        node.elts = [in_context(element, ctx) for element in node.elts]
+    elif isinstance(node, ast.Starred):
+        node.value = in_context(node.value, ctx)
+    return node
 
 
 def _substitute_at(tree: ast.Module, edits: list[Edit], shift: int) -> ast.Module:
