@@ -10,7 +10,7 @@ from __future__ import annotations
 import ast
 import bisect
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 from ..language.compiled import CompiledRule
@@ -52,14 +52,20 @@ def candidate_lines(source: str, rules: Sequence[CompiledRule]) -> list[int]:
     return sorted({bisect.bisect_right(starts, m.start()) for m in finder.finditer(source)})
 
 
-def find_sites(module: ast.Module, source: str, rules: Sequence[CompiledRule]) -> list[Site]:
-    """Every site of every rule in ``module``, in document order then rule order."""
+def find_sites(module: ast.Module, source: str, rules: Sequence[CompiledRule],
+               accepts: Callable[[Site], bool] | None = None) -> list[Site]:
+    """Every site of every rule in ``module``, in document order then rule order.
+
+    A rule's ``match`` alternatives are tried in order at each node; the first whose match
+    ``accepts`` (the rule's ``where`` holds) gives the sites there. When none is accepted,
+    the first alternative that matched gives them, so that the site is reported as left
+    alone by its ``where``."""
     rules = list(rules)
     if not rules:
         return []
     anchorless = any(not anchors for r in rules for anchors in r.anchor_sets())
     lines = None if anchorless else candidate_lines(source, rules)
-    finder = _Finder(rules, lines)
+    finder = _Finder(rules, lines, accepts)
     finder.statements(module.body, (), module, "<module>")
     order = {id(rule): i for i, rule in enumerate(rules)}
     return sorted(finder.found, key=lambda s: (getattr(s.node, "lineno", 0),
@@ -68,9 +74,11 @@ def find_sites(module: ast.Module, source: str, rules: Sequence[CompiledRule]) -
 
 
 class _Finder:
-    def __init__(self, rules: list[CompiledRule], lines: list[int] | None) -> None:
+    def __init__(self, rules: list[CompiledRule], lines: list[int] | None,
+                 accepts: Callable[[Site], bool] | None) -> None:
         self.rules = rules
         self.lines = lines
+        self.accepts = accepts
         self.found: list[Site] = []
         # Node type -> the (rule, pattern) pairs whose pattern has that root, in rule order.
         self.by_type: dict[type[ast.AST], list[tuple[CompiledRule, Pattern]]] = {}
@@ -96,15 +104,23 @@ class _Finder:
                   scope_path: str) -> None:
         for node in _own_nodes(stmt):
             matched: set[int] = set()  # rules already matched here (by id)
+            fallback: dict[int, list[Site]] = {}  # first match of a rule whose where failed
             for rule, pattern in self.by_type.get(type(node), ()):
                 if id(rule) in matched or not pattern.signature.admits(node):
                     continue
-                found = self._match_here(rule, pattern, node, ancestors, scope)
-                for captures in found:
-                    self.found.append(Site(rule, node, captures, stmt, ancestors, scope,
-                                           scope_path))
-                if found:
-                    matched.add(id(rule))  # alternatives are one rule: the first match wins
+                sites = [Site(rule, node, captures, stmt, ancestors, scope, scope_path)
+                         for captures in self._match_here(rule, pattern, node, ancestors, scope)]
+                if not sites:
+                    continue
+                if self.accepts is None or len(rule.matches) == 1 \
+                        or any(self.accepts(site) for site in sites):
+                    self.found += sites
+                    matched.add(id(rule))  # alternatives are one rule: one of them per node
+                    fallback.pop(id(rule), None)
+                else:
+                    fallback.setdefault(id(rule), sites)
+            for sites in fallback.values():
+                self.found += sites
         inner = (*ancestors, stmt)
         if isinstance(stmt, _SCOPES):
             path = stmt.name if scope_path == "<module>" else f"{scope_path}.{stmt.name}"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from ..errors import SiteSkipped
 from ..language import ir
@@ -13,8 +14,10 @@ from ..language.patterns import Pattern
 from ..matching.match import Captured, Captures, match
 from ..matching.scope import defined_before
 from ..matching.sites import Site
-from .prepare import PreparedCache
 from .values import Draws, Env, holds
+
+if TYPE_CHECKING:
+    from .prepare import PreparedCache
 
 
 def _contains(node: Captured, pattern: Pattern) -> bool:

@@ -14,6 +14,7 @@ from ..errors import StrategyError, span_in
 from ..language.compiled import CompiledRule
 from ..matching.sites import Site, active_rules, find_sites
 from ..verify.checks import quiet_parse
+from .conditions import failing_where
 from .lines import LineIndex
 
 if TYPE_CHECKING:
@@ -92,7 +93,8 @@ def _prepare(rules: Sequence[CompiledRule], source: str, path: str) -> Prepared:
     gc.disable()
     try:
         module = parse_strategy(source, path)
-        sites = find_sites(module, source, active)
+        sites = find_sites(module, source, active,
+                           accepts=lambda site: failing_where(site, module) is None)
     finally:
         if collecting:
             gc.enable()

@@ -1,0 +1,45 @@
+"""Constructs a format-preserving freqtrade v2 -> v3 migration needs (issue 17): each on
+real-looking v2 code, with the exact output."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from exitdsl import Engine, load_rules
+
+
+def rewrite(tmp_path: Path, rules: str, source: str) -> str:
+    path = tmp_path / "m.rules"
+    path.write_text(rules, encoding="utf-8")
+    result = Engine(load_rules(path)).rewrite(source, "strategy.py")
+    assert not result.rejections, result.rejections
+    return result.new_source
+
+
+V2 = '''class Sample(IStrategy):
+    use_sell_signal = True  # exit on the sell column
+    sell_profit_only = False
+
+    def populate_buy_trend(self, dataframe: DataFrame, metadata: dict) -> DataFrame:
+        dataframe.loc[
+            (qtpylib.crossed_above(dataframe['rsi'], 30)),  # oversold
+            'buy'] = 1
+        dataframe['buy_tag'] = ''
+        return dataframe
+'''
+
+
+def test_a_setting_assigned_in_a_class_body_is_renamed(tmp_path: Path) -> None:
+    rules = ('rule setting {\n  match `$name = $value`\n  where $name ~ /^use_sell_signal$/\n'
+             '  rename $name to use_exit_signal\n}\n')
+    assert rewrite(tmp_path, rules, V2) == V2.replace("use_sell_signal = True",
+                                                      "use_exit_signal = True")
+
+
+def test_a_later_match_alternative_is_tried_when_the_first_fails_its_where(
+        tmp_path: Path) -> None:
+    # `$df[$k]` also matches `dataframe.loc[cond, 'buy']` (with $k the whole tuple); its
+    # where fails there, and the `.loc` alternative must still get its chance.
+    rules = ("rule column {\n  match `$df[$k]`\n  match `$df.loc[..., $k]`\n"
+             "  where $k ~ /^buy$/\n  set $k = `'enter_long'`\n}\n")
+    assert rewrite(tmp_path, rules, V2) == V2.replace("'buy'] = 1", "'enter_long'] = 1")
