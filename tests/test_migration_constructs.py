@@ -43,3 +43,16 @@ def test_a_later_match_alternative_is_tried_when_the_first_fails_its_where(
     rules = ("rule column {\n  match `$df[$k]`\n  match `$df.loc[..., $k]`\n"
              "  where $k ~ /^buy$/\n  set $k = `'enter_long'`\n}\n")
     assert rewrite(tmp_path, rules, V2) == V2.replace("'buy'] = 1", "'enter_long'] = 1")
+
+
+def test_a_string_replacing_a_string_keeps_its_quotes_and_prefix(tmp_path: Path) -> None:
+    rules = ('rule column {\n  match `$df[$k]`\n  where $k ~ /^(buy|sell)$/\n'
+             '  set $k = `"enter_long"`\n}\n')
+    source = ("dataframe['buy'] = 0\ndataframe[\"sell\"] = 0\ndataframe[r'buy'] = 0\n"
+              "dataframe['''buy'''] = 0\n")
+    assert rewrite(tmp_path, rules, source) == (
+        "dataframe['enter_long'] = 0\ndataframe[\"enter_long\"] = 0\n"
+        "dataframe[r'enter_long'] = 0\ndataframe['''enter_long'''] = 0\n")
+    quoted = ('rule quote {\n  match `$df[$k]`\n  where $k ~ /^buy$/\n'
+              '  set $k = `"it\'s"`\n}\n')
+    assert rewrite(tmp_path, quoted, "dataframe['buy'] = 0\n") == "dataframe[\"it's\"] = 0\n"

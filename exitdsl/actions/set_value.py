@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -10,6 +11,7 @@ from ..errors import Span
 from ..language import ir
 from ..language.patterns import Pattern
 from ..matching.match import same_code
+from ..rewriting.strings import in_style_of
 from ..rewriting.values import evaluate
 from ..vocabulary.numbers import format_number, literal_number, number_node
 from ._replace import replace_expression
@@ -58,8 +60,10 @@ class SetKind(ActionKind[SetCapture, "SetNumber | SetTemplate"]):
             intended = context.substitute(action.template)
             if same_code(intended, target):
                 return None
-            return Edit(self, target, context.template_text(action.template), intended,
-                        replaces=True)
+            text = context.template_text(action.template)
+            if isinstance(target, ast.Constant) and isinstance(target.value, (str, bytes)):
+                text = in_style_of(context.lines.segment(target), text)
+            return Edit(self, target, text, intended, replaces=True)
         old = literal_number(target)
         value = evaluate(action.value, context.env)
         if isinstance(old, int) and isinstance(value, float):
