@@ -56,3 +56,15 @@ def test_a_string_replacing_a_string_keeps_its_quotes_and_prefix(tmp_path: Path)
     quoted = ('rule quote {\n  match `$df[$k]`\n  where $k ~ /^buy$/\n'
               '  set $k = `"it\'s"`\n}\n')
     assert rewrite(tmp_path, quoted, "dataframe['buy'] = 0\n") == "dataframe[\"it's\"] = 0\n"
+
+
+def test_a_regex_on_deeply_nested_code_skips_that_site_not_the_file(tmp_path: Path) -> None:
+    rules = ('rule column {\n  match `$df[$k]`\n  where $k ~ /^buy$/\n'
+             '  set $k = `"enter_long"`\n}\n')
+    path = tmp_path / "m.rules"
+    path.write_text(rules, encoding="utf-8")
+    source = "dataframe['buy'] = 1\nd[" + " + ".join(["buy"] * 400) + "] = 1\n"
+    result = Engine(load_rules(path)).rewrite(source, "strategy.py")
+    assert result.new_source == source.replace("['buy']", "['enter_long']")
+    assert [(s.line, s.reason) for s in result.skips] == [
+        (2, "left alone: the captured code is nested too deeply to match a /regex/ against")]

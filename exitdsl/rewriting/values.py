@@ -144,4 +144,8 @@ def _text_of(node: Captured) -> str:
         return node.attr
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
         return node.value
-    return ast.unparse(node)
+    try:
+        return ast.unparse(node)
+    except RecursionError:  # a huge nested expression: this site is left alone, not the file
+        raise SiteSkipped("the captured code is nested too deeply to match a /regex/ "
+                          "against") from None
