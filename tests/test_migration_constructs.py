@@ -68,3 +68,27 @@ def test_a_regex_on_deeply_nested_code_skips_that_site_not_the_file(tmp_path: Pa
     assert result.new_source == source.replace("['buy']", "['enter_long']")
     assert [(s.line, s.reason) for s in result.skips] == [
         (2, "left alone: the captured code is nested too deeply to match a /regex/ against")]
+
+
+def test_dollar_zero_is_the_whole_match(tmp_path: Path) -> None:
+    rules = ("allow names [nan]\n"
+             "rule nan {\n  match `np.NaN`\n  set $0 = `np.nan`\n}\n"
+             "rule reason {\n  match `'force_sell'`\n  set $0 = `'force_exit'`\n}\n")
+    source = ('import numpy as np\n\n\ndef custom_exit(self, pair, trade, **kwargs):\n'
+              '    dataframe["atr"] = np.NaN  # warm-up\n'
+              '    if trade.exit_reason == "force_sell":\n        return np.NaN\n')
+    assert rewrite(tmp_path, rules, source) == source.replace("np.NaN", "np.nan").replace(
+        '"force_sell"', '"force_exit"')
+
+
+def test_dollar_zero_needs_an_expression_pattern(tmp_path: Path) -> None:
+    import pytest
+
+    from exitdsl.errors import RuleError
+
+    path = tmp_path / "bad.rules"
+    path.write_text("rule r {\n  match `x = $v`\n  set $0 = `1`\n}\n", encoding="utf-8")
+    with pytest.raises(RuleError) as info:
+        load_rules(path)
+    assert info.value.one_line() == (f"{path}:3:7: $0 (the whole match) needs expression "
+                                     "patterns; a statement pattern's parts are captured by name")

@@ -28,6 +28,9 @@ class Checker:
         self.patterns: dict[Span, Pattern] = {}  # patterns given to predicates, compiled
 
     def check_capture(self, capture: ir.Capture) -> None:
+        if capture.name == "0" and "0" not in self.captures:
+            raise RuleError("$0 (the whole match) needs expression patterns; a statement "
+                            "pattern's parts are captured by name", capture.span)
         if capture.name not in self.captures:
             known = ", ".join(f"${c}" for c in sorted(self.captures)) or "none"
             near = closest(capture.name, self.captures)

@@ -15,7 +15,7 @@ from . import ir
 from .checker import Checker, no_draws
 from .compiled import CompiledAction, CompiledContext, CompiledRule
 from .domains import Domain
-from .patterns import compile_pattern
+from .patterns import WHOLE, compile_pattern
 from .regex import required_words
 
 
@@ -34,6 +34,8 @@ def compile_rule(rule: ir.Rule, rule_id: str, rule_file: ir.RuleFile,
     # A capture is usable if every alternative binds it, or a context (always required) does.
     bound_captures = frozenset.intersection(*(p.captures for p in matches)).union(
         *(c.pattern.captures for c in contexts))
+    if not any(p.is_statement for p in matches):
+        bound_captures |= {WHOLE}
     checker = Checker(domains, bound_captures, source)
     for expr in (*rule.where, *rule.ensure):
         checker.check(expr, "bool")

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from ..errors import RuleError, Span, span_in
 
 CAPTURE_PREFIX = "__exitdsl_cap_"
+WHOLE = "0"  # `$0`: the whole matched node, bound by every expression pattern
 ANY = "__exitdsl_any"
 REST = "__exitdsl_rest"
 

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 from ..language.compiled import CompiledRule
-from ..language.patterns import Pattern
+from ..language.patterns import WHOLE, Pattern
 from ..rewriting.lines import line_starts
 from .match import Captures, match, solutions
 
@@ -144,7 +144,8 @@ class _Finder:
             in_context = self._in_context(rule, captures, ancestors, scope)
             if in_context is not None and not any(
                     match(u.node, node, dict(in_context)) for u in rule.unless):
-                found.append(in_context)
+                found.append(in_context if pattern.is_statement else
+                             {**in_context, WHOLE: node})
         return found
 
     def _in_context(self, rule: CompiledRule, captures: Captures,
