@@ -32,7 +32,7 @@ class Checker:
             raise RuleError("$0 (the whole match) needs expression patterns; a statement "
                             "pattern's parts are captured by name", capture.span)
         if capture.name not in self.captures:
-            known = ", ".join(f"${c}" for c in sorted(self.captures)) or "none"
+            known = ", ".join(f"${c}" for c in sorted(self.captures - {"0"})) or "none"
             near = closest(capture.name, self.captures)
             hint = f" (did you mean ${near}?)" if near else ""
             raise RuleError(f"unknown capture ${capture.name}{hint} (captured by every match: "
