@@ -92,3 +92,31 @@ def test_dollar_zero_needs_an_expression_pattern(tmp_path: Path) -> None:
         load_rules(path)
     assert info.value.one_line() == (f"{path}:3:7: $0 (the whole match) needs expression "
                                      "patterns; a statement pattern's parts are captured by name")
+
+
+def test_one_map_table_renames_columns_in_every_spelling(tmp_path: Path) -> None:
+    rules = ("map signal_columns = {buy: enter_long, sell: exit_long, buy_tag: enter_tag}\n"
+             "rule columns {\n  match `$df[$k]`\n  match `$df.loc[..., $k]`\n"
+             "  where $k in signal_columns\n  rename $k using signal_columns\n}\n")
+    assert rewrite(tmp_path, rules, V2) == V2.replace("'buy'] = 1", "'enter_long'] = 1") \
+        .replace("dataframe['buy_tag']", "dataframe['enter_tag']")
+
+
+def test_map_misuse_is_located(tmp_path: Path) -> None:
+    import pytest
+
+    from exitdsl.errors import RuleError
+
+    cases = {
+        "map m = {a: b, a: c}\n": "1:5: map 'm' has the key 'a' twice",
+        "map m = {a: b}\nrule r {\n  match `f($x)`\n  set $x = clamp($x, m)\n}\n":
+            "4:22: 'm' is a map, not a bound",
+        "bound m = [0, 1]\nrule r {\n  match `f($x)`\n  rename $x using m\n}\n":
+            "4:19: 'm' is not a map (declare it with `map m = {old: new, ...}`)",
+    }
+    for text, expected in cases.items():
+        path = tmp_path / "bad.rules"
+        path.write_text(text, encoding="utf-8")
+        with pytest.raises(RuleError) as info:
+            load_rules(path)
+        assert info.value.one_line() == f"{path}:{expected}"

@@ -139,8 +139,9 @@ class ActionKind(ABC, Generic[IR, C]):
     def apply(self, edit: CstEdit, original: Any, node: Any, range_of: RangeOf) -> Any:
         """Perform ``edit`` on the libcst expression ``node`` (``original`` before any edit)."""
 
-    def declared(self, action: IR) -> list[str]:
-        """Names the action introduces on purpose (``rename``'s new name): the safety check
+    def declared(self, action: C) -> list[str]:
+        """Names the compiled action introduces on purpose (``rename``'s new name, a
+        ``map``'s new words): the safety check
         lets a rewrite bring them in though the input does not use them. A template's own
         text declares nothing (docs/safety.md)."""
         return []

@@ -53,7 +53,7 @@ class RenameKind(ActionKind[Rename, CompiledRename]):
     def apply(self, edit: CstEdit, original: Any, node: Any, range_of: RangeOf) -> Any:
         return replace_expression(edit, node)
 
-    def declared(self, action: Rename) -> list[str]:
+    def declared(self, action: CompiledRename) -> list[str]:
         return [action.new_name]
 
 

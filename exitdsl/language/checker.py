@@ -45,6 +45,8 @@ class Checker:
         if found is None:
             raise RuleError(f"unknown {want} {expr.name!r}{did_you_mean(expr.name, self.domains)}",
                             expr.span)
+        if found.is_map:
+            raise RuleError(f"{expr.name!r} is a map, not a {want}", expr.span)
         if (want == "choices") != found.is_choices:
             other = "choices" if found.is_choices else "bound"
             raise RuleError(f"{expr.name!r} is a {other}, but a {want} is needed here", expr.span)
@@ -76,10 +78,17 @@ class Checker:
         if isinstance(expr, ir.Binary):
             return self._kind_of_binary(expr)
         if isinstance(expr, ir.InDomain):
-            self.check(expr.value, "num")
-            if expr.domain not in self.domains:
-                raise RuleError(f"unknown bound or choices {expr.domain!r}"
+            domain = self.domains.get(expr.domain)
+            if domain is None:
+                raise RuleError(f"unknown bound, choices or map {expr.domain!r}"
                                 f"{did_you_mean(expr.domain, self.domains)}", expr.span)
+            if domain.is_map:  # `$k in signal_columns`: the capture's word is a key
+                if not isinstance(expr.value, ir.Capture):
+                    raise RuleError(f"`in {expr.domain}` (a map) takes a $capture",
+                                    _span(expr.value) or expr.span)
+                self.check_capture(expr.value)
+            else:
+                self.check(expr.value, "num")
             return "bool"
         if isinstance(expr, ir.RegexMatch):
             self._check_regex(expr)
@@ -180,3 +189,8 @@ def no_draws(expr: ir.Expr | ir.PatternText) -> None:
 def _describe(signature: tuple[str, ...], variadic: bool) -> str:
     names = {"num": "number", "bound": "bound", "choices": "choices"}
     return "(" + ", ".join(names.get(k, k) for k in signature) + (", ..." if variadic else "") + ")"
+
+
+def _span(expr: object) -> Span | None:
+    span = getattr(expr, "span", None)
+    return span if isinstance(span, Span) else None

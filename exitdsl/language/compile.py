@@ -52,7 +52,7 @@ def compile_rule(rule: ir.Rule, rule_id: str, rule_file: ir.RuleFile,
         where_words=frozenset().union(*(_required_words(e) for e in rule.where)),
         allowed_names=frozenset(
             [name for allow in rule_file.allowed for name in allow.names]
-            + [name for action in rule.actions for name in kind_of(action).declared(action)]),
+            + [name for action in actions for name in action.kind.declared(action.spec)]),
     )
 
 

@@ -17,15 +17,25 @@ class Domain:
     low: float
     high: float
     values: tuple[int | float, ...] = ()  # set for choices only
+    table: tuple[tuple[str, str], ...] = ()  # set for maps only: (old, new) words
 
     @property
     def is_choices(self) -> bool:
         return bool(self.values)
 
-    def __contains__(self, value: float) -> bool:
+    @property
+    def is_map(self) -> bool:
+        return bool(self.table)
+
+    def lookup(self, word: str) -> str | None:
+        return dict(self.table).get(word)
+
+    def __contains__(self, value: float | str) -> bool:
+        if self.is_map:
+            return isinstance(value, str) and self.lookup(value) is not None
         if self.is_choices:
             return value in self.values
-        return self.low <= value <= self.high
+        return isinstance(value, (int, float)) and self.low <= value <= self.high
 
 
 def declared_domains(rule_file: ir.RuleFile) -> dict[str, Domain]:
@@ -41,6 +51,10 @@ def declared_domains(rule_file: ir.RuleFile) -> dict[str, Domain]:
         if not values:
             raise RuleError(f"choices {choices.name!r} is empty", choices.span)
         _declare(domains, Domain(choices.name, values[0], values[-1], values), choices.span)
+    for table in rule_file.maps:
+        if not table.entries:
+            raise RuleError(f"map {table.name!r} is empty", table.span)
+        _declare(domains, Domain(table.name, 0, 0, (), table.entries), table.span)
     return domains
 
 
@@ -49,6 +63,12 @@ def overridden(domains: dict[str, Domain], namespace: str, config: Config,
     """``domains`` with the config's overrides applied; ``used`` collects the keys applied."""
     result = dict(domains)
     for name, domain in domains.items():
+        if domain.is_map:
+            for key in (name, f"{namespace}.{name}"):
+                if key in config.bounds or key in config.choices:
+                    raise RuleError(f"{key!r} is a map in the rules; a config cannot override "
+                                    "it", (config.bounds.get(key) or config.choices[key]).span)
+            continue
         source = config.choices if domain.is_choices else config.bounds
         other = config.bounds if domain.is_choices else config.choices
         for key in (name, f"{namespace}.{name}"):

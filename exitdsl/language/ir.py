@@ -133,6 +133,15 @@ class Choices:
 
 
 @dataclass(frozen=True)
+class MapTable:
+    """``map NAME = {old: new, ...}``: a rename table (words or strings)."""
+
+    name: str
+    entries: tuple[tuple[str, str], ...]
+    span: Span
+
+
+@dataclass(frozen=True)
 class CodeBlock:
     text: str  # dedented: a block may be indented to sit inside its test
     span: Span  # of the opening fence; start/end offsets locate it for --update
@@ -179,3 +188,4 @@ class RuleFile:
     rules: tuple[Rule, ...]
     tests: tuple[RuleTest, ...]
     allowed: tuple[AllowNames, ...] = ()
+    maps: tuple[MapTable, ...] = ()

@@ -62,7 +62,7 @@ class _Lower(Transformer[Token, Any]):
         items = self.transform(tree)
         assert isinstance(items, list)
         name, doc = "", ""
-        uses, bounds, choices, rules, tests, allowed = [], [], [], [], [], []
+        uses, bounds, choices, rules, tests, allowed, maps = [], [], [], [], [], [], []
         for item in items:
             if isinstance(item, tuple) and item[0] == "ruleset":
                 name, doc = item[1], item[2]
@@ -78,10 +78,12 @@ class _Lower(Transformer[Token, Any]):
                 tests.append(item)
             elif isinstance(item, ir.AllowNames):
                 allowed.append(item)
+            elif isinstance(item, ir.MapTable):
+                maps.append(item)
         return ir.RuleFile(
             self.path, self.text, name, doc,
             tuple(uses), tuple(bounds), tuple(choices), tuple(rules), tuple(tests),
-            tuple(allowed))
+            tuple(allowed), tuple(maps))
 
     # --- helpers ---------------------------------------------------------
     def span(self, tok: Token) -> Span:
@@ -132,6 +134,21 @@ class _Lower(Transformer[Token, Any]):
     def bound_decl(self, children: list[Any]) -> ir.Bound:
         name, low, high = children
         return ir.Bound(str(name), low, high, self.span(name))
+
+    def map_decl(self, children: list[Any]) -> ir.MapTable:
+        name, *entries = children
+        keys = [key for key, _ in (e for e in entries if e is not None)]
+        for key in keys:
+            if keys.count(key) > 1:
+                raise RuleError(f"map {str(name)!r} has the key {key!r} twice", self.span(name))
+        return ir.MapTable(str(name), tuple(e for e in entries if e is not None),
+                           self.span(name))
+
+    def map_entry(self, children: list[Token]) -> tuple[str, str]:
+        return self.word(children[0]), self.word(children[1])
+
+    def word(self, tok: Token) -> str:
+        return self.string(tok) if tok.type == "STRING" else str(tok)
 
     def choices_decl(self, children: list[Any]) -> ir.Choices:
         name, *values = children

@@ -18,7 +18,7 @@ from ..errors import RuleError, RuleErrors, span_in
 from .suggest import closest
 
 MAX_ERRORS = 10
-TOP_LEVEL = ("ruleset", "use", "allow", "bound", "choices", "rule", "test")
+TOP_LEVEL = ("ruleset", "use", "allow", "bound", "choices", "map", "rule", "test")
 RULE_ITEMS = ("tier", "weight", "match", "inside", "within", "unless", "where", "ensure",
               "set", "add", "remove", "append", "drop", "rename", "flip")
 _ITEM_START = re.compile(rf"^({'|'.join(TOP_LEVEL)})\b", re.M)

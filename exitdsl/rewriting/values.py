@@ -127,14 +127,18 @@ def holds(expr: ir.Expr, env: Env) -> bool:
         assert compare is not None
         return bool(compare(evaluate(expr.left, env), evaluate(expr.right, env)))
     if isinstance(expr, ir.InDomain):
-        return evaluate(expr.value, env) in env.domains[expr.domain]
+        domain = env.domains[expr.domain]
+        if domain.is_map:
+            assert isinstance(expr.value, ir.Capture)
+            return domain.lookup(text_of(env.captures[expr.value.name])) is not None
+        return evaluate(expr.value, env) in domain
     if isinstance(expr, ir.RegexMatch):
-        return search(expr.regex, _text_of(env.captures[expr.capture.name]))
+        return search(expr.regex, text_of(env.captures[expr.capture.name]))
     assert isinstance(expr, ir.Call), expr
     return PREDICATES[expr.func].test(expr.args, env)
 
 
-def _text_of(node: Captured) -> str:
+def text_of(node: Captured) -> str:
     """What ``~ /re/`` is matched against: a name, an attribute's name, a string, or code."""
     if isinstance(node, str):
         return node

@@ -1,0 +1,78 @@
+"""``rename $x using MAP``: a captured name, or string, becomes what the ``map`` table
+says (``map signal_columns = {buy: enter_long, sell: exit_long}``). A string keeps its
+quotes and prefix; a word the table lacks leaves the site alone (say so with
+``where $x in MAP``)."""
+
+from __future__ import annotations
+
+import ast
+import keyword
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from ..errors import RuleError, SiteSkipped, Span
+from ..language import ir
+from ..language.domains import Domain
+from ..rewriting.strings import in_style_of
+from ..rewriting.values import text_of
+from ._replace import replace_expression
+from .base import ActionKind, CompileContext, CstEdit, Edit, Lowering, PlanContext, RangeOf
+
+
+@dataclass(frozen=True)
+class RenameUsing:
+    capture: ir.Capture
+    table: ir.Ref
+    span: Span
+
+
+@dataclass(frozen=True)
+class CompiledRenameUsing:
+    capture: str
+    table: Domain
+
+
+class RenameUsingKind(ActionKind[RenameUsing, CompiledRenameUsing]):
+    ir_type = RenameUsing
+    grammar = ("rename_using",)
+
+    def lower(self, alias: str, children: Sequence[Any], lowering: Lowering) -> RenameUsing:
+        capture = lowering.capture_at(children[0])
+        return RenameUsing(capture, ir.Ref(str(children[1]), lowering.span(children[1])),
+                           capture.span)
+
+    def compile(self, action: RenameUsing, context: CompileContext) -> CompiledRenameUsing:
+        context.checker.check_capture(action.capture)
+        table = context.checker.domains.get(action.table.name)
+        if table is None or not table.is_map:
+            raise RuleError(f"{action.table.name!r} is not a map (declare it with `map "
+                            f"{action.table.name} = {{old: new, ...}}`)", action.table.span)
+        return CompiledRenameUsing(action.capture.name, table)
+
+    def plan(self, action: CompiledRenameUsing, context: PlanContext) -> Edit | None:
+        target = context.expression(action.capture)
+        new = action.table.lookup(text_of(target))
+        if new is None:
+            raise SiteSkipped(f"${action.capture} is not a key of map {action.table.name!r}")
+        if isinstance(target, ast.Name):
+            if not new.isidentifier() or keyword.iskeyword(new):
+                raise SiteSkipped(f"{new!r} is not a Python name")
+            if new == target.id:
+                return None
+            return Edit(self, target, new, ast.Name(new, ast.Load()), replaces=True)
+        if isinstance(target, ast.Constant) and isinstance(target.value, str):
+            if new == target.value:
+                return None
+            text = in_style_of(context.lines.segment(target), repr(new))
+            return Edit(self, target, text, ast.Constant(new), replaces=True)
+        raise SiteSkipped(f"${action.capture} is neither a plain name nor a string")
+
+    def apply(self, edit: CstEdit, original: Any, node: Any, range_of: RangeOf) -> Any:
+        return replace_expression(edit, node)
+
+    def declared(self, action: CompiledRenameUsing) -> list[str]:
+        return [new for _, new in action.table.table if new.isidentifier()]
+
+
+KIND = RenameUsingKind()
