@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 # Every check a rewrite must pass, in the order they run (docs/verifier.md).
-CHECKS = ("syntax", "intent", "confinement", "ensure", "safety", "determinism")
+CHECKS = ("syntax", "intent", "confinement", "ensure", "safety", "bindings", "determinism")
 
 
 @dataclass(frozen=True)

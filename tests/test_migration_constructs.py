@@ -120,3 +120,25 @@ def test_map_misuse_is_located(tmp_path: Path) -> None:
         with pytest.raises(RuleError) as info:
             load_rules(path)
         assert info.value.one_line() == f"{path}:{expected}"
+
+
+def test_a_rename_that_leaves_a_use_unbound_is_rejected(tmp_path: Path) -> None:
+    path = tmp_path / "m.rules"
+    path.write_text("rule setting {\n  match `$name = $value`\n"
+                    "  where $name ~ /^use_sell_signal$/\n  rename $name to use_exit_signal\n}\n",
+                    encoding="utf-8")
+    engine = Engine(load_rules(path))
+    half = "class S(IStrategy):\n    use_sell_signal = True\n    both = use_sell_signal and 1\n"
+    result = engine.rewrite(half, "s.py")
+    assert result.new_source == half
+    assert [(r.line, r.check, r.detail) for r in result.rejections] == [
+        (2, "bindings", "'use_sell_signal' is no longer bound by anything in the file, but is "
+                        "still used (rename its uses too, or the binding with them)")]
+    # Two renames may not each rely on the binding the other removes: the file is checked
+    # as a whole, after all its sites.
+    bound_twice = half + "use_sell_signal = False\n"
+    result = engine.rewrite(bound_twice, "s.py")
+    assert result.new_source == bound_twice
+    assert [(r.line, r.check) for r in result.rejections] == [(2, "bindings"), (4, "bindings")]
+    unused = "class S(IStrategy):\n    use_sell_signal = True  # exits on\n"
+    assert engine.rewrite(unused, "s.py").new_source == unused.replace("use_sell", "use_exit")

@@ -3,12 +3,16 @@ splice the new chunks between the untouched bytes of the input."""
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Literal
 
 from ..errors import StrategyError, span_in
 from ..language.ruleset import RuleSet
 from ..results import Change, FileResult, Rejection, Skip
+from ..verify.bindings import newly_unbound
+from ..verify.checks import parses
 from ..verify.pipeline import verify_whole
 from .chunks import chunks
 from .conditions import where_holds
@@ -88,6 +92,13 @@ class Rewriter:
             position = end
         pieces.append(source[position:])
         new_source = "".join(pieces)
+        culprits = _left_unbound(prepared, planned, new_source) if changes else []
+        if culprits:  # leave those renames out, say why, and splice the rest again
+            left_out = {id(p) for p, _ in culprits}
+            result = self._splice(prepared, [p for p in planned if id(p) not in left_out],
+                                  skips, seed, sites)
+            return replace(result, rejections=result.rejections + tuple(
+                _binding_rejection(prepared, p, name) for p, name in culprits))
         if self.verify == "full" and changes:
             problem = verify_whole(new_source, path)
             if problem is not None:
@@ -97,6 +108,33 @@ class Rewriter:
                                   sites)
         return FileResult(path, source, new_source, tuple(changes), tuple(skips),
                           tuple(rejections), sites)
+
+
+def _left_unbound(prepared: Prepared, planned: list[Planned], new_source: str
+                  ) -> list[tuple[Planned, str]]:
+    """The sites whose rename left a name used but unbound in ``new_source``, with the
+    name (verify/bindings.py); only parsed again when some edit renames a plain name."""
+    renames = [(p, e) for p in planned for e in p.edits if isinstance(e.target, ast.Name)]
+    if not renames or prepared.module is None:
+        return []
+    new_tree = parses(new_source)
+    if isinstance(new_tree, str):
+        return []  # the chunks were each proved; a file that does not parse is verify_whole's
+    names = newly_unbound(prepared.module, new_tree)
+    culprits = []
+    for planned_site, edit in renames:
+        for name in (getattr(edit.target, "id", ""), getattr(edit.intended, "id", "")):
+            if name in names:  # the binding renamed away, or a use renamed to nothing
+                culprits.append((planned_site, name))
+                break
+    return culprits
+
+
+def _binding_rejection(prepared: Prepared, planned: Planned, name: str) -> Rejection:
+    line, col = prepared.lines.position(planned.site.node) if prepared.lines else (1, 1)
+    return Rejection(planned.site.rule.id, line, col, "bindings",
+                     f"{name!r} is no longer bound by anything in the file, but is still used "
+                     "(rename its uses too, or the binding with them)")
 
 
 def _rewrite_lines(chunk: str, first: int, prepared: Prepared, members: list[Planned],

@@ -11,6 +11,9 @@ On the libcst path (rewriting/statement.py) a statement passes, in this order:
 5. ``safety``: nothing unsafe was introduced;
 6. ``ensure``: each rule's postconditions hold on the re-matched site.
 
+When an edit renames a plain name, the whole new file is then checked for ``bindings``
+(bindings.py): no name is left used but bound by nothing.
+
 The fast path (fast_path.py) proves the same facts differently, as its ``PROOFS`` say.
 ``--verify full`` adds :func:`verify_whole` on the new file.
 """
@@ -51,6 +54,7 @@ def verify_statement(job: ChunkJob, new_chunk: str, new_tree: ast.Module, shift:
     problem = _safety(job)
     if problem is not None:
         return (), job.reject("safety", problem)
+
     edited = {id(e.target) for e in edits}
     for planned in job.members:
         problem = ensure_after(planned, new_tree, shift, edited)
