@@ -142,3 +142,58 @@ def test_a_rename_that_leaves_a_use_unbound_is_rejected(tmp_path: Path) -> None:
     assert [(r.line, r.check) for r in result.rejections] == [(2, "bindings"), (4, "bindings")]
     unused = "class S(IStrategy):\n    use_sell_signal = True  # exits on\n"
     assert engine.rewrite(unused, "s.py").new_source == unused.replace("use_sell", "use_exit")
+
+
+IDENTIFIERS = '''from freqtrade.strategy import IStrategy
+
+
+class Sample(IStrategy):
+    @informative('1h')
+    def populate_buy_trend(self, dataframe: DataFrame, metadata: dict) -> DataFrame:  # entry
+        if trade.nr_of_successful_buys > 1:  # scaled in
+            notify(self, sell_reason="roi")
+        return dataframe
+
+    def confirm_trade_exit(self, pair: str, trade: Trade, order_type: str, amount: float,
+                           rate: float, time_in_force: str, sell_reason: str,
+                           **kwargs) -> bool:
+        return sell_reason != "force_sell"
+'''
+IDENTIFIER_RULES = """
+rule method {
+  match `def $f(...): ...`
+  where $f ~ /^populate_buy_trend$/
+  rename $f to populate_entry_trend
+}
+rule attribute {
+  match `$t.$a`
+  where $a ~ /^nr_of_successful_buys$/
+  rename $a to nr_of_successful_entries
+}
+rule keyword {
+  match `$f(..., $k=$v, ...)`
+  where $k ~ /^sell_reason$/
+  rename $k to exit_reason
+}
+rule parameter {
+  match `def confirm_trade_exit(self, pair, trade, order_type, amount, rate, time_in_force, $r, ...): ...`
+  where $r ~ /^sell_reason$/
+  rename $r to exit_reason
+}
+"""
+
+
+def test_identifiers_are_renamed_at_their_token(tmp_path: Path) -> None:
+    path = tmp_path / "m.rules"
+    path.write_text(IDENTIFIER_RULES, encoding="utf-8")
+    result = Engine(load_rules(path)).rewrite(IDENTIFIERS, "sample.py")
+    assert result.new_source == IDENTIFIERS.replace(
+        "def populate_buy_trend", "def populate_entry_trend").replace(
+        "nr_of_successful_buys", "nr_of_successful_entries").replace(
+        'sell_reason="roi"', 'exit_reason="roi"')
+    # The parameter is still read in the body: renaming it alone would leave it unbound.
+    assert [(r.rule, r.line, r.check) for r in result.rejections] == [
+        ("m.parameter", 11, "bindings")]
+    unused = IDENTIFIERS.replace('return sell_reason != "force_sell"', "return True")
+    assert Engine(load_rules(path)).rewrite(unused, "sample.py").new_source.count(
+        "time_in_force: str, exit_reason: str,") == 1

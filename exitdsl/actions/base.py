@@ -82,6 +82,9 @@ class Edit:
     name: str = ""  # keyword name, or the chain's operator token
     part: ast.expr | None = None  # a sub-node the edit removes (an operand to drop)
     replaces: bool = False  # ``text`` replaces the whole target (literal swaps qualify)
+    # An identifier's token (``target`` is a stand-in name there): the node and field that
+    # hold it, where the intent check puts the new name (rewriting/identifiers.py).
+    holder: tuple[ast.AST, str] | None = None
 
 
 @dataclass(slots=True)

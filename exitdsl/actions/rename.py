@@ -10,6 +10,8 @@ from typing import Any
 
 from ..errors import RuleError, SiteSkipped, Span
 from ..language import ir
+from ..matching.match import Identifier
+from ..rewriting.identifiers import token_of
 from ._replace import replace_expression
 from .base import ActionKind, CompileContext, CstEdit, Edit, Lowering, PlanContext, RangeOf
 
@@ -42,6 +44,16 @@ class RenameKind(ActionKind[Rename, CompiledRename]):
         return CompiledRename(action.capture.name, action.new_name)
 
     def plan(self, action: CompiledRename, context: PlanContext) -> Edit | None:
+        captured = context.site.captures[action.capture]
+        if isinstance(captured, Identifier):  # def/class name, parameter, keyword, attribute
+            token = token_of(captured, context.lines)
+            if token is None:
+                raise SiteSkipped(f"the token of ${action.capture} ({captured}) cannot be "
+                                  "located")
+            if captured == action.new_name:
+                return None
+            return Edit(self, token, action.new_name, ast.Name(action.new_name, ast.Load()),
+                        replaces=True, holder=(captured.holder, captured.field))
         target = context.expression(action.capture)
         if not isinstance(target, ast.Name):
             raise SiteSkipped(f"${action.capture} is not a plain name")

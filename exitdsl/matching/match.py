@@ -17,6 +17,23 @@ from typing import Any
 
 from ..language.patterns import REST, capture_name
 
+class Identifier(str):
+    """A captured identifier (a def or class name, a parameter, a keyword name, an
+    attribute name, an import name): the string, and the node and field that hold it, so
+    that an action can find its token (rename_identifier.py)."""
+
+    holder: ast.AST
+    field: str
+
+    def __new__(cls, text: str, holder: ast.AST, field: str) -> Identifier:
+        made = super().__new__(cls, text)
+        made.holder, made.field = holder, field
+        return made
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (Identifier, (str(self), self.holder, self.field))
+
+
 Captured = ast.AST | str
 Captures = dict[str, Captured]
 Solutions = Iterator[Captures]
@@ -105,7 +122,13 @@ def _all_fields(fields: list[str], pattern: ast.AST, node: ast.AST,
         yield captures
         return
     field, rest = fields[0], fields[1:]
-    for solution in _value(getattr(pattern, field, None), getattr(node, field, None), captures):
+    p_value, n_value = getattr(pattern, field, None), getattr(node, field, None)
+    if isinstance(p_value, str) and isinstance(n_value, str) \
+            and (name := capture_name(p_value)) is not None:
+        solutions_here: Solutions = _bind(name, Identifier(n_value, node, field), captures)
+    else:
+        solutions_here = _value(p_value, n_value, captures)
+    for solution in solutions_here:
         yield from _all_fields(rest, pattern, node, solution)
 
 
@@ -176,7 +199,11 @@ def _keywords(patterns: list[ast.keyword], nodes: list[ast.keyword],
         return
     head, tail = patterns[0], patterns[1:]
     for index, candidate in enumerate(nodes):
-        for after_name in _value(head.arg, candidate.arg, captures):
+        name = capture_name(head.arg) if head.arg is not None else None
+        found = _bind(name, Identifier(candidate.arg, candidate, "arg"), captures) \
+            if name is not None and candidate.arg is not None \
+            else _value(head.arg, candidate.arg, captures)
+        for after_name in found:
             for after_value in solutions(head.value, candidate.value, after_name):
                 yield from _keywords(tail, nodes[:index] + nodes[index + 1:], after_value)
 

@@ -137,7 +137,8 @@ class _Finder:
         for number, captures in enumerate(solutions(pattern.node, node, {})):
             if number >= MAX_SOLUTIONS:  # a pattern with many `...` on a huge call: bounded
                 break
-            key = tuple(sorted((k, id(v)) for k, v in captures.items()))
+            # An identifier is made anew by each solution: its holder says which it is.
+            key = tuple(sorted((k, id(getattr(v, "holder", v))) for k, v in captures.items()))
             if key in seen:
                 continue
             seen.add(key)

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import Literal
 
+from ..actions.base import Edit
 from ..errors import StrategyError, span_in
 from ..language.ruleset import RuleSet
 from ..results import Change, FileResult, Rejection, Skip
@@ -114,7 +115,7 @@ def _left_unbound(prepared: Prepared, planned: list[Planned], new_source: str
                   ) -> list[tuple[Planned, str]]:
     """The sites whose rename left a name used but unbound in ``new_source``, with the
     name (verify/bindings.py); only parsed again when some edit renames a plain name."""
-    renames = [(p, e) for p in planned for e in p.edits if isinstance(e.target, ast.Name)]
+    renames = [(p, e) for p in planned for e in p.edits if _renames_a_name(e)]
     if not renames or prepared.module is None:
         return []
     new_tree = parses(new_source)
@@ -128,6 +129,17 @@ def _left_unbound(prepared: Prepared, planned: list[Planned], new_source: str
                 culprits.append((planned_site, name))
                 break
     return culprits
+
+
+_BINDERS = (ast.arg, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.alias)
+
+
+def _renames_a_name(edit: Edit) -> bool:
+    """Does ``edit`` rename a variable (a name read or bound, a parameter, a def or class,
+    an import)? Keyword and attribute names are not variables."""
+    if edit.holder is not None:
+        return isinstance(edit.holder[0], _BINDERS)
+    return isinstance(edit.target, ast.Name)
 
 
 def _binding_rejection(prepared: Prepared, planned: Planned, name: str) -> Rejection:

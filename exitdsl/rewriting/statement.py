@@ -175,7 +175,18 @@ def _substitute_at(tree: ast.Module, edits: list[Edit], shift: int) -> ast.Modul
     by its intent; ``shift`` is the line offset from the file to the snippet."""
     wanted: dict[_NodeKey, ast.expr] = {
         (e.target.lineno - shift, e.target.col_offset, (e.target.end_lineno or 0) - shift,
-         e.target.end_col_offset, type(e.target)): e.intended for e in edits}
+         e.target.end_col_offset, type(e.target)): e.intended for e in edits
+        if e.holder is None}
     result = _Put(wanted).visit(tree)
     assert isinstance(result, ast.Module)
+    renamed = {(getattr(h, "lineno", 0) - shift, getattr(h, "col_offset", 0), type(h), field):
+               getattr(e.intended, "id", "") for e in edits if e.holder is not None
+               for h, field in [e.holder]}
+    if renamed:  # identifiers: the new name goes into the field of the node holding it
+        for node in ast.walk(result):
+            line, col = getattr(node, "lineno", 0), getattr(node, "col_offset", 0)
+            for field in ("name", "arg", "attr", "asname"):
+                new_name = renamed.get((line, col, type(node), field))
+                if new_name is not None:
+                    setattr(node, field, new_name)
     return result
