@@ -197,3 +197,40 @@ def test_identifiers_are_renamed_at_their_token(tmp_path: Path) -> None:
     unused = IDENTIFIERS.replace('return sell_reason != "force_sell"', "return True")
     assert Engine(load_rules(path)).rewrite(unused, "sample.py").new_source.count(
         "time_in_force: str, exit_reason: str,") == 1
+
+
+THROUGHOUT = """rule param {
+  match `def confirm_trade_exit(self, pair, trade, order_type, amount, rate, time_in_force, $r, ...): ...`
+  where $r ~ /^sell_reason$/
+  rename $r to exit_reason throughout
+}
+"""
+CONFIRM = '''class Sample(IStrategy):
+    def confirm_trade_exit(self, pair: str, trade: Trade, order_type: str, amount: float,
+                           rate: float, time_in_force: str, sell_reason: str,
+                           **kwargs) -> bool:
+        # refuse forced exits at a loss
+        if sell_reason == 'force_sell' and trade.calc_profit_ratio(rate) < 0:
+            logger.info(f"{pair}: refusing {sell_reason}")
+            return False
+        return all(r for r in (sell_reason,))
+'''
+
+
+def test_throughout_renames_a_parameter_and_every_use_in_its_function(tmp_path: Path) -> None:
+    assert rewrite(tmp_path, THROUGHOUT, CONFIRM) == CONFIRM.replace("sell_reason",
+                                                                     "exit_reason")
+
+
+def test_throughout_is_refused_where_it_would_merge_or_split_variables(tmp_path: Path) -> None:
+    path = tmp_path / "m.rules"
+    path.write_text(THROUGHOUT, encoding="utf-8")
+    engine = Engine(load_rules(path))
+    taken = CONFIRM.replace("return False", "exit_reason = 1\n            return False")
+    shadowed = CONFIRM.replace("return all(r for r in (sell_reason,))",
+                               "return all(sell_reason for sell_reason in (1,))")
+    for source, reason in ((taken, "'exit_reason' is already used in this scope"),
+                           (shadowed, "'sell_reason' is bound again in a nested scope (line 9)")):
+        result = engine.rewrite(source, "s.py")
+        assert result.new_source == source
+        assert [s.reason for s in result.skips] == [reason]

@@ -135,8 +135,9 @@ class ActionKind(ABC, Generic[IR, C]):
         """Check ``action`` against its rule; raise a located ``RuleError`` if it cannot work."""
 
     @abstractmethod
-    def plan(self, action: C, context: PlanContext) -> Edit | None:
-        """The edit at one site (None: nothing to change); ``SiteSkipped`` to leave it."""
+    def plan(self, action: C, context: PlanContext) -> Edit | list[Edit] | None:
+        """The edit at one site (None: nothing to change; a list: several, as ``rename ...
+        throughout`` makes); ``SiteSkipped`` to leave it."""
 
     @abstractmethod
     def apply(self, edit: CstEdit, original: Any, node: Any, range_of: RangeOf) -> Any:

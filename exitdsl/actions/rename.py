@@ -1,4 +1,6 @@
-"""``rename $x to NAME``: a captured plain name becomes another."""
+"""``rename $x to NAME [throughout]``: a captured plain name, or identifier, becomes
+another; with ``throughout``, the variable's binding and every use in its scope
+(rewriting/scopes.py)."""
 
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ from ..errors import RuleError, SiteSkipped, Span
 from ..language import ir
 from ..matching.match import Identifier
 from ..rewriting.identifiers import token_of
+from ..rewriting.scopes import scope_of, uses_in
 from ._replace import replace_expression
 from .base import ActionKind, CompileContext, CstEdit, Edit, Lowering, PlanContext, RangeOf
 
@@ -21,30 +24,34 @@ class Rename:
     capture: ir.Capture
     new_name: str
     span: Span
+    throughout: bool = False
 
 
 @dataclass(frozen=True)
 class CompiledRename:
     capture: str
     new_name: str
+    throughout: bool = False
 
 
 class RenameKind(ActionKind[Rename, CompiledRename]):
     ir_type = Rename
-    grammar = ("rename",)
+    grammar = ("rename", "rename_throughout")
 
     def lower(self, alias: str, children: Sequence[Any], lowering: Lowering) -> Rename:
         capture = lowering.capture_at(children[0])
-        return Rename(capture, str(children[1]), capture.span)
+        return Rename(capture, str(children[1]), capture.span, alias == "rename_throughout")
 
     def compile(self, action: Rename, context: CompileContext) -> CompiledRename:
         context.checker.check_capture(action.capture)
         if keyword.iskeyword(action.new_name):
             raise RuleError(f"cannot rename to the keyword {action.new_name!r}", action.span)
-        return CompiledRename(action.capture.name, action.new_name)
+        return CompiledRename(action.capture.name, action.new_name, action.throughout)
 
-    def plan(self, action: CompiledRename, context: PlanContext) -> Edit | None:
+    def plan(self, action: CompiledRename, context: PlanContext) -> Edit | list[Edit] | None:
         captured = context.site.captures[action.capture]
+        if action.throughout:
+            return self._throughout(action, captured, context)
         if isinstance(captured, Identifier):  # def/class name, parameter, keyword, attribute
             token = token_of(captured, context.lines)
             if token is None:
@@ -61,6 +68,30 @@ class RenameKind(ActionKind[Rename, CompiledRename]):
             return None
         return Edit(self, target, action.new_name, ast.Name(action.new_name, ast.Load()),
                     replaces=True)
+
+    def _throughout(self, action: CompiledRename, captured: Any,
+                    context: PlanContext) -> list[Edit] | None:
+        """The binding, then each use of the variable in its scope."""
+        new = action.new_name
+        if not isinstance(captured, (Identifier, ast.Name)) or (
+                isinstance(captured, Identifier) and not isinstance(captured.holder, ast.arg)):
+            raise SiteSkipped(f"`throughout` renames a parameter or an assigned name; "
+                              f"${action.capture} is neither")
+        old = captured if isinstance(captured, Identifier) else captured.id
+        if old == new:
+            return None
+        site = context.site
+        scope = scope_of(captured, site.node, site.scope)
+        edits = []
+        if isinstance(captured, Identifier):
+            token = token_of(captured, context.lines)
+            if token is None:
+                raise SiteSkipped(f"the token of ${action.capture} cannot be located")
+            edits.append(Edit(self, token, new, ast.Name(new, ast.Load()), replaces=True,
+                              holder=(captured.holder, captured.field)))
+        edits += [Edit(self, use, new, ast.Name(new, ast.Load()), replaces=True)
+                  for use in uses_in(scope, str(old), new)]
+        return edits
 
     def apply(self, edit: CstEdit, original: Any, node: Any, range_of: RangeOf) -> Any:
         return replace_expression(edit, node)

@@ -99,9 +99,9 @@ def plan_site(site: Site, lines: LineIndex, draws: Draws, module: ast.Module,
             edit = action.kind.plan(action.spec, context)
         except (ArithmeticError, ValueError) as exc:  # overflow, huge ints: total, not a crash
             raise SiteSkipped(f"the new value cannot be computed: {exc}") from None
-        if edit is not None:
-            edits.append(edit)
-            context.current[id(edit.target)] = edit.intended
+        for one in edit if isinstance(edit, list) else [] if edit is None else [edit]:
+            edits.append(one)
+            context.current[id(one.target)] = one.intended
     return edits
 
 
