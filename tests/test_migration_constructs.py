@@ -234,3 +234,44 @@ def test_throughout_is_refused_where_it_would_merge_or_split_variables(tmp_path:
         result = engine.rewrite(source, "s.py")
         assert result.new_source == source
         assert [s.reason for s in result.skips] == [reason]
+
+
+INSERT_RULES = """rule interface {
+  match `class $c(IStrategy): ...`
+  unless `class $c(IStrategy):
+    ...
+    INTERFACE_VERSION = $v
+    ...`
+  insert `INTERFACE_VERSION = 3` at start
+}
+"""
+
+
+def test_insert_adds_a_statement_once_after_the_docstring(tmp_path: Path) -> None:
+    source = ('class A(IStrategy):\n    """Trend following."""\n\n    stoploss = -0.1\n\n\n'
+              'class B(IStrategy):\n    INTERFACE_VERSION = 2\n\n\n'
+              'class C(IStrategy):\n    # ROI\n    minimal_roi = {"0": 0.1}\n')
+    once = rewrite(tmp_path, INSERT_RULES, source)
+    assert once == source.replace('"""Trend following."""\n\n    stoploss',
+                                  '"""Trend following."""\n\n    INTERFACE_VERSION = 3\n'
+                                  '    stoploss').replace(
+        "    # ROI\n    minimal_roi", "    # ROI\n    INTERFACE_VERSION = 3\n    minimal_roi")
+    assert rewrite(tmp_path, INSERT_RULES, once) == once  # idempotent
+
+
+def test_insert_takes_fixed_safe_assignments_only(tmp_path: Path) -> None:
+    import pytest
+
+    from exitdsl.errors import RuleError
+
+    for statement, message in (
+            ("print(1)", "`insert` takes one assignment (`NAME = VALUE`)"),
+            ("X = $c", "an inserted statement is fixed text: no $captures or `...`"),
+            ("X = __import__('os')", "unsafe statement: it introduces the dunder "
+                                     "'__import__'")):
+        path = tmp_path / "bad.rules"
+        path.write_text(f"rule r {{\n  match `class $c(IStrategy): ...`\n"
+                        f"  insert `{statement}` at start\n}}\n", encoding="utf-8")
+        with pytest.raises(RuleError) as info:
+            load_rules(path)
+        assert info.value.one_line() == f"{path}:3:11: {message}"

@@ -41,12 +41,12 @@ CASES = {
         "rule a {\n  match `sim(..., stop_loss=$sl, ...)`\n  replace $sl = 0.1\n}\n",
         "3:3: unknown rule item 'replace' (did you mean 'rename'?); expected one of tier, "
         "weight, match, inside, within, unless, where, ensure, set, add, remove, append, drop, "
-        "rename, flip"),
+        "rename, flip, insert"),
     "keyword_with_a_tail": (
         "rule a {\n  matches `f($x)`\n  set $x = 1\n}\n",
         "2:3: unknown rule item 'matches' (did you mean 'match'?); expected one of tier, "
         "weight, match, inside, within, unless, where, ensure, set, add, remove, append, drop, "
-        "rename, flip"),
+        "rename, flip, insert"),
     "unknown_declaration": (
         "rules a {\n  match `f($x)`\n  set $x = 1\n}\n",
         "1:1: unknown declaration 'rules' (did you mean 'rule'?); expected one of ruleset, use, "
@@ -127,10 +127,10 @@ def test_every_error_of_a_file_is_reported_each_with_its_caret(
     assert capsys.readouterr().err == (
         f"{path}:2:3: unknown rule item 'matches' (did you mean 'match'?); expected one of "
         "tier, weight, match, inside, within, unless, where, ensure, set, add, remove, append, "
-        "drop, rename, flip\n      matches `f($x)`\n      ^\n"
+        "drop, rename, flip, insert\n      matches `f($x)`\n      ^\n"
         f"{path}:7:3: unknown rule item 'sett' (did you mean 'set'?); expected one of "
         "tier, weight, match, inside, within, unless, where, ensure, set, add, remove, append, "
-        "drop, rename, flip\n      sett $y = 2\n      ^\n2 errors\n")
+        "drop, rename, flip, insert\n      sett $y = 2\n      ^\n2 errors\n")
     path.write_text("rule a {\n  match `f($x)`\n  set $x = clamp($x, q)\n}\n"
                     "rule b {\n  match `g($y)`\n  set $z = 2\n}\n", encoding="utf-8")
     assert main(["check", str(path)]) == 2

@@ -85,6 +85,9 @@ class Edit:
     # An identifier's token (``target`` is a stand-in name there): the node and field that
     # hold it, where the intent check puts the new name (rewriting/identifiers.py).
     holder: tuple[ast.AST, str] | None = None
+    # A statement inserted (``target`` is a zero-width stand-in where it goes): the node
+    # whose body gets it, the index, and the statement, for the intent check.
+    inserts: tuple[ast.AST, int, ast.stmt] | None = None
 
 
 @dataclass(slots=True)

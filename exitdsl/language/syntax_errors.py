@@ -20,7 +20,7 @@ from .suggest import closest
 MAX_ERRORS = 10
 TOP_LEVEL = ("ruleset", "use", "allow", "bound", "choices", "map", "rule", "test")
 RULE_ITEMS = ("tier", "weight", "match", "inside", "within", "unless", "where", "ensure",
-              "set", "add", "remove", "append", "drop", "rename", "flip")
+              "set", "add", "remove", "append", "drop", "rename", "flip", "insert")
 _ITEM_START = re.compile(rf"^({'|'.join(TOP_LEVEL)})\b", re.M)
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 

@@ -37,7 +37,11 @@ def rewrite_chunk(job: ChunkJob) -> Outcome:
     newline = re.search(r"\r\n|\r|\n", job.text)
     wrapper = "if True:" + (newline.group() if newline else "\n") if indent else ""
     shift = 1 if wrapper else 0
-    if swap_key is not None and job.splice:
+    inserting = any(e.inserts is not None for e in job.edits)
+    if inserting and not all(e.replaces or e.inserts is not None for e in job.edits):
+        return job.text, [], job.reject("syntax", "an insertion cannot share its statement "
+                                                  "with edits that libcst must make")
+    if (swap_key is not None and job.splice) or inserting:
         rewritten = _spliced_rewrite(job, wrapper, shift)
     else:
         rewritten = _libcst_rewrite(job, wrapper, shift)
@@ -66,7 +70,7 @@ def _spliced_texts(new_chunk: str, job: ChunkJob) -> tuple[str, ...]:
 
 def _spliced_rewrite(job: ChunkJob, wrapper: str, shift: int
                      ) -> tuple[str, ast.Module] | Rejection:
-    """Number-literal swaps without libcst: the new tokens spliced into the text."""
+    """Number-literal swaps (and insertions) without libcst: the new text spliced in."""
     def splice_tokens(parenthesize: bool) -> str:
         texts = [f"({e.text})" if parenthesize and not atomic(e.text) else e.text
                  for e in job.edits]
@@ -170,6 +174,20 @@ def in_context(node: ast.expr, ctx: ast.expr_context | None) -> ast.expr:
     return node
 
 
+def _insert(tree: ast.Module, edits: list[Edit], shift: int) -> None:
+    """Each inserted statement put into the body of the node (found by position) it goes
+    in, at its index."""
+    for edit in edits:
+        assert edit.inserts is not None
+        holder, index, statement = edit.inserts
+        for node in ast.walk(tree):
+            if type(node) is type(holder) and getattr(node, "col_offset", -1) == \
+                    getattr(holder, "col_offset", 0) and getattr(node, "lineno", 0) == \
+                    getattr(holder, "lineno", 0) - shift:
+                node.body.insert(index, copy.deepcopy(statement))  # type: ignore[attr-defined]
+                break
+
+
 def _substitute_at(tree: ast.Module, edits: list[Edit], shift: int) -> ast.Module:
     """``tree`` (parsed from a snippet, modified in place) with each edit's target replaced
     by its intent; ``shift`` is the line offset from the file to the snippet."""
@@ -179,6 +197,7 @@ def _substitute_at(tree: ast.Module, edits: list[Edit], shift: int) -> ast.Modul
         if e.holder is None}
     result = _Put(wanted).visit(tree)
     assert isinstance(result, ast.Module)
+    _insert(result, [e for e in edits if e.inserts is not None], shift)
     renamed = {(getattr(h, "lineno", 0) - shift, getattr(h, "col_offset", 0), type(h), field):
                getattr(e.intended, "id", "") for e in edits if e.holder is not None
                for h, field in [e.holder]}
