@@ -1,5 +1,5 @@
-"""``rename $x using MAP``: a captured name, or string, becomes what the ``map`` table
-says (``map signal_columns = {buy: enter_long, sell: exit_long}``). A string keeps its
+"""``rename $x using MAP``: a captured name, identifier or string becomes what the
+``map`` table says (``map signal_columns = {buy: enter_long, sell: exit_long}``). A string keeps its
 quotes and prefix; a word the table lacks leaves the site alone (say so with
 ``where $x in MAP``)."""
 
@@ -14,6 +14,8 @@ from typing import Any
 from ..errors import RuleError, SiteSkipped, Span
 from ..language import ir
 from ..language.domains import Domain
+from ..matching.match import Identifier
+from ..rewriting.identifiers import token_of
 from ..rewriting.strings import in_style_of
 from ..rewriting.values import text_of
 from ._replace import replace_expression
@@ -51,10 +53,19 @@ class RenameUsingKind(ActionKind[RenameUsing, CompiledRenameUsing]):
         return CompiledRenameUsing(action.capture.name, table)
 
     def plan(self, action: CompiledRenameUsing, context: PlanContext) -> Edit | None:
-        target = context.expression(action.capture)
-        new = action.table.lookup(text_of(target))
+        captured = context.site.captures[action.capture]
+        new = action.table.lookup(text_of(captured))
         if new is None:
             raise SiteSkipped(f"${action.capture} is not a key of map {action.table.name!r}")
+        if isinstance(captured, Identifier):  # a def name, parameter, attribute, keyword
+            token = token_of(captured, context.lines)
+            if token is None or not new.isidentifier() or keyword.iskeyword(new):
+                raise SiteSkipped(f"${action.capture} cannot be renamed to {new!r} here")
+            if new == captured:
+                return None
+            return Edit(self, token, new, ast.Name(new, ast.Load()), replaces=True,
+                        holder=(captured.holder, captured.field))
+        target = context.expression(action.capture)
         if isinstance(target, ast.Name):
             if not new.isidentifier() or keyword.iskeyword(new):
                 raise SiteSkipped(f"{new!r} is not a Python name")

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, TextIO
 
 from ..errors import RuleError, UsageError
 from ..io.discover import DEFAULT_EXCLUDE, Exclusions, Target
-from ..io.resources import CONFIG_NAME, rule_path, shipped_rules_dir
+from ..io.resources import CONFIG_NAME, default_rule_files, rule_path, shipped_rule_file
 from ..vocabulary.tiers import TIERS
 
 if TYPE_CHECKING:
@@ -109,11 +109,11 @@ def resolve_rule_paths(names: Sequence[str]) -> list[Path]:
     named like a shipped rule set wins, with a warning (a `finlab/` folder in a finlab
     project would otherwise silently replace the shipped rules)."""
     if not names:
-        return [shipped_rules_dir()]
+        return default_rule_files()
     paths = []
     for name in names:
         path = rule_path(name)
-        if path == Path(name) and (shipped_rules_dir() / f"{name}.rules").is_file():
+        if path == Path(name) and shipped_rule_file(name) is not None:
             logging.getLogger("exitdsl").warning(
                 "-r %s is the local path %s, not the shipped %s rules", name, path, name)
         paths.append(path)

@@ -27,10 +27,28 @@ def shipped_rules_dir() -> Path:
     return _data_dir("rules")
 
 
+MIGRATIONS = "migrations"  # rule sets run only when named (-r freqtrade_v3), not by default
+
+
+def default_rule_files() -> list[Path]:
+    """What runs when no rules are named: the shipped mutation rules, not the migrations."""
+    return sorted(shipped_rules_dir().glob("*.rules"))
+
+
 def rule_path(name: str, base: Path | None = None) -> Path:
     """What a rule argument names: a path (relative to ``base``, default the working
-    directory) when it exists, else the shipped ``rules/NAME.rules`` when that exists,
-    else the path (whose absence the loader reports)."""
+    directory) when it exists, else the shipped ``rules/NAME.rules`` or
+    ``rules/migrations/NAME.rules`` when that exists, else the path (whose absence the
+    loader reports)."""
     path = (base / name) if base is not None else Path(name)
-    shipped = shipped_rules_dir() / f"{name}.rules"
-    return shipped if not path.exists() and shipped.is_file() else path
+    shipped = shipped_rule_file(name)
+    return shipped if shipped is not None and not path.exists() else path
+
+
+def shipped_rule_file(name: str) -> Path | None:
+    """The shipped ``rules/NAME.rules`` or ``rules/migrations/NAME.rules``, if any."""
+    for shipped in (shipped_rules_dir() / f"{name}.rules",
+                    shipped_rules_dir() / MIGRATIONS / f"{name}.rules"):
+        if shipped.is_file():
+            return shipped
+    return None

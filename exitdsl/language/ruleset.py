@@ -9,7 +9,7 @@ from pathlib import Path
 
 from ..errors import RuleError, Span, raise_all
 from ..io.files import MAX_RULE_FILE_BYTES, FileProblem, read_regular
-from ..io.resources import rule_path, shipped_rules_dir
+from ..io.resources import default_rule_files, rule_path, shipped_rules_dir
 from ..vocabulary.tiers import TIERS
 from . import ir
 from .compile import compile_rule
@@ -65,8 +65,9 @@ class RuleSet:
 
 
 def shipped_rules(config: Config | None = None) -> RuleSet:
-    """Every rule file exitdsl ships (rules/*.rules), wherever it is installed."""
-    return load_rules(shipped_rules_dir(), config)
+    """Every mutation rule file exitdsl ships (rules/*.rules), wherever it is installed;
+    the migrations (rules/migrations/) load by name: ``load_rules("freqtrade_v3")``."""
+    return load_rules(default_rule_files(), config)
 
 
 def rule_files(paths: Iterable[str | Path]) -> list[Path]:

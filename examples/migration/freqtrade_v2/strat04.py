@@ -1,0 +1,83 @@
+"""
+Strat04: ADX trend strength
+"""
+import numpy as np
+import pandas as pd
+from pandas import DataFrame
+from functools import reduce
+
+import talib.abstract as ta
+from freqtrade.strategy import IStrategy, IntParameter, DecimalParameter
+
+class Strat04(IStrategy):
+    INTERFACE_VERSION = 2
+
+    # Minimal ROI designed for the strategy.
+    minimal_roi = {
+        "0": 0.182,
+        "100": 0.138,
+        "130": 0.02
+    }
+
+    stoploss = -0.29  # hard stop
+    timeframe = "15m"
+
+    # Exit signal settings
+    use_sell_signal = False
+    sell_profit_only = False
+    sell_profit_offset = 0.019
+    ignore_roi_if_buy_signal = True
+
+    order_types = {
+        "buy": "limit",
+        "sell": "limit",
+        "emergencysell": "market",  # never stay in a crash
+        "forcesell": "market",
+        "stoploss": "market",
+        "stoploss_on_exchange": False
+    }
+
+    order_time_in_force = {"buy": "gtc", "sell": "gtc"}
+
+    def populate_indicators(self, dataframe: DataFrame, metadata: dict) -> DataFrame:
+        # RSI
+        dataframe["rsi"] = ta.RSI(dataframe, timeperiod=14)
+
+        # Bollinger bands
+        bollinger = qtpylib.bollinger_bands(qtpylib.typical_price(dataframe), window=20, stds=2)
+        dataframe["bb_lowerband"] = bollinger["lower"]
+        dataframe["ema50"] = ta.EMA(dataframe, timeperiod=50)
+        dataframe["atr"] = np.NaN
+        return dataframe
+
+    def populate_buy_trend(self, dataframe: DataFrame, metadata: dict) -> DataFrame:
+        dataframe.loc[(dataframe["rsi"] < 30), "buy"] = 1
+        return dataframe
+
+    def populate_sell_trend(self, dataframe: DataFrame, metadata: dict) -> DataFrame:
+        dataframe.loc[
+            (
+                (dataframe["rsi"] > 70)   # overbought
+            ),
+            "sell"] = 1
+        return dataframe
+
+    def custom_sell(self, pair: str, trade: 'Trade', current_time: 'datetime',
+                    current_rate: float, current_profit: float, **kwargs):
+        # Sell any positions at a loss if they are held for more than one day.
+        if current_profit < 0.0 and (current_time - trade.open_date_utc).days >= 1:
+            return "unclog"
+        if trade.nr_of_successful_buys > 2 and current_profit > 0.05:
+            return "dca_take_profit"
+        return None
+
+    def confirm_trade_exit(self, pair: str, trade: Trade, order_type: str, amount: float,
+                           rate: float, time_in_force: str, sell_reason: str,
+                           **kwargs) -> bool:
+        # Do not force-sell at a loss; log every exit.
+        if sell_reason == "force_sell" and trade.calc_profit_ratio(rate) < 0:
+            return False
+        if "sell_signal" == sell_reason and not self.use_sell_signal:
+            return False
+        self.log(f"{pair} exits with {sell_reason}")
+        return True
