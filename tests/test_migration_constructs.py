@@ -252,10 +252,9 @@ def test_insert_adds_a_statement_once_after_the_docstring(tmp_path: Path) -> Non
               'class B(IStrategy):\n    INTERFACE_VERSION = 2\n\n\n'
               'class C(IStrategy):\n    # ROI\n    minimal_roi = {"0": 0.1}\n')
     once = rewrite(tmp_path, INSERT_RULES, source)
-    assert once == source.replace('"""Trend following."""\n\n    stoploss',
-                                  '"""Trend following."""\n\n    INTERFACE_VERSION = 3\n'
-                                  '    stoploss').replace(
-        "    # ROI\n    minimal_roi", "    # ROI\n    INTERFACE_VERSION = 3\n    minimal_roi")
+    assert once == source.replace('"""Trend following."""\n',
+                                  '"""Trend following."""\n    INTERFACE_VERSION = 3\n').replace(
+        "    # ROI\n    minimal_roi", "    INTERFACE_VERSION = 3\n    # ROI\n    minimal_roi")
     assert rewrite(tmp_path, INSERT_RULES, once) == once  # idempotent
 
 

@@ -1,13 +1,13 @@
 """``insert `STATEMENT` at start``: a statement added at the start of the matched class's
-or function's body: after its docstring, right before its first statement (below the
-comments above that statement, so that every comment still follows the code it followed),
-indented as that statement. The statement is fixed text (no captures), checked
+or function's body: on the line after its docstring, or after its header (above the
+comments that lead the first statement), indented as that statement. The statement is fixed text (no captures), checked
 by the safety allowlist when the rule compiles; combine with ``unless`` so that it is not
 added twice (``unless `class $c(...): ... INTERFACE_VERSION = $v ...` ``)."""
 
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -20,6 +20,7 @@ from ..verify.safety import post_order, unsafe
 from .base import ActionKind, CompileContext, CstEdit, Edit, Lowering, PlanContext, RangeOf
 
 _BODIES = (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)
+_COMMENT_OR_BLANK = re.compile(r"^[ \t]*(#.*)?\r?\n?$")
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,11 @@ class InsertKind(ActionKind[InsertStart, CompiledInsert]):
         line = lines.first_line(first)
         if line <= holder.lineno or not lines.whole_lines(first):
             raise SiteSkipped("the body starts on the header's line")
+        if index == 1:
+            line = (body[0].end_lineno or line - 1) + 1  # right after the docstring
+        else:
+            while line - 1 > holder.lineno and _COMMENT_OR_BLANK.match(lines.line_text(line - 1)):
+                line -= 1  # above the comments and blank lines that lead the first statement
         row = lines.line_text(lines.first_line(first))
         indent = row[: len(row) - len(row.lstrip(" \t"))]
         newline = "\r\n" if row.endswith("\r\n") else "\n"

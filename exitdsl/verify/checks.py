@@ -125,7 +125,8 @@ def _common_prefix(a: str, b: str) -> int:
 
 
 def comments_kept(old: str, new: str, old_spans: Sequence[tuple[int, int]] = (),
-                  new_spans: Sequence[tuple[int, int]] = ()) -> str | None:
+                  new_spans: Sequence[tuple[int, int]] = (),
+                  inserted: Sequence[tuple[int, int]] = ()) -> str | None:
     """Does every comment still follow the same code as before? ``None`` if so.
 
     Each comment is anchored to the code token before it (commas aside, since adding an
@@ -133,13 +134,14 @@ def comments_kept(old: str, new: str, old_spans: Sequence[tuple[int, int]] = (),
     token its old anchor became, or, if that token was removed (a dropped operand), the
     nearest earlier one that survived. A token inside a span a rewrite replaced whole
     (``old_spans``, and the same spans in the new text, ``new_spans``) counts as that span,
-    whatever it became. This catches a layout that hands one argument's comment to
-    another, which the intent check cannot see (comments are not in the ``ast``) and
-    confinement does not look inside a rewritten call for.
+    whatever it became. Tokens of inserted statements (``inserted``, spans of the new
+    text) are not code a comment could have followed. This catches a layout that hands one
+    argument's comment to another, which the intent check cannot see (comments are not in
+    the ``ast``) and confinement does not look inside a rewritten call for.
     """
     if "#" not in old:
         return None
-    before, after = _tokens(old, old_spans), _tokens(new, new_spans)
+    before, after = _tokens(old, old_spans), _tokens(new, new_spans, inserted)
     if before is None or after is None:
         return None
     (old_words, old_comments), (new_words, new_comments) = before, after
@@ -157,7 +159,8 @@ def comments_kept(old: str, new: str, old_spans: Sequence[tuple[int, int]] = (),
     return None
 
 
-def _tokens(text: str, spans: Sequence[tuple[int, int]]
+def _tokens(text: str, spans: Sequence[tuple[int, int]],
+            skipped: Sequence[tuple[int, int]] = ()
             ) -> tuple[list[str], list[tuple[int, str]]] | None:
     """The code tokens of ``text`` and (index of the token before it, text) per comment;
     None if ``text`` does not tokenize."""
@@ -170,6 +173,8 @@ def _tokens(text: str, spans: Sequence[tuple[int, int]]
                 comments.append((len(words) - 1, token.string))
             elif token.type not in _LAYOUT and token.string != ",":
                 offset = starts[token.start[0] - 1] + token.start[1]
+                if any(a <= offset < b for a, b in skipped):
+                    continue
                 words.append(next((f"<replaced {i}>" for i, (a, b) in enumerate(spans)
                                    if a <= offset < b), token.string))
     except (tokenize.TokenError, SyntaxError, IndexError):

@@ -43,8 +43,9 @@ def verify_statement(job: ChunkJob, new_chunk: str, new_tree: ast.Module, shift:
                                              f"line {line}, col {col}")
     replaced = [i for i, e in enumerate(job.edits) if e.replaces]
     new_spans = _new_spans(job.spans, confinement.texts)
+    inserted = [new_spans[i] for i, e in enumerate(job.edits) if e.inserts is not None]
     moved = comments_kept(job.text, new_chunk, [job.spans[i] for i in replaced],
-                          [new_spans[i] for i in replaced])
+                          [new_spans[i] for i in replaced], inserted)
     if moved is not None:
         return (), job.reject("confinement", moved)
     edits = job.edits
