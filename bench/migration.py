@@ -30,7 +30,7 @@ CORPUS = ROOT / "examples/migration/freqtrade_v2"
 
 V2_METHODS = {"populate_buy_trend", "populate_sell_trend", "custom_sell", "check_buy_timeout",
               "check_sell_timeout"}
-V2_SETTINGS = {"use_sell_signal", "sell_profit_only", "sell_profit_offset",
+V2_SETTINGS = {"ticker_interval", "use_sell_signal", "sell_profit_only", "sell_profit_offset",
                "ignore_roi_if_buy_signal", "forcebuy_enable"}
 V2_ATTRIBUTES = V2_SETTINGS | {"nr_of_successful_buys", "nr_of_successful_sells"}
 V2_COLUMNS = {"buy", "sell", "buy_tag"}
@@ -65,8 +65,8 @@ def v2_left(source: str) -> list[str]:
         elif isinstance(node, ast.Compare):
             found += [f"reason {c.value}" for c in [node.left, *node.comparators]
                       if isinstance(c, ast.Constant) and c.value in V2_REASONS]
-        elif isinstance(node, ast.Attribute) and node.attr == "NaN":
-            found.append("np.NaN")
+        elif isinstance(node, ast.Attribute) and node.attr in ("NaN", "NAN"):
+            found.append(f"np.{node.attr}")
         elif isinstance(node, ast.ClassDef) and any(
                 getattr(b, "id", "") == "IStrategy" for b in node.bases):
             versions = [s.value.value for s in node.body if isinstance(s, ast.Assign)

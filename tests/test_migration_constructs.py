@@ -274,3 +274,14 @@ def test_insert_takes_fixed_safe_assignments_only(tmp_path: Path) -> None:
         with pytest.raises(RuleError) as info:
             load_rules(path)
         assert info.value.one_line() == f"{path}:3:11: {message}"
+
+
+def test_dots_anywhere_in_a_parameter_list(tmp_path: Path) -> None:
+    rules = ("rule p {\n  match `def confirm_trade_exit(self, ..., $r, ...): ...`\n"
+             "  where $r ~ /^sell_reason$/\n  rename $r to exit_reason throughout\n}\n")
+    source = ("def confirm_trade_exit(self, pair, trade, order_type, amount, rate,\n"
+              "                       time_in_force, sell_reason, current_time=None, **kw):\n"
+              "    return sell_reason\n")
+    assert rewrite(tmp_path, rules, source) == source.replace("sell_reason", "exit_reason")
+    other = source.replace("sell_reason", "reason")
+    assert rewrite(tmp_path, rules, other) == other

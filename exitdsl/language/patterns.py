@@ -11,11 +11,13 @@ mapped back to the pattern's own columns.
 from __future__ import annotations
 
 import ast
+import re
 from dataclasses import dataclass, field
 
 from ..errors import RuleError, Span, span_in
 
 CAPTURE_PREFIX = "__exitdsl_cap_"
+_DEF_NAME = re.compile(r"\bdef\s+(\$?[A-Za-z_][A-Za-z0-9_]*)$")
 WHOLE = "0"  # `$0`: the whole matched node, bound by every expression pattern
 ANY = "__exitdsl_any"
 REST = "__exitdsl_rest"
@@ -155,10 +157,15 @@ def _to_python(text: str, dict_rest: str) -> tuple[str, list[tuple[int, int]]]:
         elif text.startswith("...", i):
             step = 3
             context = brackets[-1] if brackets else ""
-            piece = {"call": "*" + REST, "brace": dict_rest + REST}.get(context, "...")
+            if context == "params":  # a parameter list may hold several: each its own name
+                piece = f"{REST}_{sum(REST in p for p in out)}"
+            else:
+                piece = {"call": "*" + REST, "brace": dict_rest + REST}.get(context, "...")
         elif ch in "([{":
             before = text[:i].rstrip()
-            if ch == "(":
+            if ch == "(" and _DEF_NAME.search(before):
+                brackets.append("params")
+            elif ch == "(":
                 brackets.append("call" if before and (before[-1].isalnum() or before[-1] in "_)]")
                                 else "group")
             else:
@@ -211,7 +218,7 @@ def _captures(node: ast.AST) -> set[str]:
 def _anchors(node: ast.AST) -> set[str]:
     """Literal identifiers and strings: a file lacking any of them cannot match."""
     anchors = {ident for ident in _identifiers(node)
-               if capture_name(ident) is None and ident != REST}
+               if capture_name(ident) is None and not ident.startswith(REST)}
     for sub in ast.walk(node):
         # Only plain words: a string with escapes may be spelled differently in the source.
         if isinstance(sub, ast.Constant) and isinstance(sub.value, str) and sub.value.isidentifier():

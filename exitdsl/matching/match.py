@@ -155,6 +155,10 @@ def is_rest(item: object) -> bool:
     return isinstance(item, ast.Constant) and item.value is Ellipsis
 
 
+def _is_rest_param(item: object) -> bool:
+    return isinstance(item, ast.arg) and item.arg.startswith(REST)
+
+
 def _is_any_body(body: list[ast.stmt]) -> bool:
     return len(body) == 1 and is_rest(body[0])
 
@@ -227,9 +231,13 @@ def _dict_entry(p_entry: DictEntry, n_entry: DictEntry, captures: Captures) -> S
 
 
 def _arguments(pattern: ast.arguments, node: ast.arguments, captures: Captures) -> Solutions:
-    """``def f(self, ...)``: the listed parameters, then anything."""
+    """``def f(self, ...)``, ``def f(self, ..., $r, ...)``: each ``...`` any number of
+    positional parameters; with one, ``*args``, keyword-only and ``**kwargs`` are free."""
     p_params = pattern.posonlyargs + pattern.args
     n_params = node.posonlyargs + node.args
+    if any(_is_rest_param(p) for p in p_params):
+        yield from sequence(p_params, n_params, captures, _is_rest_param)
+        return
     if pattern.vararg is not None and pattern.vararg.arg == REST:
         if len(n_params) >= len(p_params):
             yield from sequence(p_params, n_params[: len(p_params)], captures)

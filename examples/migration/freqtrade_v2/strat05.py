@@ -18,7 +18,7 @@ class Strat05(IStrategy):
     }
 
     stoploss = -0.15  # hard stop
-    timeframe = '1h'
+    ticker_interval = '1h'
 
     # Exit signal settings
     use_sell_signal = False

@@ -40,7 +40,7 @@ class Strat07(IStrategy):
         bollinger = qtpylib.bollinger_bands(qtpylib.typical_price(dataframe), window=20, stds=2)
         dataframe["bb_lowerband"] = bollinger["lower"]
         dataframe["ema50"] = ta.EMA(dataframe, timeperiod=50)
-        dataframe["atr"] = np.NaN
+        dataframe["atr"] = np.NAN
         return dataframe
 
     def populate_buy_trend(self, dataframe: DataFrame, metadata: dict) -> DataFrame:

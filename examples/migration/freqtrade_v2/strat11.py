@@ -21,7 +21,7 @@ class Strat11(IStrategy):
     }
 
     stoploss = -0.08  # hard stop
-    timeframe = "1h"
+    ticker_interval = "1h"
 
     # Exit signal settings
     use_sell_signal = False
