@@ -61,6 +61,9 @@ class RuleError(ExitdslError):
     """A mistake in a rule file, found before any strategy code is touched."""
 
 
+MAX_RULE_ERRORS = 10  # mistakes reported from one load of rule files
+
+
 class RuleErrors(RuleError):
     """Several mistakes in rule files, reported together (the first is the one-line form)."""
 

@@ -7,18 +7,17 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import RuleError, Span, raise_all
+from ..errors import MAX_RULE_ERRORS, RuleError, Span, raise_all
 from ..io.files import MAX_RULE_FILE_BYTES, FileProblem, read_regular
 from ..io.resources import default_rule_files, rule_path, shipped_rules_dir
 from ..vocabulary.tiers import TIERS
 from . import ir
 from .compile import compile_rule
 from .suggest import did_you_mean
-from .syntax_errors import MAX_ERRORS
+from . import ir_cache
 from .compiled import CompiledRule
 from .config import Config
 from .domains import Domain, declared_domains, overridden
-from .parse import parse_rules
 
 MAX_INCLUDE_DEPTH = 16
 MAX_RULE_FILES = 256
@@ -123,7 +122,7 @@ def load_rules(paths: str | Path | Iterable[str | Path], config: Config | None =
         if name not in used:
             errors.append(RuleError(f"the config overrides {name!r}, which no loaded rule "
                                     "file declares", override.span))
-    raise_all(errors[:MAX_ERRORS])
+    raise_all(errors[:MAX_RULE_ERRORS])
     return RuleSet(tuple(rules), tuple(tests), tuple(str(p) for p in loaded), config)
 
 
@@ -185,8 +184,15 @@ class _Loader:
 
 
 def _parse(text: str, path: Path) -> ir.RuleFile:
+    """The rule file's IR: from the data cache (ir_cache.py) when this very text was parsed
+    before, else parsed by Lark (imported only then) and remembered."""
+    cached = ir_cache.load(text, str(path))
+    if cached is not None:
+        return cached
+    from .parse import parse_rules
+
     try:
-        return parse_rules(text, str(path))
+        parsed = parse_rules(text, str(path))
     except RuleError as exc:
         if path.suffix == ".rules" or exc.span is None:
             raise
@@ -194,6 +200,8 @@ def _parse(text: str, path: Path) -> ir.RuleFile:
         raise RuleError("not valid rule syntax here (the file is not named *.rules, so its "
                         "text is not shown)", Span(exc.span.path, exc.span.line,
                                                    exc.span.col)) from None
+    ir_cache.store(parsed, text, str(path))
+    return parsed
 
 
 def _read_rule_file(path: Path, resolved: Path, where: Span | None) -> str:

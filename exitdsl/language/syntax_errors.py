@@ -14,10 +14,10 @@ import re
 
 import lark
 
-from ..errors import RuleError, RuleErrors, span_in
+from ..errors import MAX_RULE_ERRORS, RuleError, RuleErrors, span_in
 from .suggest import closest
 
-MAX_ERRORS = 10
+MAX_ERRORS = MAX_RULE_ERRORS
 TOP_LEVEL = ("ruleset", "use", "allow", "bound", "choices", "map", "rule", "test")
 RULE_ITEMS = ("tier", "weight", "match", "inside", "within", "unless", "where", "ensure",
               "set", "add", "remove", "append", "drop", "rename", "flip", "insert")

@@ -1,0 +1,61 @@
+"""The parsed-rule cache (language/ir_cache.py): data only, exact, and never in the way."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from exitdsl.language import ir_cache
+from exitdsl.language.parse import parse_rules
+
+from .conftest import ROOT
+
+
+@pytest.fixture(autouse=True)
+def cache_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.delenv("EXITDSL_NO_CACHE", raising=False)
+    return tmp_path / "cache"
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "rules").rglob("*.rules")),
+                         ids=lambda p: p.name)
+def test_every_shipped_rule_file_comes_back_equal(path: Path) -> None:
+    text = path.read_text(encoding="utf-8")
+    parsed = parse_rules(text, str(path))
+    assert ir_cache.load(text, str(path)) is None
+    ir_cache.store(parsed, text, str(path))
+    assert ir_cache.load(text, str(path)) == parsed
+    assert ir_cache.load(text + "\n", str(path)) is None  # other bytes, other key
+    assert ir_cache.load(text, str(path) + "x") is None  # spans name the path
+
+
+def test_a_cache_file_is_data_and_a_bad_one_is_ignored(cache_home: Path) -> None:
+    text = "rule r {\n  match `f($x)`\n  set $x = 1\n}\n"
+    parsed = parse_rules(text, "r.rules")
+    ir_cache.store(parsed, text, "r.rules")
+    (entry,) = (cache_home / "exitdsl" / "ir").iterdir()
+    data = json.loads(entry.read_text(encoding="utf-8"))
+    assert data["@"] == "exitdsl.language.ir.RuleFile"
+    data["@"] = "subprocess.Popen"  # a class outside the IR is never built
+    entry.write_text(json.dumps(data), encoding="utf-8")
+    assert ir_cache.load(text, "r.rules") is None
+    entry.write_text("{not json", encoding="utf-8")
+    assert ir_cache.load(text, "r.rules") is None
+
+
+def test_a_warm_run_does_not_import_lark(cache_home: Path) -> None:
+    code = ("import sys; from exitdsl.cli import main; main(['apply', '-q', '--check', "
+            f"{str(ROOT / 'examples/strategies/template/atr_exit.py')!r}]); "
+            "print('lark' in sys.modules)")
+    environment = {"XDG_CACHE_HOME": str(cache_home), "PATH": "/usr/bin:/bin"}
+    runs = [subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                           env=environment, check=False).stdout.strip() for _ in range(2)]
+    assert runs == ["True", "False"]
+    off = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         env={**environment, "EXITDSL_NO_CACHE": "1"}, check=False)
+    assert off.stdout.strip() == "True"
