@@ -156,3 +156,13 @@ def test_vectorbt_scripts_run_on_the_bundled_data() -> None:
     tighter = edit(script, "sl_stop=0.08", "sl_stop=0.05")
     verdict, = judge(script, tighter, limits=Limits(timeout=300, cpu_seconds=300))
     assert verdict.verdict == "effective"
+
+
+def test_an_unreadable_child_is_reported_and_the_others_judged(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    parent = str(STRATEGIES / "template/atr_exit_long.py")
+    missing = tmp_path / "gone.py"
+    assert main(["behave", parent, str(missing), parent]) == 3
+    captured = capsys.readouterr()
+    assert captured.out == f"{parent}: no effect (same 23 trades)\n"
+    assert captured.err == f"{missing}:1:1: cannot read: No such file or directory\n"
