@@ -285,3 +285,15 @@ def test_dots_anywhere_in_a_parameter_list(tmp_path: Path) -> None:
     assert rewrite(tmp_path, rules, source) == source.replace("sell_reason", "exit_reason")
     other = source.replace("sell_reason", "reason")
     assert rewrite(tmp_path, rules, other) == other
+
+
+def test_a_map_in_where_supplies_the_anchor_words(tmp_path: Path) -> None:
+    path = tmp_path / "m.rules"
+    path.write_text("map signal_columns = {buy: enter_long, sell: exit_long}\n"
+                    "rule columns {\n  match `$df[$k]`\n  where $k in signal_columns\n"
+                    "  rename $k using signal_columns\n}\n", encoding="utf-8")
+    engine = Engine(load_rules(path))
+    assert engine.rules.rules[0].anchor_sets() == (frozenset({"buy"}), frozenset({"sell"}))
+    # A file with no key of the map is not even parsed: the pattern alone has no word.
+    assert engine.prepare("x = dataframe['close']\n", "s.py").module is None
+    assert len(engine.prepare("x = dataframe['sell']\n", "s.py").sites) == 1

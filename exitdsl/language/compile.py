@@ -50,10 +50,29 @@ def compile_rule(rule: ir.Rule, rule_id: str, rule_file: ir.RuleFile,
         where=rule.where, ensure=rule.ensure, actions=actions, domains=domains,
         condition_patterns=checker.patterns,
         where_words=frozenset().union(*(_required_words(e) for e in rule.where)),
+        where_choice=_one_of_words(rule.where, domains),
         allowed_names=frozenset(
             [name for allow in rule_file.allowed for name in allow.names]
             + [name for action in actions for name in action.kind.declared(action.spec)]),
     )
+
+
+def _one_of_words(conditions: tuple[ir.Expr, ...], domains: dict[str, Domain]
+                  ) -> frozenset[str]:
+    """The keys of the smallest map a ``where $x in MAP`` conjunct names: a site holds one
+    of them (a key written as a word; a string key with other characters gives none)."""
+    choices: list[frozenset[str]] = []
+    stack = list(conditions)
+    while stack:
+        condition = stack.pop()
+        if isinstance(condition, ir.Binary) and condition.op == "and":
+            stack += [condition.left, condition.right]
+        elif isinstance(condition, ir.InDomain) and condition.domain in domains \
+                and domains[condition.domain].is_map:
+            keys = frozenset(key for key, _ in domains[condition.domain].table)
+            if all(key.isidentifier() for key in keys):
+                choices.append(keys)
+    return min(choices, key=len) if choices else frozenset()
 
 
 def _required_words(condition: ir.Expr) -> frozenset[str]:

@@ -52,6 +52,8 @@ class CompiledRule:
     allowed_names: frozenset[str] = frozenset()
     # Words every site's code holds because a `where $x ~ /re/` demands them.
     where_words: frozenset[str] = frozenset()
+    # One of these words must be there too (`where $k in MAP`: a key of the map).
+    where_choice: frozenset[str] = frozenset()
 
     @property
     def tier(self) -> str:
@@ -62,5 +64,9 @@ class CompiledRule:
         return self.source.weight
 
     def anchor_sets(self) -> tuple[frozenset[str], ...]:
-        """Per match alternative, the words a file (and a site's lines) must hold."""
-        return tuple(p.anchors | self.where_words for p in self.matches)
+        """Per match alternative, the words a file (and a site's lines) must hold: one set
+        per alternative, or per alternative and word of ``where_choice`` (any one will do)."""
+        if not self.where_choice:
+            return tuple(p.anchors | self.where_words for p in self.matches)
+        return tuple(p.anchors | self.where_words | {word} for p in self.matches
+                     for word in sorted(self.where_choice))
