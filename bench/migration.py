@@ -19,7 +19,6 @@ import io
 import json
 import resource
 import sys
-import time
 import tokenize
 from collections.abc import Callable
 from pathlib import Path

@@ -13,7 +13,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from exitdsl import Engine, RuleError, StrategyError, load_rules
-from exitdsl.language.parse import parse_rules
 
 from .conftest import ROOT
 

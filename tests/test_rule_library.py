@@ -10,7 +10,6 @@ import pytest
 from exitdsl import Engine, load_rules
 from exitdsl.cli import main
 from exitdsl.language.parse import parse_rules
-from exitdsl.ruletest.ruledoc import generate
 
 from .conftest import ROOT
 

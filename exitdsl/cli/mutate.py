@@ -59,7 +59,7 @@ def behaviour_check(args: argparse.Namespace) -> BehaviourCheck | None:
     if not (args.behaviour or args.require_effect):
         return None
     from ..behaviour.sandbox import Limits
-    from ..evolve.population import BehaviourCheck, Family
+    from ..evolve.population import BehaviourCheck
 
     if args.timeout <= 0:
         raise UsageError("--timeout must be positive")

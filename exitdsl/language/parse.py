@@ -13,10 +13,10 @@ from functools import lru_cache
 from typing import Any
 
 import lark
-from lark import Token, Transformer, v_args
+from lark import Token, Transformer
 
 from ..actions.registry import kind_for_alias
-from ..errors import RuleError, Span, span_in
+from ..errors import RuleError, Span
 from ..vocabulary.numbers import MAX_MAGNITUDE, in_range
 from ..vocabulary.tiers import TIERS
 from . import grammar, ir

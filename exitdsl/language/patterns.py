@@ -203,8 +203,8 @@ def _located(exc: SyntaxError, text: str, python: str, marks: list[tuple[int, in
 def _identifiers(node: ast.AST) -> list[str]:
     found: list[str] = []
     for sub in ast.walk(node):
-        for field in ("id", "attr", "arg", "name"):
-            value = getattr(sub, field, None)
+        for name in ("id", "attr", "arg", "name"):
+            value = getattr(sub, name, None)
             if isinstance(value, str):
                 found.append(value)
     return found

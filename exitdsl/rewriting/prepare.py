@@ -93,8 +93,18 @@ def _prepare(rules: Sequence[CompiledRule], source: str, path: str) -> Prepared:
     gc.disable()
     try:
         module = parse_strategy(source, path)
-        sites = find_sites(module, source, active,
-                           accepts=lambda site: failing_where(site, module) is None)
+        # Where a rule has several match alternatives, its `where` picks one per node; the
+        # answers for the sites kept are remembered, so planning does not evaluate them
+        # again. (Every site asked about stays alive in `asked` until then: no id reuse.)
+        asked: list[tuple[Site, bool]] = []
+
+        def accepts(site: Site) -> bool:
+            asked.append((site, failing_where(site, module) is None))
+            return asked[-1][1]
+        sites = find_sites(module, source, active, accepts=accepts)
+        kept = {id(site) for site in sites}
+        known = {id(site): holds for site, holds in asked if id(site) in kept}
+        del asked
     finally:
         if collecting:
             gc.enable()
@@ -110,7 +120,8 @@ def _prepare(rules: Sequence[CompiledRule], source: str, path: str) -> Prepared:
             digest = digests[id(site.node)] = hashlib.sha1(
                 ast.dump(site.node).encode()).hexdigest()[:8]
         indexed.append(IndexedSite(site, index, _site_id(site, digest, id_counts)))
-    return Prepared(path, source, content_hash, module, tuple(indexed), LineIndex(source))
+    return Prepared(path, source, content_hash, module, tuple(indexed), LineIndex(source),
+                    PreparedCache(conditions=known))
 
 
 def parse_strategy(source: str, path: str) -> ast.Module:
