@@ -50,14 +50,14 @@ CASES = {
     "unknown_declaration": (
         "rules a {\n  match `f($x)`\n  set $x = 1\n}\n",
         "1:1: unknown declaration 'rules' (did you mean 'rule'?); expected one of ruleset, use, "
-        "allow, bound, choices, map, rule, test"),
+        "allow, bound, choices, map, base, rule, test"),
     "second_tier": (
         "rule a {\n  tier parametric\n  match `f($x)`\n  tier relational\n  set $x = 1\n}\n",
         "4:8: a second `tier` in rule 'a' (a rule has one)"),
     "unknown_function_near": (
         "rule a {\n  match `f($x)`\n  set $x = clmp($x, 0, 1)\n}\n",
         "3:12: unknown function 'clmp' (did you mean 'clamp'?) (known: abs, choice, clamp, "
-        "contains, defined, gauss, int, max, min, name, number, round, step, string, uniform)"),
+        "contains, defined, gauss, int, local, max, min, name, number, round, step, string, uniform)"),
     "wrong_arity": (
         "rule a {\n  match `f($x)`\n  set $x = gauss(1)\n}\n",
         "3:12: gauss() takes (number, number), got 1 argument(s)"),
@@ -68,7 +68,7 @@ CASES = {
     "unknown_function": (
         "rule a {\n  match `f($x)`\n  set $x = frobnicate($x)\n}\n",
         "3:12: unknown function 'frobnicate' (known: abs, choice, clamp, contains, defined, "
-        "gauss, int, max, min, name, number, round, step, string, uniform)"),
+        "gauss, int, local, max, min, name, number, round, step, string, uniform)"),
     "empty_bound": ("bound b = [0.5, 0.1]\n", "1:7: bound 'b' is empty: 0.5 > 0.1"),
     "number_as_condition": (
         "rule a {\n  match `f($x)`\n  where $x\n  set $x = 1\n}\n",

@@ -8,6 +8,9 @@ fit their pattern. Each action's own checks live with the action (exitdsl/action
 
 from __future__ import annotations
 
+import ast
+import copy
+
 from ..actions.base import CompileContext
 from ..actions.registry import kind_of
 from ..errors import RuleError
@@ -15,7 +18,7 @@ from . import ir
 from .checker import Checker, no_draws
 from .compiled import CompiledAction, CompiledContext, CompiledRule
 from .domains import Domain
-from .patterns import WHOLE, compile_pattern
+from .patterns import REST, WHOLE, compile_pattern
 from .regex import required_words
 
 
@@ -28,12 +31,10 @@ def compile_rule(rule: ir.Rule, rule_id: str, rule_file: ir.RuleFile,
         raise RuleError(f"rule {rule.name!r} has no action (set, add, remove, append, ...)",
                         rule.span)
     matches = tuple(compile_pattern(p.text, p.span, source) for p in rule.matches)
-    contexts = tuple(CompiledContext(c.kind, compile_pattern(c.pattern.text, c.pattern.span,
-                                                             source))
-                     for c in rule.contexts)
+    contexts = tuple(_context(c, rule_file) for c in rule.contexts)
     # A capture is usable if every alternative binds it, or a context (always required) does.
     bound_captures = frozenset.intersection(*(p.captures for p in matches)).union(
-        *(c.pattern.captures for c in contexts))
+        *(c.pattern.captures for c in contexts if not c.negated))
     if not any(p.is_statement for p in matches):
         bound_captures |= {WHOLE}
     checker = Checker(domains, bound_captures, source)
@@ -55,6 +56,20 @@ def compile_rule(rule: ir.Rule, rule_id: str, rule_file: ir.RuleFile,
             [name for allow in rule_file.allowed for name in allow.names]
             + [name for action in actions for name in action.kind.declared(action.spec)]),
     )
+
+
+def _context(clause: ir.ContextClause, rule_file: ir.RuleFile) -> CompiledContext:
+    pattern = compile_pattern(clause.pattern.text, clause.pattern.span, rule_file.text)
+    node = pattern.node
+    if not isinstance(node, ast.ClassDef):
+        return CompiledContext(clause.kind, pattern, clause.negated)
+    named = {base.id if isinstance(base, ast.Name) else base.attr for base in node.bases
+             if isinstance(base, (ast.Name, ast.Attribute))}
+    families = tuple(f for f in rule_file.bases if f.name in named)
+    any_bases = copy.copy(node)
+    any_bases.bases = [ast.Starred(ast.Name(REST))]
+    return CompiledContext(clause.kind, pattern, clause.negated, families,
+                           any_bases if families else None)
 
 
 def _one_of_words(conditions: tuple[ir.Expr, ...], domains: dict[str, Domain]

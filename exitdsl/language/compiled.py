@@ -6,6 +6,7 @@ the rule file's syntax except spans (for messages) and ``source`` (for docs).
 
 from __future__ import annotations
 
+import ast
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -22,6 +23,11 @@ if TYPE_CHECKING:
 class CompiledContext:
     kind: str  # "inside" | "within"
     pattern: Pattern
+    negated: bool = False  # `unless inside` / `unless within`
+    # The declared families (`base NAME includes subclasses, ...`) among the bases of a
+    # class pattern, and the pattern with any bases, which a member of one of them must match.
+    families: tuple[ir.BaseFamily, ...] = ()
+    any_bases: ast.AST | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)

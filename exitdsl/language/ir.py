@@ -100,6 +100,7 @@ class Action(Protocol):
 class ContextClause:
     kind: str  # "inside" (nearest enclosing scope) or "within" (any depth)
     pattern: PatternText
+    negated: bool = False  # `unless inside`, `unless within`: no such context may hold
 
 
 @dataclass(frozen=True)
@@ -175,6 +176,18 @@ class AllowNames:
 
 
 @dataclass(frozen=True)
+class BaseFamily:
+    """``base IStrategy includes subclasses, classes defining [minimal_roi, stoploss]``:
+    in this file's context patterns, the base ``IStrategy`` also matches classes that
+    derive from it through classes of the same file, and classes (mixins, subclasses of
+    imported strategies) that define one of the attributes."""
+
+    name: str
+    defining: tuple[str, ...]
+    span: Span
+
+
+@dataclass(frozen=True)
 class RuleFile:
     """One parsed ``.rules`` file, before includes are resolved or anything is checked."""
 
@@ -189,3 +202,4 @@ class RuleFile:
     tests: tuple[RuleTest, ...]
     allowed: tuple[AllowNames, ...] = ()
     maps: tuple[MapTable, ...] = ()
+    bases: tuple[BaseFamily, ...] = ()

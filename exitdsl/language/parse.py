@@ -62,28 +62,18 @@ class _Lower(Transformer[Token, Any]):
         items = self.transform(tree)
         assert isinstance(items, list)
         name, doc = "", ""
-        uses, bounds, choices, rules, tests, allowed, maps = [], [], [], [], [], [], []
+        kinds = (ir.Use, ir.Bound, ir.Choices, ir.Rule, ir.RuleTest, ir.AllowNames,
+                 ir.MapTable, ir.BaseFamily)
+        found: dict[type, list[Any]] = {kind: [] for kind in kinds}
         for item in items:
             if isinstance(item, tuple) and item[0] == "ruleset":
                 name, doc = item[1], item[2]
-            elif isinstance(item, ir.Use):
-                uses.append(item)
-            elif isinstance(item, ir.Bound):
-                bounds.append(item)
-            elif isinstance(item, ir.Choices):
-                choices.append(item)
-            elif isinstance(item, ir.Rule):
-                rules.append(item)
-            elif isinstance(item, ir.RuleTest):
-                tests.append(item)
-            elif isinstance(item, ir.AllowNames):
-                allowed.append(item)
-            elif isinstance(item, ir.MapTable):
-                maps.append(item)
-        return ir.RuleFile(
-            self.path, self.text, name, doc,
-            tuple(uses), tuple(bounds), tuple(choices), tuple(rules), tuple(tests),
-            tuple(allowed), tuple(maps))
+            elif type(item) in found:
+                found[type(item)].append(item)
+        uses, bounds, choices, rules, tests, allowed, maps, bases = (
+            tuple(found[kind]) for kind in kinds)
+        return ir.RuleFile(self.path, self.text, name, doc, uses, bounds, choices, rules,
+                           tests, allowed, maps, bases)
 
     # --- helpers ---------------------------------------------------------
     def span(self, tok: Token) -> Span:
@@ -134,6 +124,11 @@ class _Lower(Transformer[Token, Any]):
     def bound_decl(self, children: list[Any]) -> ir.Bound:
         name, low, high = children
         return ir.Bound(str(name), low, high, self.span(name))
+
+    def base_decl(self, children: list[Any]) -> ir.BaseFamily:
+        name, *defining = children
+        return ir.BaseFamily(str(name), tuple(str(d) for d in defining if d is not None),
+                             self.span(name))
 
     def map_decl(self, children: list[Any]) -> ir.MapTable:
         name, *entries = children
@@ -199,6 +194,12 @@ class _Lower(Transformer[Token, Any]):
 
     def within(self, c: list[Token]) -> tuple[str, ir.ContextClause]:
         return ("contexts", ir.ContextClause("within", self.pattern(c[0])))
+
+    def unless_inside(self, c: list[Token]) -> tuple[str, ir.ContextClause]:
+        return ("contexts", ir.ContextClause("inside", self.pattern(c[0]), negated=True))
+
+    def unless_within(self, c: list[Token]) -> tuple[str, ir.ContextClause]:
+        return ("contexts", ir.ContextClause("within", self.pattern(c[0]), negated=True))
 
     def unless(self, c: list[Token]) -> tuple[str, ir.PatternText]:
         return ("unless", self.pattern(c[0]))

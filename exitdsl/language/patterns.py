@@ -90,6 +90,16 @@ def capture_name(identifier: str) -> str | None:
     return None
 
 
+_WORD_CAPTURE = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
+
+
+def word_capture(value: object) -> str | None:
+    """The capture a string pattern ``"$name"`` stands for (the string's text), else None."""
+    if isinstance(value, str) and (found := _WORD_CAPTURE.fullmatch(value)) is not None:
+        return found.group(1)
+    return None
+
+
 def compile_pattern(text: str, span: Span, source: str, *, statement_ok: bool = True) -> Pattern:
     """Parse pattern ``text`` found at ``span`` of the rule file ``source``.
 
@@ -211,8 +221,10 @@ def _identifiers(node: ast.AST) -> list[str]:
 
 
 def _captures(node: ast.AST) -> set[str]:
-    return {name for ident in _identifiers(node)
-            if (name := capture_name(ident)) is not None and name != "_"}
+    words = {name for sub in ast.walk(node) if isinstance(sub, ast.Constant)
+             and (name := word_capture(sub.value)) is not None}
+    names = {name for ident in _identifiers(node) if (name := capture_name(ident)) is not None}
+    return (words | names) - {"_"}
 
 
 def _anchors(node: ast.AST) -> set[str]:

@@ -15,7 +15,7 @@ import ast
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
-from ..language.patterns import REST, capture_name
+from ..language.patterns import REST, capture_name, word_capture
 
 class Identifier(str):
     """A captured identifier (a def or class name, a parameter, a keyword name, an
@@ -70,6 +70,10 @@ def solutions(pattern: ast.AST, node: ast.AST, captures: Captures) -> Solutions:
         return
     if isinstance(pattern, ast.Constant):
         assert isinstance(node, ast.Constant)
+        if (word := word_capture(pattern.value)) is not None:
+            if isinstance(node.value, str):  # `"$name"`: the string's text is the capture
+                yield from _bind(word, Identifier(node.value, node, "value"), captures)
+            return
         if type(pattern.value) is type(node.value) and pattern.value == node.value:
             yield captures
         return
@@ -85,7 +89,7 @@ def solutions(pattern: ast.AST, node: ast.AST, captures: Captures) -> Solutions:
         assert isinstance(node, ast.arguments)
         yield from _arguments(pattern, node, captures)
     elif isinstance(pattern, (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)) \
-            and _is_any_body(pattern.body):
+            and is_any_body(pattern.body):
         yield from _fields(pattern, node, captures, skip=frozenset({"body"}))
     else:
         yield from _fields(pattern, node, captures)
@@ -103,10 +107,22 @@ def _bind(name: str, node: Captured, captures: Captures) -> Solutions:
 
 
 def same_code(a: Captured, b: Captured) -> bool:
-    """Equal modulo formatting: the test repeated captures must pass."""
+    """Equal modulo formatting: the test repeated captures must pass. An identifier (a
+    keyword or def name, the text of a ``"$name"`` string) equals a name or a string
+    spelled the same: ``sell_params = {"sell_rsi": 30}`` sets the parameter ``sell_rsi``."""
     if isinstance(a, str) or isinstance(b, str):
-        return a == b
+        return _word(a) is not None and _word(a) == _word(b)
     return ast.dump(a) == ast.dump(b)
+
+
+def _word(captured: Captured) -> str | None:
+    if isinstance(captured, str):
+        return str(captured)
+    if isinstance(captured, ast.Name):
+        return captured.id
+    if isinstance(captured, ast.Constant) and isinstance(captured.value, str):
+        return captured.value
+    return None
 
 
 def _fields(pattern: ast.AST, node: ast.AST, captures: Captures,
@@ -159,7 +175,7 @@ def _is_rest_param(item: object) -> bool:
     return isinstance(item, ast.arg) and item.arg.startswith(REST)
 
 
-def _is_any_body(body: list[ast.stmt]) -> bool:
+def is_any_body(body: list[ast.stmt]) -> bool:
     return len(body) == 1 and is_rest(body[0])
 
 

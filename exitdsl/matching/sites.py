@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from ..language.compiled import CompiledRule
 from ..language.patterns import WHOLE, Pattern
 from ..rewriting.lines import line_starts
+from .contexts import Contexts
 from .match import Captures, match, solutions
 
 _SCOPES = (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)
@@ -65,7 +66,7 @@ def find_sites(module: ast.Module, source: str, rules: Sequence[CompiledRule],
         return []
     anchorless = any(not anchors for r in rules for anchors in r.anchor_sets())
     lines = None if anchorless else candidate_lines(source, rules)
-    finder = _Finder(rules, lines, accepts)
+    finder = _Finder(module, rules, lines, accepts)
     finder.statements(module.body, (), module, "<module>")
     order = {id(rule): i for i, rule in enumerate(rules)}
     return sorted(finder.found, key=lambda s: (getattr(s.node, "lineno", 0),
@@ -74,8 +75,9 @@ def find_sites(module: ast.Module, source: str, rules: Sequence[CompiledRule],
 
 
 class _Finder:
-    def __init__(self, rules: list[CompiledRule], lines: list[int] | None,
+    def __init__(self, module: ast.Module, rules: list[CompiledRule], lines: list[int] | None,
                  accepts: Callable[[Site], bool] | None) -> None:
+        self.contexts = Contexts(module)
         self.rules = rules
         self.lines = lines
         self.accepts = accepts
@@ -142,25 +144,12 @@ class _Finder:
             if key in seen:
                 continue
             seen.add(key)
-            in_context = self._in_context(rule, captures, ancestors, scope)
+            in_context = self.contexts.holds(rule, captures, ancestors, scope)
             if in_context is not None and not any(
                     match(u.node, node, dict(in_context)) for u in rule.unless):
                 found.append(in_context if pattern.is_statement else
                              {**in_context, WHOLE: node})
         return found
-
-    def _in_context(self, rule: CompiledRule, captures: Captures,
-                    ancestors: tuple[ast.stmt, ...], scope: ast.AST) -> Captures | None:
-        for context in rule.contexts:
-            candidates: Sequence[ast.AST] = (scope,) if context.kind == "inside" else ancestors
-            for candidate in candidates:
-                trial = dict(captures)
-                if match(context.pattern.node, candidate, trial):
-                    captures = trial
-                    break
-            else:
-                return None
-        return captures
 
 
 def _own_nodes(stmt: ast.stmt) -> Iterator[ast.AST]:

@@ -12,7 +12,7 @@ from ..language import ir
 from ..language.compiled import CompiledRule
 from ..language.patterns import Pattern
 from ..matching.match import Captured, Captures, match
-from ..matching.scope import defined_before
+from ..matching.scope import defined_before, defined_in_file
 from ..matching.sites import Site
 from .values import Draws, Env, holds
 
@@ -37,7 +37,8 @@ def site_env(site: Site, module: ast.Module, draws: Draws | None = None,
                     for name, node in captures.items()}
     return Env(captures, rule.domains, draws or Draws(0, rule.id, "", 0),
                is_defined=lambda name: defined_before(name, site, module),
-               holds_pattern=_contains, patterns=rule.condition_patterns)
+               holds_pattern=_contains, patterns=rule.condition_patterns,
+               is_local=lambda name: defined_in_file(name, module))
 
 
 def ensure_env(rule: CompiledRule, captures: Captures) -> Env:

@@ -9,11 +9,13 @@ from dataclasses import dataclass
 
 from ..actions.base import Edit, PlanContext
 from ..errors import SiteSkipped
+from ..matching.contexts import Contexts
 from ..matching.sites import Site
 from ..results import Change, Skip
 from .conditions import failing_where, site_env, where_holds
 from .lines import LineIndex
 from .prepare import IndexedSite, Prepared
+from .undone import context_undone
 from .values import Draws
 
 # Draws per site before a value that will not change (e.g. rounded back) is left as it is.
@@ -75,7 +77,25 @@ def plan_sites(prepared: Prepared, chosen: Sequence[IndexedSite], seed: int
         taken.extend(spans)
         planned.append(Planned(site, item.site_id, edits, spans))
         values.update((id(e.target), e.intended) for e in edits)
-    return planned, skips
+    kept = _drop_undone(planned, prepared, lines, skips)
+    return kept, skips
+
+
+def _drop_undone(planned: list[Planned], prepared: Prepared, lines: LineIndex,
+                 skips: list[Skip]) -> list[Planned]:
+    """Drop each site whose context the run's other sites rewrite (rewriting/undone.py)."""
+    if len(planned) < 2:
+        return planned
+    assert prepared.module is not None
+    contexts = Contexts(prepared.module)
+    kept = list(planned)
+    for item in planned:
+        others = [e for p in kept if p is not item for e in p.edits]
+        reason = context_undone(item.site, others, contexts)
+        if reason is not None:
+            kept.remove(item)
+            skips.append(Skip(item.site.rule.id, *lines.position(item.site.node), reason))
+    return kept
 
 
 def _statement_size(site: Site, lines: LineIndex) -> int:

@@ -54,6 +54,7 @@ class Env:
     holds_pattern: Callable[[Captured, Pattern], bool]
     patterns: dict[Span, Pattern]
     numbers: dict[str, Number | None] = field(default_factory=dict)  # capture -> its value
+    is_local: Callable[[str], bool] = lambda name: False
 
     def number(self, expr: ir.Expr | ir.PatternText) -> Number:
         return _EVALUATORS[type(expr)](expr, self)  # evaluate(), one call fewer: a hot path
@@ -70,6 +71,9 @@ class Env:
 
     def defined(self, name: str) -> bool:
         return self.is_defined(name)
+
+    def local(self, name: str) -> bool:
+        return self.is_local(name)
 
     def contains(self, node: object, pattern: ir.PatternText) -> bool:
         if isinstance(node, str) or not isinstance(node, ast.AST):

@@ -35,6 +35,8 @@ class Evaluator(Protocol):
 
     def defined(self, name: str) -> bool: ...
 
+    def local(self, name: str) -> bool: ...
+
     def contains(self, node: object, pattern: ir.PatternText) -> bool: ...
 
 
@@ -123,6 +125,11 @@ def _defined(args: Args, env: Evaluator) -> bool:
     return env.defined(args[0].name)
 
 
+def _local(args: Args, env: Evaluator) -> bool:
+    assert isinstance(args[0], ir.Ref)
+    return env.local(args[0].name)
+
+
 def _contains(args: Args, env: Evaluator) -> bool:
     assert isinstance(args[1], ir.PatternText)
     return env.contains(_captured(args, env), args[1])
@@ -142,5 +149,6 @@ PREDICATES: dict[str, Predicate] = {p.name: p for p in (
               lambda a, env: isinstance(_captured(a, env), (ast.Name, str))),
     Predicate("string", ("capture",), lambda a, env: _is_string(_captured(a, env))),
     Predicate("defined", ("ident",), _defined),
+    Predicate("local", ("ident",), _local),
     Predicate("contains", ("capture", "pattern"), _contains),
 )}

@@ -1,0 +1,56 @@
+"""Which classes of a module belong to a declared base family (``base IStrategy includes
+subclasses, classes defining [minimal_roi, stoploss]``).
+
+Real strategies are rarely written ``class X(IStrategy)`` alone: ``class Fast(Slow)``
+extends a strategy of the same file, ``class Tuned(BBRSITV)`` one imported from another
+file, and mixins hold ``minimal_roi`` for several strategies. A class belongs when it names
+the base (or a member of the same file) among its bases, or defines one of the family's
+attributes as a class attribute (what an imported strategy's subclass does to change it).
+"""
+
+from __future__ import annotations
+
+import ast
+
+from ..language.ir import BaseFamily
+
+
+ClassKey = tuple[str, int]  # name and line: the same for a class and a copy of it
+
+
+def class_key(cls: ast.ClassDef) -> ClassKey:
+    return cls.name, cls.lineno
+
+
+def family_members(module: ast.Module, family: BaseFamily) -> frozenset[ClassKey]:
+    """Every ``ClassDef`` of ``module`` that belongs to ``family``."""
+    classes = [node for node in ast.walk(module) if isinstance(node, ast.ClassDef)]
+    attributes = set(family.defining)
+    members = {id(c) for c in classes if _defines(c, attributes)}
+    names = {family.name} | {c.name for c in classes if id(c) in members}
+    grown = True
+    while grown:  # a chain of n same-file subclasses takes n rounds
+        grown = False
+        for cls in classes:
+            if id(cls) not in members and any(_base_name(b) in names for b in cls.bases):
+                members.add(id(cls))
+                names.add(cls.name)
+                grown = True
+    return frozenset(class_key(c) for c in classes if id(c) in members)
+
+
+def _defines(cls: ast.ClassDef, attributes: set[str]) -> bool:
+    for stmt in cls.body:
+        targets = stmt.targets if isinstance(stmt, ast.Assign) else \
+            [stmt.target] if isinstance(stmt, ast.AnnAssign) else []
+        if any(isinstance(t, ast.Name) and t.id in attributes for t in targets):
+            return True
+    return False
+
+
+def _base_name(base: ast.expr) -> str | None:
+    if isinstance(base, ast.Name):
+        return base.id
+    if isinstance(base, ast.Attribute):  # `strategies.BBRSITV`
+        return base.attr
+    return None
