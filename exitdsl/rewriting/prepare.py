@@ -104,7 +104,7 @@ def _prepare(rules: Sequence[CompiledRule], source: str, path: str) -> Prepared:
         sites = find_sites(module, source, active, accepts=accepts)
         kept = {id(site) for site in sites}
         known = {id(site): holds for site, holds in asked if id(site) in kept}
-        del asked
+        asked.clear()
     finally:
         if collecting:
             gc.enable()
