@@ -92,7 +92,7 @@ def test_mutate_cli_is_identical_for_one_and_two_jobs(tmp_path: Path,
     lineage = [json.loads(line) for line in outputs[0]["lineage.jsonl"].decode().splitlines()]
     per_parent = Counter(Path(r["parent"]).stem for r in lineage)
     assert per_parent == {"momentum_quarterly": 20, "revenue_breakout": 20, "value_lowvol": 20,
-                          "atr_exit": 14, "atr_exit_compact": 8, "atr_exit_long": 12}
+                          "atr_exit": 14, "atr_exit_compact": 8, "atr_exit_long": 13}
     for record in lineage:  # every child differs from its parent and is on disk
         child = outputs[0][record["child"]]
         assert record["old"] != record["new"]

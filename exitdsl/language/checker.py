@@ -164,11 +164,11 @@ class Checker:
             elif kind == "ident":
                 if not isinstance(arg, ir.Ref):
                     raise RuleError(f"{call.func}() needs a plain Python name", arg.span)
-            elif kind == "pattern":
+            elif kind in ("pattern", "statement"):
                 if not isinstance(arg, ir.PatternText):
                     raise RuleError(f"{call.func}() needs a `pattern`", arg.span)
                 self.patterns[arg.span] = compile_pattern(arg.text, arg.span, self.source,
-                                                          statement_ok=False)
+                                                          statement_ok=kind == "statement")
 
 
 def no_draws(expr: ir.Expr | ir.PatternText) -> None:

@@ -26,6 +26,10 @@ def _contains(node: Captured, pattern: Pattern) -> bool:
     return any(match(pattern.node, sub, {}) for sub in ast.walk(node))
 
 
+def _file_has(module: ast.Module, pattern: Pattern, captures: Captures) -> bool:
+    return any(match(pattern.node, statement, dict(captures)) for statement in module.body)
+
+
 def site_env(site: Site, module: ast.Module, draws: Draws | None = None,
              planned: dict[int, ast.expr] | None = None) -> Env:
     """The site's captures as values: a capture whose node an earlier site of the same run
@@ -38,7 +42,8 @@ def site_env(site: Site, module: ast.Module, draws: Draws | None = None,
     return Env(captures, rule.domains, draws or Draws(0, rule.id, "", 0),
                is_defined=lambda name: defined_before(name, site, module),
                holds_pattern=_contains, patterns=rule.condition_patterns,
-               is_local=lambda name: defined_in_file(name, module))
+               is_local=lambda name: defined_in_file(name, module),
+               file_has=lambda pattern, bound: _file_has(module, pattern, bound))
 
 
 def ensure_env(rule: CompiledRule, captures: Captures) -> Env:

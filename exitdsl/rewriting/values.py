@@ -55,6 +55,8 @@ class Env:
     patterns: dict[Span, Pattern]
     numbers: dict[str, Number | None] = field(default_factory=dict)  # capture -> its value
     is_local: Callable[[str], bool] = lambda name: False
+    # `in_file(PATTERN)`: does a top-level statement match, with the captures bound so far?
+    file_has: Callable[[Pattern, Captures], bool] = lambda pattern, captures: False
 
     def number(self, expr: ir.Expr | ir.PatternText) -> Number:
         return _EVALUATORS[type(expr)](expr, self)  # evaluate(), one call fewer: a hot path
@@ -79,6 +81,9 @@ class Env:
         if isinstance(node, str) or not isinstance(node, ast.AST):
             return False
         return self.holds_pattern(node, self.patterns[pattern.span])
+
+    def in_file(self, pattern: ir.PatternText) -> bool:
+        return self.file_has(self.patterns[pattern.span], self.captures)
 
     def capture_number(self, capture: ir.Capture) -> Number:
         name = capture.name

@@ -39,6 +39,8 @@ class Evaluator(Protocol):
 
     def contains(self, node: object, pattern: ir.PatternText) -> bool: ...
 
+    def in_file(self, pattern: ir.PatternText) -> bool: ...
+
 
 @dataclass(frozen=True)
 class Function:
@@ -130,6 +132,11 @@ def _local(args: Args, env: Evaluator) -> bool:
     return env.local(args[0].name)
 
 
+def _pattern_text(arg: ir.Expr | ir.PatternText) -> ir.PatternText:
+    assert isinstance(arg, ir.PatternText)
+    return arg
+
+
 def _contains(args: Args, env: Evaluator) -> bool:
     assert isinstance(args[1], ir.PatternText)
     return env.contains(_captured(args, env), args[1])
@@ -151,4 +158,5 @@ PREDICATES: dict[str, Predicate] = {p.name: p for p in (
     Predicate("defined", ("ident",), _defined),
     Predicate("local", ("ident",), _local),
     Predicate("contains", ("capture", "pattern"), _contains),
+    Predicate("in_file", ("statement",), lambda a, env: env.in_file(_pattern_text(a[0]))),
 )}
