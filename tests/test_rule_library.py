@@ -15,7 +15,7 @@ from .conftest import ROOT
 
 RULES = ROOT / "rules"
 EXAMPLES = ROOT / "examples" / "strategies"
-FRAMEWORKS = ["finlab", "freqtrade", "backtesting", "vectorbt", "backtrader", "template"]
+FRAMEWORKS = ["finlab", "freqtrade", "backtesting", "vectorbt", "backtrader", "jesse", "template"]
 
 
 def test_every_shipped_rule_has_a_positive_and_an_unchanged_test() -> None:
@@ -135,6 +135,32 @@ def check_backtrader(tree: ast.Module) -> None:
             assert value is None or 0.005 <= value <= 0.2
 
 
+def check_jesse(tree: ast.Module) -> None:
+    """A long's stop below the price and target above it (the reverse for a short);
+    hyperparameter defaults inside their own min/max."""
+    for method in ast.walk(tree):
+        if not isinstance(method, ast.FunctionDef) or method.name not in ("go_long", "go_short"):
+            continue
+        long = method.name == "go_long"
+        for stmt in ast.walk(method):
+            if not (isinstance(stmt, ast.Assign) and isinstance(stmt.targets[0], ast.Attribute)):
+                continue
+            orders = stmt.value.elts if isinstance(stmt.value, ast.List) else [stmt.value]
+            for order in orders:
+                price = order.elts[1] if isinstance(order, ast.Tuple) else None
+                ratio = _multiplier(price)
+                if ratio is None:
+                    continue
+                below = (stmt.targets[0].attr == "stop_loss") == long
+                assert (ratio < 1) if below else (ratio > 1), ast.unparse(stmt)
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Dict) and {"name", "min", "max", "default"} <= {
+                k.value for k in node.keys if isinstance(k, ast.Constant)}:
+            entry = {k.value: _number(v) for k, v in zip(node.keys, node.values)
+                     if isinstance(k, ast.Constant)}
+            assert entry["min"] <= entry["default"] <= entry["max"], ast.unparse(node)
+
+
 def check_template(tree: ast.Module) -> None:
     allowed = {"stop_atr_mult": {1.5, 2.0, 2.5, 3.0}, "profit_atr_mult": {2.0, 3.0, 4.0, 5.0},
                "max_hold_days": {20, 30, 40, 60}, "atr_period": {10, 14, 20, 30}}
@@ -147,7 +173,7 @@ def check_template(tree: ast.Module) -> None:
 
 CHECKS = {"finlab": check_finlab, "freqtrade": check_freqtrade,
           "backtesting": check_backtesting, "vectorbt": check_vectorbt,
-          "backtrader": check_backtrader, "template": check_template}
+          "backtrader": check_backtrader, "jesse": check_jesse, "template": check_template}
 
 
 @pytest.mark.parametrize("framework", FRAMEWORKS)

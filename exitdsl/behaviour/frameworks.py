@@ -44,12 +44,14 @@ FINLAB = Framework("finlab", not_runnable=(
     "finlab.data.get and sim() fetch data from finlab's service with an API token"))
 BACKTRADER = Framework("backtrader", not_runnable="no adapter yet (backtrader runs offline; "
                        "see docs/behaviour.md)")
+JESSE = Framework("jesse", not_runnable="no adapter yet (jesse's research.backtest runs "
+                   "offline on candles passed in; see docs/behaviour.md)")
 ADAPTERS = {f.name: f for f in (BACKTESTING, TEMPLATE, VECTORBT, FREQTRADE, FINLAB,
-                                BACKTRADER)}
+                                BACKTRADER, JESSE)}
 
 # The first top-level import that names one of these picks the framework.
 _BY_MODULE = {"backtesting": BACKTESTING, "vectorbt": VECTORBT, "freqtrade": FREQTRADE,
-              "finlab": FINLAB, "backtrader": BACKTRADER}
+              "finlab": FINLAB, "backtrader": BACKTRADER, "jesse": JESSE}
 
 
 def detect(source: str, path: str = "<string>") -> Framework:
@@ -74,7 +76,7 @@ def detect(source: str, path: str = "<string>") -> Framework:
     if exit_function(tree) is not None:
         return TEMPLATE
     raise UsageError(f"{path}: not a strategy any adapter can run (no backtesting.py, "
-                     "vectorbt, freqtrade, finlab or backtrader import, no *exit* function)")
+                     "vectorbt, freqtrade, finlab, backtrader or jesse import, no *exit* function)")
 
 
 def exit_function(tree: ast.Module) -> str | None:
