@@ -30,6 +30,9 @@ class SetNumber:
     capture: str
     value: ir.Expr
     span: Span
+    # `round(..., 2)` in the value asks for decimals: an int literal (an ATR multiple written
+    # `2`) may then become a float. Otherwise ints stay ints (periods, bars, IntParameter).
+    decimals: bool = False
 
 
 @dataclass(frozen=True)
@@ -52,7 +55,8 @@ class SetKind(ActionKind[SetCapture, "SetNumber | SetTemplate"]):
         if isinstance(action.value, ir.PatternText):
             return SetTemplate(action.capture.name, context.template(action.value), action.span)
         context.checker.check(action.value, "num")
-        return SetNumber(action.capture.name, action.value, action.span)
+        return SetNumber(action.capture.name, action.value, action.span,
+                         _asks_decimals(action.value))
 
     def plan(self, action: SetNumber | SetTemplate, context: PlanContext) -> Edit | None:
         target = context.expression(action.capture)
@@ -66,8 +70,9 @@ class SetKind(ActionKind[SetCapture, "SetNumber | SetTemplate"]):
             return Edit(self, target, text, intended, replaces=True)
         old = literal_number(target)
         value = evaluate(action.value, context.env)
-        if isinstance(old, int) and isinstance(value, float):
-            value = round(value)  # ints stay ints
+        if isinstance(old, int) and isinstance(value, float) \
+                and (not action.decimals or value.is_integer()):
+            value = round(value)  # ints stay ints (a whole number stays one even with decimals)
         elif isinstance(old, float):
             value = float(value)
         if old is not None and type(old) is type(value) and old == value:
@@ -76,6 +81,20 @@ class SetKind(ActionKind[SetCapture, "SetNumber | SetTemplate"]):
 
     def apply(self, edit: CstEdit, original: Any, node: Any, range_of: RangeOf) -> Any:
         return replace_expression(edit, node)
+
+
+def _asks_decimals(expr: ir.Expr) -> bool:
+    """Does ``expr`` round to a positive number of decimals somewhere (``round($m, 2)``)?"""
+    if isinstance(expr, ir.Call):
+        if expr.func == "round" and len(expr.args) == 2 \
+                and isinstance(expr.args[1], ir.Num) and expr.args[1].value >= 1:
+            return True
+        return any(_asks_decimals(a) for a in expr.args if not isinstance(a, ir.PatternText))
+    if isinstance(expr, ir.Binary):
+        return _asks_decimals(expr.left) or _asks_decimals(expr.right)
+    if isinstance(expr, ir.Unary):
+        return _asks_decimals(expr.operand)
+    return False
 
 
 KIND = SetKind()

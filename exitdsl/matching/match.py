@@ -112,7 +112,21 @@ def same_code(a: Captured, b: Captured) -> bool:
     spelled the same: ``sell_params = {"sell_rsi": 30}`` sets the parameter ``sell_rsi``."""
     if isinstance(a, str) or isinstance(b, str):
         return _word(a) is not None and _word(a) == _word(b)
-    return ast.dump(a) == ast.dump(b)
+    return _same_tree(a, b)
+
+
+def _same_tree(a: object, b: object) -> bool:
+    """Structural equality that, like matching, ignores ``ctx``: the ``SL`` assigned in
+    ``SL = 0.05`` is the ``SL`` read in ``sl_stop=SL``."""
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, ast.AST):
+        return all(_same_tree(getattr(a, f, None), getattr(b, f, None))
+                   for f in a._fields if f not in _IGNORED_FIELDS)
+    if isinstance(a, list):
+        assert isinstance(b, list)
+        return len(a) == len(b) and all(_same_tree(x, y) for x, y in zip(a, b))
+    return a == b
 
 
 def _word(captured: Captured) -> str | None:
