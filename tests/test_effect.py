@@ -117,6 +117,30 @@ def test_family_members_follow_same_file_subclasses_and_defining_classes() -> No
         ["Base", "Leaf", "Middle"]
 
 
+def test_a_family_from_a_module_leaves_the_same_name_from_other_modules_alone() -> None:
+    jesse = BaseFamily("Strategy", (), Span("<t>", 1, 1, "", 0), module="jesse")
+    assert _members('''
+        from jesse.strategies import Strategy
+
+        class Trend(Strategy):
+            pass
+
+        class Tuned(Trend):
+            pass
+        ''', jesse) == ["Trend", "Tuned"]
+    assert _members('''
+        import backtrader as bt
+        from backtesting import Strategy
+
+        class Cross(Strategy):
+            pass
+
+        class Guard(bt.Strategy):
+            pass
+        ''', jesse) == []
+    assert _members("class Trend(Strategy):\n    pass\n", jesse) == ["Trend"]  # not imported
+
+
 def test_a_word_capture_equals_a_name_or_string_spelled_the_same() -> None:
     def pattern(text: str) -> ast.AST:
         return compile_pattern(text, Span("<t>", 1, 1, text, 0), text).node

@@ -57,7 +57,8 @@ CASES = {
     "unknown_function_near": (
         "rule a {\n  match `f($x)`\n  set $x = clmp($x, 0, 1)\n}\n",
         "3:12: unknown function 'clmp' (did you mean 'clamp'?) (known: abs, choice, clamp, "
-        "contains, defined, gauss, in_file, int, local, max, min, name, number, round, step, string, uniform)"),
+        "constant, contains, defined, gauss, in_file, int, local, max, min, name, number, "
+        "pow, round, step, string, uniform)"),
     "wrong_arity": (
         "rule a {\n  match `f($x)`\n  set $x = gauss(1)\n}\n",
         "3:12: gauss() takes (number, number), got 1 argument(s)"),
@@ -67,8 +68,9 @@ CASES = {
         "binary operator)"),
     "unknown_function": (
         "rule a {\n  match `f($x)`\n  set $x = frobnicate($x)\n}\n",
-        "3:12: unknown function 'frobnicate' (known: abs, choice, clamp, contains, defined, "
-        "gauss, in_file, int, local, max, min, name, number, round, step, string, uniform)"),
+        "3:12: unknown function 'frobnicate' (known: abs, choice, clamp, constant, contains, "
+        "defined, gauss, in_file, int, local, max, min, name, number, pow, round, step, "
+        "string, uniform)"),
     "empty_bound": ("bound b = [0.5, 0.1]\n", "1:7: bound 'b' is empty: 0.5 > 0.1"),
     "number_as_condition": (
         "rule a {\n  match `f($x)`\n  where $x\n  set $x = 1\n}\n",

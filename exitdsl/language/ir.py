@@ -185,6 +185,9 @@ class BaseFamily:
     name: str
     defining: tuple[str, ...]
     span: Span
+    # `base Strategy from jesse`: a `Strategy` imported from another module (backtrader's,
+    # backtesting.py's) or written `bt.Strategy` is another class; one never imported counts.
+    module: str = ""
 
 
 @dataclass(frozen=True)

@@ -126,9 +126,12 @@ class _Lower(Transformer[Token, Any]):
         return ir.Bound(str(name), low, high, self.span(name))
 
     def base_decl(self, children: list[Any]) -> ir.BaseFamily:
-        name, *defining = children
+        name, module, *defining = children
         return ir.BaseFamily(str(name), tuple(str(d) for d in defining if d is not None),
-                             self.span(name))
+                             self.span(name), module or "")
+
+    def base_module(self, children: list[Token]) -> str:
+        return ".".join(str(c) for c in children)
 
     def map_decl(self, children: list[Any]) -> ir.MapTable:
         name, *entries = children

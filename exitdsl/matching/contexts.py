@@ -43,14 +43,14 @@ class Contexts:
 
     def _match(self, context: CompiledContext, candidate: ast.AST,
                captures: Captures) -> Captures | None:
+        """A class pattern naming a declared base matches the family's members (whatever
+        their bases say); any other pattern matches as written."""
         trial = dict(captures)
-        if match(context.pattern.node, candidate, trial):
-            return trial
-        if context.any_bases is None or not isinstance(candidate, ast.ClassDef) \
-                or not any(class_key(candidate) in self._members(f) for f in context.families):
-            return None
-        trial = dict(captures)
-        return trial if match(context.any_bases, candidate, trial) else None
+        if context.any_bases is not None and isinstance(candidate, ast.ClassDef):
+            if not any(class_key(candidate) in self._members(f) for f in context.families):
+                return None
+            return trial if match(context.any_bases, candidate, trial) else None
+        return trial if match(context.pattern.node, candidate, trial) else None
 
     def _members(self, family: BaseFamily) -> frozenset[ClassKey]:
         if family not in self.families:

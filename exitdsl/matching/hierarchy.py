@@ -27,12 +27,16 @@ def family_members(module: ast.Module, family: BaseFamily) -> frozenset[ClassKey
     classes = [node for node in ast.walk(module) if isinstance(node, ast.ClassDef)]
     attributes = set(family.defining)
     members = {id(c) for c in classes if _defines(c, attributes)}
-    names = {family.name} | {c.name for c in classes if id(c) in members}
+    names = {c.name for c in classes if id(c) in members}
+    foreign = _foreign_names(module, family.module) if family.module else set()
+    if family.name not in foreign:
+        names.add(family.name)
     grown = True
     while grown:  # a chain of n same-file subclasses takes n rounds
         grown = False
         for cls in classes:
-            if id(cls) not in members and any(_base_name(b) in names for b in cls.bases):
+            if id(cls) not in members and any(_base_name(b, foreign) in names
+                                              for b in cls.bases):
                 members.add(id(cls))
                 names.add(cls.name)
                 grown = True
@@ -48,9 +52,32 @@ def _defines(cls: ast.ClassDef, attributes: set[str]) -> bool:
     return False
 
 
-def _base_name(base: ast.expr) -> str | None:
+def _base_name(base: ast.expr, foreign: set[str]) -> str | None:
     if isinstance(base, ast.Name):
         return base.id
-    if isinstance(base, ast.Attribute):  # `strategies.BBRSITV`
+    if isinstance(base, ast.Attribute):  # `strategies.BBRSITV`; not `bt.Strategy` if bt is foreign
+        root: ast.expr = base
+        while isinstance(root, ast.Attribute):
+            root = root.value
+        if isinstance(root, ast.Name) and root.id in foreign:
+            return None
         return base.attr
     return None
+
+
+def _foreign_names(module: ast.Module, home: str) -> set[str]:
+    """Names this file imports from modules other than ``home`` (and its submodules):
+    ``Strategy`` in ``from backtrader import Strategy``, ``bt`` in ``import backtrader as
+    bt`` when the family is jesse's."""
+    def foreign(dotted: str) -> bool:
+        return dotted != home and not dotted.startswith(home + ".")
+
+    found: set[str] = set()
+    for node in ast.walk(module):
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0 \
+                and foreign(node.module):
+            found |= {alias.asname or alias.name for alias in node.names}
+        elif isinstance(node, ast.Import):
+            found |= {alias.asname or alias.name.split(".")[0] for alias in node.names
+                      if foreign(alias.name)}
+    return found

@@ -27,7 +27,10 @@ def _contains(node: Captured, pattern: Pattern) -> bool:
 
 
 def _file_has(module: ast.Module, pattern: Pattern, captures: Captures) -> bool:
-    return any(match(pattern.node, statement, dict(captures)) for statement in module.body)
+    """Some node of the file, at any depth, of the pattern's root type matches."""
+    kind = type(pattern.node)
+    return any(type(node) is kind and match(pattern.node, node, dict(captures))
+               for node in ast.walk(module))
 
 
 def site_env(site: Site, module: ast.Module, draws: Draws | None = None,

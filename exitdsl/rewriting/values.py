@@ -21,7 +21,7 @@ from ..language.patterns import Pattern
 from ..language.regex import search
 from ..matching.match import Captured, Captures
 from ..vocabulary.functions import FUNCTIONS, PREDICATES
-from ..vocabulary.numbers import Number, literal_number
+from ..vocabulary.numbers import Number, constant_number
 from ..vocabulary.operators import BY_TOKEN
 
 
@@ -55,7 +55,7 @@ class Env:
     patterns: dict[Span, Pattern]
     numbers: dict[str, Number | None] = field(default_factory=dict)  # capture -> its value
     is_local: Callable[[str], bool] = lambda name: False
-    # `in_file(PATTERN)`: does a top-level statement match, with the captures bound so far?
+    # `in_file(PATTERN)`: does a node of the file match, with the captures bound so far?
     file_has: Callable[[Pattern, Captures], bool] = lambda pattern, captures: False
 
     def number(self, expr: ir.Expr | ir.PatternText) -> Number:
@@ -88,7 +88,7 @@ class Env:
     def capture_number(self, capture: ir.Capture) -> Number:
         name = capture.name
         if name not in self.numbers:
-            self.numbers[name] = literal_number(self.captures[name])
+            self.numbers[name] = constant_number(self.captures[name])
         value = self.numbers[name]
         if value is None:
             raise SiteSkipped(f"${name} is not a number literal")

@@ -17,7 +17,7 @@ from typing import Protocol
 
 from ..language import ir
 from ..language.domains import Domain
-from .numbers import Number, literal_number
+from .numbers import Number, constant_number, literal_number
 
 Args = Sequence[ir.Expr | ir.PatternText]
 
@@ -108,6 +108,9 @@ FUNCTIONS: dict[str, Function] = {f.name: f for f in (
     Function("clamp", (("num", "num", "num"), ("num", "bound")), False, False, _clamp),
     Function("round", (("num",), ("num", "num")), False, False, _round),
     Function("int", (("num",),), False, False, lambda a, env: int(env.number(a[0]))),
+    # In floats: an int power of a huge int would be a huge int (time and memory).
+    Function("pow", (("num", "num"),), False, False,
+             lambda a, env: float(env.number(a[0])) ** float(env.number(a[1]))),
     Function("abs", (("num",),), False, False, lambda a, env: abs(env.number(a[0]))),
     Function("min", (("num", "num"),), True, False,
              lambda a, env: min(env.number(x) for x in a)),
@@ -152,6 +155,8 @@ PREDICATES: dict[str, Predicate] = {p.name: p for p in (
               lambda a, env: literal_number(_captured(a, env)) is not None),
     Predicate("int", ("capture",),
               lambda a, env: isinstance(literal_number(_captured(a, env)), int)),
+    Predicate("constant", ("capture",),
+              lambda a, env: constant_number(_captured(a, env)) is not None),
     Predicate("name", ("capture",),
               lambda a, env: isinstance(_captured(a, env), (ast.Name, str))),
     Predicate("string", ("capture",), lambda a, env: _is_string(_captured(a, env))),

@@ -7,6 +7,7 @@ import math
 import re
 
 from ..errors import SiteSkipped
+from .operators import BY_AST
 
 Number = int | float
 # Numbers a rule may compute or write: past this, a value is a mistake (or an attack),
@@ -32,6 +33,30 @@ def literal_number(node: object) -> Number | None:
         value = node.value
         if type(value) is int or type(value) is float:  # bool is not a number here
             return sign * value
+    return None
+
+
+_ARITHMETIC = frozenset(("+", "-", "*", "/"))  # what a constant may be written with
+MAX_CONSTANT_DEPTH = 8  # `0.0025 / 2` is a constant; a 1000-term sum is not worth a value
+
+
+def constant_number(node: object, depth: int = 0) -> Number | None:
+    """The value of a number literal or of arithmetic (+ - * /) on number literals, as
+    real code writes ROI values (``0.0025 / 2``); None for anything else, a division by
+    zero or a value out of range."""
+    value = literal_number(node)
+    if value is not None or depth >= MAX_CONSTANT_DEPTH:
+        return value
+    if type(node) is ast.BinOp:
+        op = BY_AST.get(type(node.op))
+        if op is None or op.token not in _ARITHMETIC or op.apply is None:
+            return None
+        left = constant_number(node.left, depth + 1)
+        right = constant_number(node.right, depth + 1)
+        if left is None or right is None or (op.token == "/" and right == 0):
+            return None
+        result: Number = op.apply(left, right)
+        return result if in_range(result) else None
     return None
 
 
