@@ -13,13 +13,13 @@ import copy
 
 from ..actions.base import CompileContext
 from ..actions.registry import kind_of
-from ..errors import RuleError
+from ..errors import RuleError, Span
 from . import ir
 from .checker import Checker, no_draws
 from .compiled import CompiledAction, CompiledContext, CompiledRule
 from .domains import Domain
-from .patterns import REST, WHOLE, compile_pattern
-from .regex import required_words
+from .patterns import REST, WHOLE, Pattern, compile_pattern
+from .regex import one_of_words, required_words
 
 
 def compile_rule(rule: ir.Rule, rule_id: str, rule_file: ir.RuleFile,
@@ -52,6 +52,8 @@ def compile_rule(rule: ir.Rule, rule_id: str, rule_file: ir.RuleFile,
         condition_patterns=checker.patterns,
         where_words=frozenset().union(*(_required_words(e) for e in rule.where)),
         where_choice=_one_of_words(rule.where, domains),
+        file_words=_file_words(rule.where, checker.patterns),
+        file_choices=_context_words(contexts),
         allowed_names=frozenset(
             [name for allow in rule_file.allowed for name in allow.names]
             + [name for action in actions for name in action.kind.declared(action.spec)]),
@@ -87,7 +89,41 @@ def _one_of_words(conditions: tuple[ir.Expr, ...], domains: dict[str, Domain]
             keys = frozenset(key for key, _ in domains[condition.domain].table)
             if all(key.isidentifier() for key in keys):
                 choices.append(keys)
+        elif isinstance(condition, ir.RegexMatch) and (words := one_of_words(condition.regex)):
+            choices.append(words)  # `$k ~ /^(sl_stop|tp_stop)$/`
     return min(choices, key=len) if choices else frozenset()
+
+
+def _file_words(conditions: tuple[ir.Expr, ...], patterns: dict[Span, Pattern]
+                ) -> frozenset[str]:
+    """Words the whole file must hold for the conditions to be true: those of the patterns
+    of ``in_file(...)`` conjuncts (of a disjunction, the words all its sides share)."""
+    def required(condition: ir.Expr) -> frozenset[str]:
+        if isinstance(condition, ir.Call) and condition.func == "in_file" \
+                and isinstance(condition.args[0], ir.PatternText):
+            return patterns[condition.args[0].span].anchors
+        if isinstance(condition, ir.Binary) and condition.op == "and":
+            return required(condition.left) | required(condition.right)
+        if isinstance(condition, ir.Binary) and condition.op == "or":
+            return required(condition.left) & required(condition.right)
+        return frozenset()
+    return frozenset().union(*(required(c) for c in conditions))
+
+
+def _context_words(contexts: tuple[CompiledContext, ...]) -> tuple[frozenset[str], ...]:
+    """Per positive context, words of which the file holds one: the pattern's own (all of
+    them, one set each), or for a class pattern standing for a base family, the base's
+    name or one of the attributes that make a member."""
+    found: list[frozenset[str]] = []
+    for context in contexts:
+        if context.negated:
+            continue
+        if context.families:
+            found.append(frozenset().union(*({f.name, *f.also, *f.defining}
+                                              for f in context.families)))
+        else:
+            found += [frozenset({word}) for word in context.pattern.anchors]
+    return tuple(found)
 
 
 def _required_words(condition: ir.Expr) -> frozenset[str]:

@@ -7,6 +7,8 @@ the rule file's syntax except spans (for messages) and ``source`` (for docs).
 from __future__ import annotations
 
 import ast
+import functools
+import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -60,6 +62,24 @@ class CompiledRule:
     where_words: frozenset[str] = frozenset()
     # One of these words must be there too (`where $k in MAP`: a key of the map).
     where_choice: frozenset[str] = frozenset()
+    # Words the file (not the site's lines) must hold: an `in_file(...)` pattern's ...
+    file_words: frozenset[str] = frozenset()
+    # ... and per context, a set of words of which the file holds one.
+    file_choices: tuple[frozenset[str], ...] = ()
+
+    def may_apply_to(self, source: str, known: dict[frozenset[str], bool] | None = None
+                     ) -> bool:
+        """Could a file with this text hold a site? (``known``: answers for word sets
+        already asked about this text.)"""
+        known = {} if known is None else known
+
+        def holds(words: frozenset[str]) -> bool:
+            if words not in known:
+                known[words] = _holds_word(source, words)
+            return known[words]
+        return all(word in source for word in self.file_words) \
+            and all(holds(words) for words in self.file_choices) \
+            and any(all(word in source for word in anchors) for anchors in self.anchor_sets())
 
     @property
     def tier(self) -> str:
@@ -76,3 +96,14 @@ class CompiledRule:
             return tuple(p.anchors | self.where_words for p in self.matches)
         return tuple(p.anchors | self.where_words | {word} for p in self.matches
                      for word in sorted(self.where_choice))
+
+
+@functools.lru_cache(maxsize=256)
+def _word_finder(words: frozenset[str]) -> re.Pattern[str]:
+    return re.compile(r"\b(?:" + "|".join(sorted(map(re.escape, words))) + r")\b")
+
+
+def _holds_word(source: str, words: frozenset[str]) -> bool:
+    """One of ``words`` as a whole word: `IStrategy` does not hold `Strategy`."""
+    return any(word in source for word in words) \
+        and _word_finder(words).search(source) is not None

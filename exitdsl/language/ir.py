@@ -188,6 +188,9 @@ class BaseFamily:
     # `base Strategy from jesse`: a `Strategy` imported from another module (backtrader's,
     # backtesting.py's) or written `bt.Strategy` is another class; one never imported counts.
     module: str = ""
+    # `base Strategy, TrailingStrategy from backtesting ...`: more names for the same family
+    # (a class pattern names the first).
+    also: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

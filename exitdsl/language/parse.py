@@ -126,9 +126,13 @@ class _Lower(Transformer[Token, Any]):
         return ir.Bound(str(name), low, high, self.span(name))
 
     def base_decl(self, children: list[Any]) -> ir.BaseFamily:
-        name, module, *defining = children
-        return ir.BaseFamily(str(name), tuple(str(d) for d in defining if d is not None),
-                             self.span(name), module or "")
+        names, module, *defining = children
+        return ir.BaseFamily(str(names[0]), tuple(str(d) for d in defining if d is not None),
+                             self.span(names[0]), module or "",
+                             tuple(str(n) for n in names[1:]))
+
+    def base_names(self, children: list[Token]) -> list[Token]:
+        return children
 
     def base_module(self, children: list[Token]) -> str:
         return ".".join(str(c) for c in children)

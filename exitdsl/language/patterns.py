@@ -64,6 +64,11 @@ class Signature:
         return True
 
 
+def signature_of(node: ast.AST) -> Signature:
+    """What ``node`` (a pattern's root) demands of a node at its top."""
+    return _signature(node)
+
+
 def _signature(node: ast.AST) -> Signature:
     if isinstance(node, ast.Call):
         func = node.func

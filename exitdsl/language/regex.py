@@ -8,6 +8,7 @@ when the rule compiles, never run on Python's engine instead.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from typing import Any
 
@@ -67,3 +68,17 @@ def required_words(pattern: str) -> frozenset[str]:
     if depth == 0 and len(run) >= 3:
         words.add(run)
     return frozenset(words)
+
+
+_ALTERNATION = re.compile(r"\^?\(?((?:\w+\|)+\w+)\)?\$?")
+
+
+def one_of_words(pattern: str) -> frozenset[str]:
+    """The words of a pattern that is one alternation of plain words, anchored or not
+    (``^(sl_stop|tp_stop)$``): every text it matches holds one of them. Empty when any
+    alternative is shorter than 3 characters or the pattern is anything else."""
+    found = _ALTERNATION.fullmatch(pattern)
+    if found is None:
+        return frozenset()
+    words = found.group(1).split("|")
+    return frozenset(words) if all(len(w) >= 3 for w in words) else frozenset()

@@ -5,20 +5,34 @@ class pattern stands for (``base IStrategy includes subclasses, ...``)."""
 from __future__ import annotations
 
 import ast
+import copy
+import itertools
 from collections.abc import Sequence
 
 from ..language.compiled import CompiledContext, CompiledRule
 from ..language.ir import BaseFamily
 from .hierarchy import ClassKey, class_key, family_members
-from .match import Captures, is_any_body, match
+from ..language.patterns import capture_name, signature_of
+from .match import Captures, is_any_body, is_rest, match, same_code, solutions
+
+
+MAX_CONTEXT_SOLUTIONS = 1000  # ways one context may match one node before matching per site
 
 
 class Contexts:
-    """Context checks for the sites of one module (family membership is computed once)."""
+    """Context checks for the sites of one module (family membership is computed once).
 
-    def __init__(self, module: ast.Module) -> None:
+    With ``remember``, every way a context matches a node (captures unbound) is computed
+    once and each site picks the first consistent with its own captures: a class of 80
+    parameters asks ``... sell_params = {..., "$name": $_, ...} ...`` 80 times, and would
+    otherwise scan its body each time. Only for nodes that outlive the checks (the parsed
+    module; not the views rewriting/undone.py builds, whose ids may be reused)."""
+
+    def __init__(self, module: ast.Module, remember: bool = False) -> None:
         self.module = module
         self.families: dict[BaseFamily, frozenset[ClassKey]] = {}
+        self.remember = remember
+        self.solutions: dict[tuple[int, int], list[Captures] | None] = {}
 
     def holds(self, rule: CompiledRule, captures: Captures, ancestors: Sequence[ast.AST],
               scope: ast.AST) -> Captures | None:
@@ -45,17 +59,53 @@ class Contexts:
                captures: Captures) -> Captures | None:
         """A class pattern naming a declared base matches the family's members (whatever
         their bases say); any other pattern matches as written."""
-        trial = dict(captures)
+        pattern = context.pattern.node
         if context.any_bases is not None and isinstance(candidate, ast.ClassDef):
             if not any(class_key(candidate) in self._members(f) for f in context.families):
                 return None
-            return trial if match(context.any_bases, candidate, trial) else None
-        return trial if match(context.pattern.node, candidate, trial) else None
+            pattern = context.any_bases
+        if self.remember:
+            known = self._all_solutions(pattern, candidate)
+            if known is not None:
+                return next(({**captures, **found} for found in known
+                             if all(same_code(value, captures[name])
+                                    for name, value in found.items() if name in captures)),
+                            None)
+        trial = dict(captures)
+        return trial if match(pattern, candidate, trial) else None
+
+    def _all_solutions(self, pattern: ast.AST, candidate: ast.AST) -> list[Captures] | None:
+        """Every way ``pattern`` matches ``candidate`` from no captures (None: too many)."""
+        key = (id(pattern), id(candidate))
+        if key not in self.solutions:
+            found = list(itertools.islice(solutions(pattern, _narrowed(pattern, candidate), {}),
+                                          MAX_CONTEXT_SOLUTIONS + 1))
+            self.solutions[key] = found if len(found) <= MAX_CONTEXT_SOLUTIONS else None
+        return self.solutions[key]
 
     def _members(self, family: BaseFamily) -> frozenset[ClassKey]:
         if family not in self.families:
             self.families[family] = family_members(self.module, family)
         return self.families[family]
+
+
+def _narrowed(pattern: ast.AST, candidate: ast.AST) -> ast.AST:
+    """``candidate`` with only the body statements the pattern's listed statements could
+    match, when the pattern's body is `...`, S1, `...`, S2, ..., `...` (each S between
+    rests, so the statements between them never matter): `... trailing_stop = True ...`
+    then looks at the class's `trailing_stop` assignments, not at its 300 statements."""
+    body = getattr(pattern, "body", None)
+    name = capture_name(getattr(pattern, "name", "") or "")
+    if name not in (None, "_"):  # `class $c(...)`: $c must name the real class, not a copy
+        return candidate
+    if not isinstance(body, list) or not isinstance(candidate, type(pattern)) \
+            or len(body) < 3 or not all(is_rest(s) == (i % 2 == 0) for i, s in enumerate(body)):
+        return candidate
+    signatures = [signature_of(s) for s in body[1::2]]
+    narrowed = copy.copy(candidate)
+    narrowed.body = [s for s in getattr(candidate, "body", ())  # type: ignore[attr-defined]
+                     if any(sig.admits(s) for sig in signatures)]
+    return narrowed
 
 
 def reads_values(context: CompiledContext) -> bool:

@@ -11,6 +11,7 @@ attributes as a class attribute (what an imported strategy's subclass does to ch
 from __future__ import annotations
 
 import ast
+from collections.abc import Iterator
 
 from ..language.ir import BaseFamily
 
@@ -24,13 +25,12 @@ def class_key(cls: ast.ClassDef) -> ClassKey:
 
 def family_members(module: ast.Module, family: BaseFamily) -> frozenset[ClassKey]:
     """Every ``ClassDef`` of ``module`` that belongs to ``family``."""
-    classes = [node for node in ast.walk(module) if isinstance(node, ast.ClassDef)]
+    classes = list(class_defs(module.body))
     attributes = set(family.defining)
     members = {id(c) for c in classes if _defines(c, attributes)}
     names = {c.name for c in classes if id(c) in members}
     foreign = _foreign_names(module, family.module) if family.module else set()
-    if family.name not in foreign:
-        names.add(family.name)
+    names |= {name for name in (family.name, *family.also) if name not in foreign}
     grown = True
     while grown:  # a chain of n same-file subclasses takes n rounds
         grown = False
@@ -41,6 +41,22 @@ def family_members(module: ast.Module, family: BaseFamily) -> frozenset[ClassKey
                 names.add(cls.name)
                 grown = True
     return frozenset(class_key(c) for c in classes if id(c) in members)
+
+
+def class_defs(body: list[ast.stmt]) -> Iterator[ast.ClassDef]:
+    """Every class statement, at any depth: statements only (expressions hold no class,
+    and are most of a tree's nodes)."""
+    for stmt in body:
+        if isinstance(stmt, ast.ClassDef):
+            yield stmt
+        for field in ("body", "orelse", "finalbody"):
+            inner = getattr(stmt, field, None)
+            if isinstance(inner, list):
+                yield from class_defs(inner)
+        for handler in getattr(stmt, "handlers", ()):
+            yield from class_defs(handler.body)
+        for case in getattr(stmt, "cases", ()):
+            yield from class_defs(case.body)
 
 
 def _defines(cls: ast.ClassDef, attributes: set[str]) -> bool:

@@ -1,4 +1,4 @@
-"""Scope queries about a site: what ``defined(NAME)`` and ``local(NAME)`` ask."""
+"""Scope queries about a site: what ``defined(NAME)`` asks."""
 
 from __future__ import annotations
 
@@ -29,18 +29,6 @@ def defined_before(name: str, site: Site, module: ast.Module) -> bool:
         if isinstance(node, ast.alias) and (node.asname or node.name.split(".")[0]) == name:
             return True
         stack.extend(ast.iter_child_nodes(node))
-    return False
-
-
-def defined_in_file(name: str, module: ast.Module) -> bool:
-    """Is ``name`` made by this file (a def, a class, an assignment), not only imported?
-    A ``sim`` written in the file is not finlab's, whatever else is imported."""
-    for node in ast.walk(module):
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            if node.name == name:
-                return True
-        elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store) and node.id == name:
-            return True
     return False
 
 

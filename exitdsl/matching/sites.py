@@ -38,8 +38,8 @@ class Site:
 
 def active_rules(source: str, rules: Sequence[CompiledRule]) -> list[CompiledRule]:
     """The rules one of whose match alternatives has all its anchor words in ``source``."""
-    return [rule for rule in rules
-            if any(all(word in source for word in anchors) for anchors in rule.anchor_sets())]
+    known: dict[frozenset[str], bool] = {}  # rules of a ruleset share their file words
+    return [rule for rule in rules if rule.may_apply_to(source, known)]
 
 
 def candidate_lines(source: str, rules: Sequence[CompiledRule]) -> list[int]:
@@ -64,9 +64,11 @@ def find_sites(module: ast.Module, source: str, rules: Sequence[CompiledRule],
     rules = list(rules)
     if not rules:
         return []
-    anchorless = any(not anchors for r in rules for anchors in r.anchor_sets())
-    lines = None if anchorless else candidate_lines(source, rules)
-    finder = _Finder(module, rules, lines, accepts)
+    # A rule with an alternative that names no word must see every statement; the others
+    # still see only the lines holding their words.
+    anchorless = [r for r in rules if any(not anchors for anchors in r.anchor_sets())]
+    anchored = [r for r in rules if r not in anchorless]
+    finder = _Finder(module, rules, candidate_lines(source, anchored), anchorless, accepts)
     finder.statements(module.body, (), module, "<module>")
     order = {id(rule): i for i, rule in enumerate(rules)}
     return sorted(finder.found, key=lambda s: (getattr(s.node, "lineno", 0),
@@ -74,23 +76,33 @@ def find_sites(module: ast.Module, source: str, rules: Sequence[CompiledRule],
                                                 order[id(s.rule)]))
 
 
+ByType = dict[type[ast.AST], list[tuple[CompiledRule, Pattern]]]
+
+
+def _by_type(rules: Sequence[CompiledRule]) -> ByType:
+    """Node type -> the (rule, pattern) pairs whose pattern has that root, in rule order."""
+    found: ByType = {}
+    for rule in rules:
+        for pattern in rule.matches:
+            found.setdefault(type(pattern.node), []).append((rule, pattern))
+    return found
+
+
 class _Finder:
-    def __init__(self, module: ast.Module, rules: list[CompiledRule], lines: list[int] | None,
-                 accepts: Callable[[Site], bool] | None) -> None:
-        self.contexts = Contexts(module)
-        self.rules = rules
+    def __init__(self, module: ast.Module, rules: list[CompiledRule], lines: list[int],
+                 anchorless: list[CompiledRule], accepts: Callable[[Site], bool] | None
+                 ) -> None:
+        self.contexts = Contexts(module, remember=True)
         self.lines = lines
         self.accepts = accepts
         self.found: list[Site] = []
-        # Node type -> the (rule, pattern) pairs whose pattern has that root, in rule order.
-        self.by_type: dict[type[ast.AST], list[tuple[CompiledRule, Pattern]]] = {}
-        for rule in rules:
-            for pattern in rule.matches:
-                self.by_type.setdefault(type(pattern.node), []).append((rule, pattern))
+        self.by_type = _by_type(rules)
+        # Off the candidate lines, only the anchorless rules are tried; when all their
+        # patterns are statements, a statement's expressions need no visit there.
+        self.anchorless = _by_type(anchorless)
+        self.anchorless_expressions = any(not issubclass(t, ast.stmt) for t in self.anchorless)
 
     def _relevant(self, stmt: ast.stmt) -> bool:
-        if self.lines is None:
-            return True
         start = getattr(stmt, "decorator_list", None)
         first = min([stmt.lineno] + [d.lineno for d in start or ()])
         i = bisect.bisect_left(self.lines, first)
@@ -100,14 +112,18 @@ class _Finder:
                    scope: ast.AST, scope_path: str) -> None:
         for stmt in body:
             if self._relevant(stmt):
-                self.statement(stmt, ancestors, scope, scope_path)
+                self.statement(stmt, ancestors, scope, scope_path, self.by_type)
+            elif self.anchorless:
+                self.statement(stmt, ancestors, scope, scope_path, self.anchorless)
 
     def statement(self, stmt: ast.stmt, ancestors: tuple[ast.stmt, ...], scope: ast.AST,
-                  scope_path: str) -> None:
-        for node in _own_nodes(stmt):
+                  scope_path: str, by_type: ByType) -> None:
+        nodes = _own_nodes(stmt) if by_type is self.by_type or self.anchorless_expressions \
+            else (stmt,)
+        for node in nodes:
             matched: set[int] = set()  # rules already matched here (by id)
             fallback: dict[int, list[Site]] = {}  # first match of a rule whose where failed
-            for rule, pattern in self.by_type.get(type(node), ()):
+            for rule, pattern in by_type.get(type(node), ()):
                 if id(rule) in matched or not pattern.signature.admits(node):
                     continue
                 sites = [Site(rule, node, captures, stmt, ancestors, scope, scope_path)

@@ -12,7 +12,8 @@ from ..language import ir
 from ..language.compiled import CompiledRule
 from ..language.patterns import Pattern
 from ..matching.match import Captured, Captures, match
-from ..matching.scope import defined_before, defined_in_file
+from ..matching.facts import FileFacts
+from ..matching.scope import defined_before
 from ..matching.sites import Site
 from .values import Draws, Env, holds
 
@@ -26,14 +27,7 @@ def _contains(node: Captured, pattern: Pattern) -> bool:
     return any(match(pattern.node, sub, {}) for sub in ast.walk(node))
 
 
-def _file_has(module: ast.Module, pattern: Pattern, captures: Captures) -> bool:
-    """Some node of the file, at any depth, of the pattern's root type matches."""
-    kind = type(pattern.node)
-    return any(type(node) is kind and match(pattern.node, node, dict(captures))
-               for node in ast.walk(module))
-
-
-def site_env(site: Site, module: ast.Module, draws: Draws | None = None,
+def site_env(site: Site, facts: FileFacts, draws: Draws | None = None,
              planned: dict[int, ast.expr] | None = None) -> Env:
     """The site's captures as values: a capture whose node an earlier site of the same run
     rewrites is seen as its planned value (``planned``: id(node) -> intended node)."""
@@ -43,10 +37,9 @@ def site_env(site: Site, module: ast.Module, draws: Draws | None = None,
         captures = {name: planned.get(id(node), node) if isinstance(node, ast.AST) else node
                     for name, node in captures.items()}
     return Env(captures, rule.domains, draws or Draws(0, rule.id, "", 0),
-               is_defined=lambda name: defined_before(name, site, module),
+               is_defined=lambda name: defined_before(name, site, facts.module),
                holds_pattern=_contains, patterns=rule.condition_patterns,
-               is_local=lambda name: defined_in_file(name, module),
-               file_has=lambda pattern, bound: _file_has(module, pattern, bound))
+               is_local=facts.made_here, file_has=facts.has)
 
 
 def ensure_env(rule: CompiledRule, captures: Captures) -> Env:
@@ -68,14 +61,14 @@ def first_failing(conditions: Sequence[ir.Expr], env: Env) -> str | None:
     return None
 
 
-def failing_where(site: Site, module: ast.Module) -> str | None:
+def failing_where(site: Site, facts: FileFacts) -> str | None:
     """Which `where` of the site's rule does not hold (None: they all hold)."""
-    return first_failing(site.rule.where, site_env(site, module))
+    return first_failing(site.rule.where, site_env(site, facts))
 
 
 def where_holds(site: Site, module: ast.Module, cache: PreparedCache) -> bool:
     """Conditions draw nothing, so each site's answer is remembered for its parent."""
     known = cache.conditions.get(id(site))
     if known is None:
-        known = cache.conditions[id(site)] = failing_where(site, module) is None
+        known = cache.conditions[id(site)] = failing_where(site, cache.facts_for(module)) is None
     return known

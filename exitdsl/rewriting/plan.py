@@ -110,9 +110,10 @@ def plan_site(site: Site, lines: LineIndex, draws: Draws, module: ast.Module,
               prepared: Prepared, values: dict[int, ast.expr] | None = None) -> list[Edit]:
     """The edits of every action of the site's rule, each seeing what the earlier ones did
     (and, through ``values``, what earlier sites planned for the nodes they edit)."""
+    facts = prepared.cache.facts_for(module, prepared.source)
     if not where_holds(site, module, prepared.cache):
-        raise SiteSkipped(f"left alone: {failing_where(site, module)}")
-    context = PlanContext(site, site_env(site, module, draws, values), lines, {})
+        raise SiteSkipped(f"left alone: {failing_where(site, facts)}")
+    context = PlanContext(site, site_env(site, facts, draws, values), lines, {})
     edits: list[Edit] = []
     for action in site.rule.actions:
         try:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from ..errors import StrategyError, span_in
 from ..language.compiled import CompiledRule
+from ..matching.facts import FileFacts
 from ..matching.sites import Site, active_rules, find_sites
 from ..verify.checks import quiet_parse
 from .conditions import failing_where
@@ -43,6 +44,12 @@ class PreparedCache:
     swaps: dict[tuple[object, ...], tuple[bool, ...]] = field(default_factory=dict)
     selection: object | None = None  # owned by the mutator: candidates grouped for choosing
     names: frozenset[str] | None = None  # identifiers the parent uses (the safety check's)
+    facts: FileFacts | None = None  # file-wide condition answers (local(), in_file())
+
+    def facts_for(self, module: ast.Module, source: str = "") -> FileFacts:
+        if self.facts is None:
+            self.facts = FileFacts(module, source)
+        return self.facts
 
     # Keys are id()s of this process's objects: a pickled parent (sent to a worker) must
     # start with an empty cache, or a stale id could name another site there.
@@ -97,9 +104,10 @@ def _prepare(rules: Sequence[CompiledRule], source: str, path: str) -> Prepared:
         # answers for the sites kept are remembered, so planning does not evaluate them
         # again. (Every site asked about stays alive in `asked` until then: no id reuse.)
         asked: list[tuple[Site, bool]] = []
+        facts = FileFacts(module, source)
 
         def accepts(site: Site) -> bool:
-            asked.append((site, failing_where(site, module) is None))
+            asked.append((site, failing_where(site, facts) is None))
             return asked[-1][1]
         sites = find_sites(module, source, active, accepts=accepts)
         kept = {id(site) for site in sites}
@@ -121,7 +129,7 @@ def _prepare(rules: Sequence[CompiledRule], source: str, path: str) -> Prepared:
                 ast.dump(site.node).encode()).hexdigest()[:8]
         indexed.append(IndexedSite(site, index, _site_id(site, digest, id_counts)))
     return Prepared(path, source, content_hash, module, tuple(indexed), LineIndex(source),
-                    PreparedCache(conditions=known))
+                    PreparedCache(conditions=known, facts=facts))
 
 
 def parse_strategy(source: str, path: str) -> ast.Module:
