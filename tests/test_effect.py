@@ -172,3 +172,61 @@ def test_keywords_are_not_added_to_a_sim_the_script_defines() -> None:
                               "from finlab.backtest import sim\n")
     added = Engine(load_rules("finlab"), seed=1).apply(imported, path="real.py")
     assert {c.rule for c in added.changes} == {"finlab.take_profit.add"}
+
+
+INVARIANT_RULES = '''\
+ruleset levels
+
+invariant stop_below_target {
+  "The stop stays below the target."
+  match `class $_(Levels):
+      ...
+      stop = $s
+      ...
+      target = $t
+      ...`
+  where number($s) and number($t)
+  ensure $s < $t
+}
+
+rule stop.raise {
+  match `stop = $s`
+  inside `class $_(Levels): ...`
+  where number($s)
+  set $s = $s + 10
+}
+
+rule target.lower {
+  match `target = $t`
+  inside `class $_(Levels): ...`
+  where number($t)
+  set $t = $t - 10
+}
+'''
+
+
+def test_an_invariant_drops_the_latest_edit_of_a_breaking_combination(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    rules = tmp_path / "levels.rules"
+    rules.write_text(INVARIANT_RULES, encoding="utf-8")
+    source = ("class Narrow(Levels):\n    stop = 100\n    target = 115\n\n\n"
+              "class Wide(Levels):\n    stop = 100\n    target = 150\n\n\n"
+              "class Broken(Levels):   # already breaks it: edits there cannot mend it\n"
+              "    stop = 120\n    target = 110\n\n\n"
+              "class Loose(Levels):   # breaks it, and no rule touches its values\n"
+              "    stop = ceiling\n    target = 110\n")
+    result = Engine(load_rules(rules)).apply(source, path="levels.py")
+    # Each rule alone keeps 100 < 115; together 110 < 105 fails: the later edit goes.
+    assert result.new_source == source.replace("stop = 100\n    target = 115",
+                                               "stop = 110\n    target = 115") \
+        .replace("stop = 100\n    target = 150", "stop = 110\n    target = 140") \
+        .replace("target = 110\n\n\nclass Loose", "target = 110\n\n\nclass Loose") \
+        .replace("class Loose(Levels):   # breaks it, and no rule touches its values\n"
+                 "    stop = ceiling\n    target = 110",
+                 "class Loose(Levels):   # breaks it, and no rule touches its values\n"
+                 "    stop = ceiling\n    target = 100")
+    broken = [(s.rule, s.line) for s in result.skips if "break" in s.reason]
+    assert broken == [("levels.target.lower", 3), ("levels.target.lower", 13),
+                      ("levels.stop.raise", 12)]
+    assert {s.reason for s in result.skips if "break" in s.reason} == {
+        "left alone: with this run's other rewrites it would break "
+        "levels.stop_below_target (ensure $s < $t)"}

@@ -50,7 +50,7 @@ CASES = {
     "unknown_declaration": (
         "rules a {\n  match `f($x)`\n  set $x = 1\n}\n",
         "1:1: unknown declaration 'rules' (did you mean 'rule'?); expected one of ruleset, use, "
-        "allow, bound, choices, map, base, rule, test"),
+        "allow, bound, choices, map, base, invariant, rule, test"),
     "second_tier": (
         "rule a {\n  tier parametric\n  match `f($x)`\n  tier relational\n  set $x = 1\n}\n",
         "4:8: a second `tier` in rule 'a' (a rule has one)"),

@@ -16,14 +16,15 @@ from ..actions.registry import kind_of
 from ..errors import RuleError, Span
 from . import ir
 from .checker import Checker, no_draws
-from .compiled import CompiledAction, CompiledContext, CompiledRule
+from .compiled import CompiledAction, CompiledContext, CompiledInvariant, CompiledRule
 from .domains import Domain
 from .patterns import REST, WHOLE, Pattern, compile_pattern
 from .regex import one_of_words, required_words
 
 
 def compile_rule(rule: ir.Rule, rule_id: str, rule_file: ir.RuleFile,
-                 domains: dict[str, Domain]) -> CompiledRule:
+                 domains: dict[str, Domain],
+                 invariants: tuple[CompiledInvariant, ...] = ()) -> CompiledRule:
     source = rule_file.text
     if not rule.matches:
         raise RuleError(f"rule {rule.name!r} has no `match` clause", rule.span)
@@ -54,10 +55,24 @@ def compile_rule(rule: ir.Rule, rule_id: str, rule_file: ir.RuleFile,
         where_choice=_one_of_words(rule.where, domains),
         file_words=_file_words(rule.where, checker.patterns),
         file_choices=_context_words(contexts),
+        invariants=invariants,
         allowed_names=frozenset(
             [name for allow in rule_file.allowed for name in allow.names]
             + [name for action in actions for name in action.kind.declared(action.spec)]),
     )
+
+
+def compile_invariant(invariant: ir.Invariant, invariant_id: str, rule_file: ir.RuleFile,
+                      domains: dict[str, Domain]) -> CompiledInvariant:
+    matches = tuple(_context(ir.ContextClause("inside", p), rule_file)
+                    for p in invariant.matches)
+    checker = Checker(domains, frozenset.intersection(*(m.pattern.captures for m in matches)),
+                      rule_file.text)
+    for expr in (*invariant.where, *invariant.ensure):
+        checker.check(expr, "bool")
+        no_draws(expr)
+    return CompiledInvariant(invariant_id, invariant, matches, invariant.where,
+                             invariant.ensure, domains, checker.patterns)
 
 
 def _context(clause: ir.ContextClause, rule_file: ir.RuleFile) -> CompiledContext:

@@ -33,6 +33,20 @@ class CompiledContext:
 
 
 @dataclass(frozen=True)
+class CompiledInvariant:
+    """An ``invariant`` of a rule file: its match alternatives (as contexts, so that base
+    families apply to class patterns), conditions and what they need to be evaluated."""
+
+    id: str  # "ruleset.invariant"
+    source: ir.Invariant
+    matches: tuple[CompiledContext, ...]
+    where: tuple[ir.Expr, ...]
+    ensure: tuple[ir.Expr, ...]
+    domains: dict[str, Domain] = field(hash=False, compare=False)
+    condition_patterns: dict[Span, Pattern] = field(hash=False, compare=False)
+
+
+@dataclass(frozen=True)
 class CompiledAction:
     """An action checked against its rule: ``spec`` is its kind's own compiled form, and
     ``kind`` plans and performs it."""
@@ -66,6 +80,8 @@ class CompiledRule:
     file_words: frozenset[str] = frozenset()
     # ... and per context, a set of words of which the file holds one.
     file_choices: tuple[frozenset[str], ...] = ()
+    # The invariants of the rule's file: checked on the final text of every run.
+    invariants: tuple[CompiledInvariant, ...] = field(default=(), hash=False, compare=False)
 
     def may_apply_to(self, source: str, known: dict[frozenset[str], bool] | None = None
                      ) -> bool:

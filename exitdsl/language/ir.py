@@ -176,6 +176,20 @@ class AllowNames:
 
 
 @dataclass(frozen=True)
+class Invariant:
+    """``invariant ID { match `P` where COND ensure COND }``: wherever P matches the
+    rewritten file and the where holds, the ensure must; a run whose edits break it drops
+    the latest edit involved (checked on the final text of every file)."""
+
+    name: str
+    span: Span
+    description: str = ""
+    matches: tuple[PatternText, ...] = ()
+    where: tuple[Expr, ...] = ()
+    ensure: tuple[Expr, ...] = ()
+
+
+@dataclass(frozen=True)
 class BaseFamily:
     """``base IStrategy includes subclasses, classes defining [minimal_roi, stoploss]``:
     in this file's context patterns, the base ``IStrategy`` also matches classes that
@@ -209,3 +223,4 @@ class RuleFile:
     allowed: tuple[AllowNames, ...] = ()
     maps: tuple[MapTable, ...] = ()
     bases: tuple[BaseFamily, ...] = ()
+    invariants: tuple[Invariant, ...] = ()

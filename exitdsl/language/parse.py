@@ -63,17 +63,17 @@ class _Lower(Transformer[Token, Any]):
         assert isinstance(items, list)
         name, doc = "", ""
         kinds = (ir.Use, ir.Bound, ir.Choices, ir.Rule, ir.RuleTest, ir.AllowNames,
-                 ir.MapTable, ir.BaseFamily)
+                 ir.MapTable, ir.BaseFamily, ir.Invariant)
         found: dict[type, list[Any]] = {kind: [] for kind in kinds}
         for item in items:
             if isinstance(item, tuple) and item[0] == "ruleset":
                 name, doc = item[1], item[2]
             elif type(item) in found:
                 found[type(item)].append(item)
-        uses, bounds, choices, rules, tests, allowed, maps, bases = (
+        uses, bounds, choices, rules, tests, allowed, maps, bases, invariants = (
             tuple(found[kind]) for kind in kinds)
         return ir.RuleFile(self.path, self.text, name, doc, uses, bounds, choices, rules,
-                           tests, allowed, maps, bases)
+                           tests, allowed, maps, bases, invariants)
 
     # --- helpers ---------------------------------------------------------
     def span(self, tok: Token) -> Span:
@@ -176,6 +176,19 @@ class _Lower(Transformer[Token, Any]):
             contexts=tuple(fields["contexts"]), unless=tuple(fields["unless"]),
             where=tuple(fields["where"]), ensure=tuple(fields["ensure"]),
             actions=tuple(fields["actions"]))
+
+    def invariant_decl(self, children: list[Any]) -> ir.Invariant:
+        name_tok, *items = children
+        fields: dict[str, list[Any]] = {"matches": [], "where": [], "ensure": [],
+                                        "description": []}
+        for key, value, *_ in items:
+            fields[key].append(value)
+        if not fields["matches"] or not fields["ensure"]:
+            raise RuleError(f"invariant {str(name_tok)!r} needs a `match` and an `ensure`",
+                            self.span(name_tok))
+        return ir.Invariant(str(name_tok), self.span(name_tok),
+                            " ".join(fields["description"]), tuple(fields["matches"]),
+                            tuple(fields["where"]), tuple(fields["ensure"]))
 
     # --- rule items: (field, value) pairs that rule_decl folds -----------
     def description(self, c: list[Token]) -> tuple[str, str, Span]:

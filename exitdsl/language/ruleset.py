@@ -12,7 +12,7 @@ from ..io.files import MAX_RULE_FILE_BYTES, FileProblem, read_regular
 from ..io.resources import default_rule_files, rule_path, shipped_rules_dir
 from ..vocabulary.tiers import TIERS
 from . import ir
-from .compile import compile_rule
+from .compile import compile_invariant, compile_rule
 from .suggest import did_you_mean
 from . import ir_cache
 from .compiled import CompiledRule
@@ -101,6 +101,13 @@ def load_rules(paths: str | Path | Iterable[str | Path], config: Config | None =
     for rule_file, declared in loaded.values():
         namespace = rule_file.name or Path(rule_file.path).stem
         domains = overridden(declared, namespace, config, used)
+        invariants = []
+        for invariant in rule_file.invariants:
+            try:
+                invariants.append(compile_invariant(invariant, f"{namespace}.{invariant.name}",
+                                                    rule_file, domains))
+            except RuleError as exc:
+                errors.append(exc)
         for rule in rule_file.rules:
             rule_id = f"{namespace}.{rule.name}"
             try:
@@ -108,7 +115,8 @@ def load_rules(paths: str | Path | Iterable[str | Path], config: Config | None =
                     raise RuleError(f"rule {rule_id!r} is already defined at {seen[rule_id]}",
                                     rule.span)
                 seen[rule_id] = rule.span
-                rules.append(compile_rule(rule, rule_id, rule_file, domains))
+                rules.append(compile_rule(rule, rule_id, rule_file, domains,
+                                          tuple(invariants)))
             except RecursionError:
                 errors.append(RuleError(f"rule {rule.name!r} is nested too deeply", rule.span))
             except RuleError as exc:

@@ -18,7 +18,8 @@ from ..errors import MAX_RULE_ERRORS, RuleError, RuleErrors, span_in
 from .suggest import closest
 
 MAX_ERRORS = MAX_RULE_ERRORS
-TOP_LEVEL = ("ruleset", "use", "allow", "bound", "choices", "map", "base", "rule", "test")
+TOP_LEVEL = ("ruleset", "use", "allow", "bound", "choices", "map", "base", "invariant",
+             "rule", "test")
 RULE_ITEMS = ("tier", "weight", "match", "inside", "within", "unless", "where", "ensure",
               "set", "add", "remove", "append", "drop", "rename", "flip", "insert")
 _ITEM_START = re.compile(rf"^({'|'.join(TOP_LEVEL)})\b", re.M)

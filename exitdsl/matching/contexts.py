@@ -7,7 +7,7 @@ from __future__ import annotations
 import ast
 import copy
 import itertools
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 from ..language.compiled import CompiledContext, CompiledRule
 from ..language.ir import BaseFamily
@@ -54,6 +54,16 @@ class Contexts:
                 return captures, context
             captures = found or captures
         return captures, None
+
+    def every_match(self, context: CompiledContext, candidate: ast.AST) -> Iterator[Captures]:
+        """Every way the context's pattern matches ``candidate`` (a family's class pattern
+        only at members), from no captures, at most MAX_CONTEXT_SOLUTIONS."""
+        pattern = context.pattern.node
+        if context.any_bases is not None and isinstance(candidate, ast.ClassDef):
+            if not any(class_key(candidate) in self._members(f) for f in context.families):
+                return
+            pattern = context.any_bases
+        yield from itertools.islice(solutions(pattern, candidate, {}), MAX_CONTEXT_SOLUTIONS)
 
     def _match(self, context: CompiledContext, candidate: ast.AST,
                captures: Captures) -> Captures | None:

@@ -15,6 +15,7 @@ from ..results import Change, Skip
 from .conditions import failing_where, site_env, where_holds
 from .lines import LineIndex
 from .prepare import IndexedSite, Prepared
+from .invariants import keep_invariants
 from .undone import context_undone
 from .values import Draws
 
@@ -77,7 +78,7 @@ def plan_sites(prepared: Prepared, chosen: Sequence[IndexedSite], seed: int
         taken.extend(spans)
         planned.append(Planned(site, item.site_id, edits, spans))
         values.update((id(e.target), e.intended) for e in edits)
-    kept = _drop_undone(planned, prepared, lines, skips)
+    kept = keep_invariants(_drop_undone(planned, prepared, lines, skips), module, lines, skips)
     return kept, skips
 
 

@@ -42,7 +42,7 @@ def context_undone(site: Site, others: Sequence[Edit], contexts: Contexts) -> st
     if not inside:
         return None
     values = {id(e.target): e.intended for e in inside}
-    spots = [_start(e.target) for e in inside]
+    spots = [spot_of(e.target) for e in inside]
     scope = with_planned(site.scope, values, spots)
     ancestors = [with_planned(a, values, spots) for a in site.ancestors]
     _, failing = contexts.check(rule, _match_captures(site), ancestors, scope)
@@ -72,7 +72,8 @@ def with_planned(node: ast.AST, values: dict[int, ast.expr],
     return made
 
 
-def _start(node: ast.AST) -> tuple[int, int]:
+def spot_of(node: ast.AST) -> tuple[int, int]:
+    """Where ``node`` starts: (line, column)."""
     return getattr(node, "lineno", 0), getattr(node, "col_offset", 0)
 
 
@@ -81,7 +82,7 @@ def _may_hold(node: ast.AST, spots: list[tuple[int, int]]) -> bool:
     end_line = getattr(node, "end_lineno", None)
     if end_line is None:
         return True
-    start = _start(node)
+    start = spot_of(node)
     end = (end_line, getattr(node, "end_col_offset", 0) or 0)
     return any(start <= spot <= end for spot in spots)
 

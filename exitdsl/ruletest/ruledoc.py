@@ -58,6 +58,19 @@ def render(rule_file: ir.RuleFile, rules: list[CompiledRule]) -> str:
             lines.append(f"| `{choices.name}` | {_domain_text(rule_file, choices.name)} | "
                          f"{_source_note(choices.span.source_line)} |")
         lines.append("")
+    if rule_file.bases or rule_file.invariants:
+        lines += ["## Strategies and invariants", ""]
+        for base in rule_file.bases:
+            names = ", ".join(f"`{n}`" for n in (base.name, *base.also))
+            where = f" imported from `{base.module}` (or not imported)" if base.module else ""
+            defining = (f", and classes setting one of {', '.join(f'`{d}`' for d in base.defining)}"
+                        if base.defining else "")
+            lines.append(f"- A strategy is a class deriving from {names}{where}, directly or "
+                         f"through classes of the same file{defining}.")
+        for invariant in rule_file.invariants:
+            lines.append(f"- Invariant `{invariant.name}`, kept by every run: "
+                         f"{invariant.description}")
+        lines.append("")
     lines += ["## Rules", "", "| id | tier | weight | what it changes | domains |",
               "|---|---|---|---|---|"]
     for rule in rules:
