@@ -71,8 +71,11 @@ def compile_invariant(invariant: ir.Invariant, invariant_id: str, rule_file: ir.
     for expr in (*invariant.where, *invariant.ensure):
         checker.check(expr, "bool")
         no_draws(expr)
+    numbers = any(isinstance(n, ast.Constant) and isinstance(n.value, (int, float))
+                  and not isinstance(n.value, bool)
+                  for m in matches for n in ast.walk(m.pattern.node))
     return CompiledInvariant(invariant_id, invariant, matches, invariant.where,
-                             invariant.ensure, domains, checker.patterns)
+                             invariant.ensure, domains, checker.patterns, numbers)
 
 
 def _context(clause: ir.ContextClause, rule_file: ir.RuleFile) -> CompiledContext:

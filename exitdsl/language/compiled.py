@@ -44,6 +44,9 @@ class CompiledInvariant:
     ensure: tuple[ir.Expr, ...]
     domains: dict[str, Domain] = field(hash=False, compare=False)
     condition_patterns: dict[Span, Pattern] = field(hash=False, compare=False)
+    # A number in a match pattern (`stoploss = -0.99`): swapping numbers may change where
+    # it matches, so the parent's matches are not reused.
+    literal_numbers: bool = False
 
 
 @dataclass(frozen=True)
@@ -93,9 +96,9 @@ class CompiledRule:
             if words not in known:
                 known[words] = _holds_word(source, words)
             return known[words]
-        return all(word in source for word in self.file_words) \
-            and all(holds(words) for words in self.file_choices) \
-            and any(all(word in source for word in anchors) for anchors in self.anchor_sets())
+        return any(all(word in source for word in anchors) for anchors in self.anchor_sets()) \
+            and all(word in source for word in self.file_words) \
+            and all(holds(words) for words in self.file_choices)
 
     @property
     def tier(self) -> str:

@@ -14,13 +14,14 @@ and stays; edits at a node that still violates it are dropped.
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
 from ..language.compiled import CompiledInvariant
 from ..matching.contexts import Contexts
 from ..matching.match import Captures
 from ..results import Skip
+from ..vocabulary.numbers import constant_number
 from .conditions import first_failing
 from .lines import LineIndex
 from .undone import spot_of, with_planned
@@ -33,15 +34,23 @@ BROKEN = "left alone: with this run's other rewrites it would break {id} ({line}
 
 
 def keep_invariants(planned: list[Planned], module: ast.Module, lines: LineIndex,
-                    skips: list[Skip]) -> list[Planned]:
-    """``planned`` less the sites whose edits break an invariant of their rule files."""
+                    skips: list[Skip], known: dict[tuple[str, int], list[Captures]]
+                    ) -> list[Planned]:
+    """``planned`` less the sites whose edits break an invariant of their rule files.
+    ``known``: the parent's own matches, kept with it (warm mutation asks again and again).
+
+    Only the statements holding an edit, and those enclosing them, are looked at: a warm
+    mutation of a 5,000-statement file must not copy or scan the module. When every edit
+    swaps a number (the shape of the code stays), the invariants' matches in the parent are
+    reused with the planned values read in; otherwise a view with the edits made is matched.
+    """
     invariants = list({inv.id: inv for p in planned for inv in p.site.rule.invariants}.values())
     if not invariants:
         return planned
     kept = list(planned)
     contexts = Contexts(module)
     while kept:
-        culprit = _latest_culprit(kept, invariants, module, contexts)
+        culprit = _latest_culprit(kept, invariants, contexts, known)
         if culprit is None:
             break
         item, invariant, failing = culprit
@@ -52,23 +61,59 @@ def keep_invariants(planned: list[Planned], module: ast.Module, lines: LineIndex
 
 
 def _latest_culprit(kept: Sequence[Planned], invariants: list[CompiledInvariant],
-                    module: ast.Module, contexts: Contexts
+                    contexts: Contexts, known: dict[tuple[str, int], list[Captures]]
                     ) -> tuple[Planned, CompiledInvariant, str] | None:
     edits = [(index, e) for index, p in enumerate(kept) for e in p.edits]
     values = {id(e.target): e.intended for _, e in edits}
     owner = {id(e.intended): index for index, e in edits}
     spots = [spot_of(e.target) for _, e in edits]
-    view = with_planned(module, values, spots)
-    for node in _holding(view, spots):
+    enclosing = {id(n): n for p in kept for n in (*p.site.ancestors, p.site.statement)}
+    swaps = all(_is_number(e.target) and _is_number(e.intended) for _, e in edits) \
+        and not any(inv.literal_numbers for inv in invariants)
+    roots = {type(c.any_bases or c.pattern.node) for inv in invariants for c in inv.matches}
+    if swaps:  # the parent's nodes, their matches remembered, the planned values read in
+        nodes = [n for top in enclosing.values() for n in (top, *_holding(top, spots))
+                 if type(n) in roots]
+    else:
+        views = [with_planned(n, values, spots) for n in enclosing.values()]
+        nodes = [n for view in views for n in (view, *_holding(view, spots))
+                 if type(n) in roots]
+    for node in nodes:
         for invariant in invariants:
-            for found in (m for c in invariant.matches for m in contexts.every_match(c, node)):
-                failing = _failing(invariant, found)
-                involved = [owner[id(sub)] for value in found.values()
-                            if isinstance(value, ast.AST)
-                            for sub in ast.walk(value) if id(sub) in owner]
-                if failing is not None and involved:
+            matches: Iterable[Captures]
+            if swaps:
+                key = (invariant.id, id(node))
+                if key not in known:
+                    known[key] = [m for c in invariant.matches
+                                  for m in contexts.every_match(c, node)]
+                if any(i in values for m in known[key] for v in m.values()
+                       if isinstance(v, ast.AST) for i in _ids(v) if i != id(v)):
+                    # an edit inside a captured expression: match a view of this node
+                    view = with_planned(node, values, spots)
+                    matches = (m for c in invariant.matches
+                               for m in contexts.every_match(c, view))
+                else:
+                    matches = ({name: values.get(id(v), v) if isinstance(v, ast.AST) else v
+                                for name, v in m.items()} for m in known[key])
+            else:
+                matches = (m for c in invariant.matches for m in contexts.every_match(c, node))
+            for found in matches:
+                involved = [owner[i] for value in found.values() if isinstance(value, ast.AST)
+                            for i in _ids(value) if i in owner]
+                if involved and (failing := _failing(invariant, found)) is not None:
                     return kept[max(involved)], invariant, failing
     return None
+
+
+def _ids(node: ast.AST) -> Iterator[int]:
+    """The ids of ``node`` and, unless it is a leaf, of every node inside it."""
+    yield id(node)
+    if not isinstance(node, (ast.Constant, ast.Name, ast.UnaryOp)):
+        yield from (id(sub) for sub in ast.walk(node))
+
+
+def _is_number(node: ast.AST) -> bool:
+    return constant_number(node) is not None
 
 
 def _failing(invariant: CompiledInvariant, captures: Captures) -> str | None:
