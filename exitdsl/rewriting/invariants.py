@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from ..language.compiled import CompiledInvariant
@@ -33,11 +34,19 @@ if TYPE_CHECKING:
 BROKEN = "left alone: with this run's other rewrites it would break {id} ({line})"
 
 
+@dataclass
+class InvariantMemo:
+    """A parent's answers, reused while it is mutated (ids of its own, living nodes)."""
+
+    matches: dict[tuple[str, int], list[Captures]] = field(default_factory=dict)
+    nodes: dict[tuple[int, ...], list[ast.AST]] = field(default_factory=dict)
+
+
 def keep_invariants(planned: list[Planned], module: ast.Module, lines: LineIndex,
-                    skips: list[Skip], known: dict[tuple[str, int], list[Captures]]
-                    ) -> list[Planned]:
+                    skips: list[Skip], memo: InvariantMemo) -> list[Planned]:
     """``planned`` less the sites whose edits break an invariant of their rule files.
-    ``known``: the parent's own matches, kept with it (warm mutation asks again and again).
+    ``memo``: what the parent's own nodes answer, kept with it (warm mutation asks again
+    and again).
 
     Only the statements holding an edit, and those enclosing them, are looked at: a warm
     mutation of a 5,000-statement file must not copy or scan the module. When every edit
@@ -50,7 +59,7 @@ def keep_invariants(planned: list[Planned], module: ast.Module, lines: LineIndex
     kept = list(planned)
     contexts = Contexts(module)
     while kept:
-        culprit = _latest_culprit(kept, invariants, contexts, known)
+        culprit = _latest_culprit(kept, invariants, contexts, memo)
         if culprit is None:
             break
         item, invariant, failing = culprit
@@ -61,8 +70,9 @@ def keep_invariants(planned: list[Planned], module: ast.Module, lines: LineIndex
 
 
 def _latest_culprit(kept: Sequence[Planned], invariants: list[CompiledInvariant],
-                    contexts: Contexts, known: dict[tuple[str, int], list[Captures]]
+                    contexts: Contexts, memo: InvariantMemo
                     ) -> tuple[Planned, CompiledInvariant, str] | None:
+    known, near = memo.matches, memo.nodes
     edits = [(index, e) for index, p in enumerate(kept) for e in p.edits]
     values = {id(e.target): e.intended for _, e in edits}
     owner = {id(e.intended): index for index, e in edits}
@@ -72,8 +82,11 @@ def _latest_culprit(kept: Sequence[Planned], invariants: list[CompiledInvariant]
         and not any(inv.literal_numbers for inv in invariants)
     roots = {type(c.any_bases or c.pattern.node) for inv in invariants for c in inv.matches}
     if swaps:  # the parent's nodes, their matches remembered, the planned values read in
-        nodes = [n for top in enclosing.values() for n in (top, *_holding(top, spots))
-                 if type(n) in roots]
+        targets = tuple(sorted(values))  # the same targets: the same nodes to look at
+        if targets not in near:
+            near[targets] = [n for top in enclosing.values()
+                             for n in (top, *_holding(top, spots)) if type(n) in roots]
+        nodes = near[targets]
     else:
         views = [with_planned(n, values, spots) for n in enclosing.values()]
         nodes = [n for view in views for n in (view, *_holding(view, spots))

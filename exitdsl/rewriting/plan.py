@@ -79,7 +79,7 @@ def plan_sites(prepared: Prepared, chosen: Sequence[IndexedSite], seed: int
         planned.append(Planned(site, item.site_id, edits, spans))
         values.update((id(e.target), e.intended) for e in edits)
     kept = keep_invariants(_drop_undone(planned, prepared, lines, skips), module, lines, skips,
-                           prepared.cache.invariant_matches)
+                           prepared.cache.invariants)
     return kept, skips
 
 

@@ -13,10 +13,10 @@ from typing import TYPE_CHECKING
 from ..errors import StrategyError, span_in
 from ..language.compiled import CompiledRule
 from ..matching.facts import FileFacts
-from ..matching.match import Captures
 from ..matching.sites import Site, active_rules, find_sites
 from ..verify.checks import quiet_parse
 from .conditions import failing_where
+from .invariants import InvariantMemo
 from .lines import LineIndex
 
 if TYPE_CHECKING:
@@ -46,8 +46,7 @@ class PreparedCache:
     selection: object | None = None  # owned by the mutator: candidates grouped for choosing
     names: frozenset[str] | None = None  # identifiers the parent uses (the safety check's)
     facts: FileFacts | None = None  # file-wide condition answers (local(), in_file())
-    # (invariant id, id(node)) -> the invariant's matches at that node of the parent.
-    invariant_matches: dict[tuple[str, int], list[Captures]] = field(default_factory=dict)
+    invariants: InvariantMemo = field(default_factory=InvariantMemo)  # rewriting/invariants.py
 
     def facts_for(self, module: ast.Module, source: str = "") -> FileFacts:
         if self.facts is None:
