@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import ast
 import textwrap
+from pathlib import Path
 
 from exitdsl import Engine, load_rules
+from exitdsl.errors import Span
 from exitdsl.language.ir import BaseFamily
+from exitdsl.language.patterns import compile_pattern
 from exitdsl.matching.hierarchy import family_members
 from exitdsl.matching.match import match
-from exitdsl.language.patterns import compile_pattern
-from exitdsl.errors import Span
 
 V2_STRATEGY = textwrap.dedent('''\
     from freqtrade.strategy import DecimalParameter, IntParameter, IStrategy
@@ -205,7 +206,7 @@ rule target.lower {
 '''
 
 
-def test_an_invariant_drops_the_latest_edit_of_a_breaking_combination(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_an_invariant_drops_the_latest_edit_of_a_breaking_combination(tmp_path: Path) -> None:
     rules = tmp_path / "levels.rules"
     rules.write_text(INVARIANT_RULES, encoding="utf-8")
     source = ("class Narrow(Levels):\n    stop = 100\n    target = 115\n\n\n"
