@@ -63,7 +63,13 @@ class Contexts:
             if not any(class_key(candidate) in self._members(f) for f in context.families):
                 return
             pattern = context.any_bases
-        yield from itertools.islice(solutions(pattern, candidate, {}), MAX_CONTEXT_SOLUTIONS)
+        seen: set[tuple[tuple[str, int], ...]] = set()
+        for found in itertools.islice(solutions(pattern, candidate, {}), MAX_CONTEXT_SOLUTIONS):
+            # `f(..., k=$v, ...)` reaches one binding through several splits of the `...`s
+            key = tuple(sorted((name, id(getattr(v, "holder", v))) for name, v in found.items()))
+            if key not in seen:
+                seen.add(key)
+                yield found
 
     def _match(self, context: CompiledContext, candidate: ast.AST,
                captures: Captures) -> Captures | None:
