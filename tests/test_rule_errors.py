@@ -72,6 +72,11 @@ CASES = {
         "defined, gauss, in_file, int, local, max, min, name, number, pow, round, step, "
         "string, uniform)"),
     "empty_bound": ("bound b = [0.5, 0.1]\n", "1:7: bound 'b' is empty: 0.5 > 0.1"),
+    "invariant_without_ensure": ("invariant order {\n  match `a = $v`\n}\n",
+                                 "1:11: invariant 'order' needs a `match` and an `ensure`"),
+    "invariant_unknown_capture": (
+        "invariant order {\n  match `a = $v`\n  ensure $w > 0\n}\n",
+        "3:10: unknown capture $w (captured by every match: $v)"),
     "number_as_condition": (
         "rule a {\n  match `f($x)`\n  where $x\n  set $x = 1\n}\n",
         "3:9: expected a condition here, found a number"),
