@@ -40,6 +40,12 @@ class InvariantMemo:
 
     matches: dict[tuple[str, int], list[Captures]] = field(default_factory=dict)
     nodes: dict[tuple[int, ...], list[ast.AST]] = field(default_factory=dict)
+    contexts: Contexts | None = None  # its base families, computed once
+
+    def contexts_for(self, module: ast.Module) -> Contexts:
+        if self.contexts is None:
+            self.contexts = Contexts(module)
+        return self.contexts
 
 
 def keep_invariants(planned: list[Planned], module: ast.Module, lines: LineIndex,
@@ -57,7 +63,7 @@ def keep_invariants(planned: list[Planned], module: ast.Module, lines: LineIndex
     if not invariants:
         return planned
     kept = list(planned)
-    contexts = Contexts(module)
+    contexts = memo.contexts_for(module)
     while kept:
         culprit = _latest_culprit(kept, invariants, contexts, memo)
         if culprit is None:
