@@ -25,7 +25,7 @@ from ..results import Skip
 from ..vocabulary.numbers import constant_number
 from .conditions import first_failing
 from .lines import LineIndex
-from .undone import spot_of, with_planned
+from .undone import may_hold, spot_of, with_planned
 from .values import Draws, Env
 
 if TYPE_CHECKING:
@@ -147,12 +147,8 @@ def _failing(invariant: CompiledInvariant, captures: Captures) -> str | None:
 def _holding(node: ast.AST, spots: list[tuple[int, int]]) -> Iterator[ast.AST]:
     """The nodes of the view that hold an edit (the paths from the module down to them)."""
     for child in ast.iter_child_nodes(node):
-        end = getattr(child, "end_lineno", None)
-        if end is None:
+        if getattr(child, "end_lineno", None) is None:  # no position: look inside
             yield from _holding(child, spots)
-            continue
-        start = (child.lineno, child.col_offset)  # type: ignore[attr-defined]
-        stop = (end, getattr(child, "end_col_offset", 0) or 0)
-        if any(start <= spot <= stop for spot in spots):
+        elif may_hold(child, spots):
             yield child
             yield from _holding(child, spots)

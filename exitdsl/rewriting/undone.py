@@ -38,7 +38,8 @@ def context_undone(site: Site, others: Sequence[Edit], contexts: Contexts) -> st
     # Only an edit of a statement the contexts list (`trailing_stop = ...`) can change them.
     settings = [s for node in nodes for s in getattr(node, "body", ())
                 if isinstance(s, (ast.Assign, ast.AnnAssign)) and _assigned(s) & names]
-    inside = [e for e in others if any(_contains(s, e.target) for s in settings)]
+    inside = [e for e in others
+              if any(may_hold(s, [spot_of(e.target)]) for s in settings)]
     if not inside:
         return None
     values = {id(e.target): e.intended for e in inside}
@@ -60,7 +61,7 @@ def with_planned(node: ast.AST, values: dict[int, ast.expr],
     the rest are shared, so a view of a 500-attribute class costs a path, not a class."""
     if id(node) in values:
         return values[id(node)]
-    if not _may_hold(node, spots):
+    if not may_hold(node, spots):
         return node
     made = copy.copy(node)
     for name, value in ast.iter_fields(node):
@@ -77,7 +78,7 @@ def spot_of(node: ast.AST) -> tuple[int, int]:
     return getattr(node, "lineno", 0), getattr(node, "col_offset", 0)
 
 
-def _may_hold(node: ast.AST, spots: list[tuple[int, int]]) -> bool:
+def may_hold(node: ast.AST, spots: list[tuple[int, int]]) -> bool:
     """Could a target start inside ``node``? (Nodes without a position may hold anything.)"""
     end_line = getattr(node, "end_lineno", None)
     if end_line is None:
@@ -108,11 +109,3 @@ def _match_captures(site: Site) -> Captures:
     own = frozenset().union(*(p.captures for p in rule.matches))
     from_contexts = frozenset().union(*(c.pattern.captures for c in rule.contexts)) - own
     return {k: v for k, v in site.captures.items() if k not in from_contexts}
-
-
-def _contains(node: ast.AST, target: ast.AST) -> bool:
-    start, end = getattr(node, "lineno", 0), getattr(node, "end_lineno", None)
-    line = getattr(target, "lineno", None)
-    if isinstance(node, ast.Module):
-        return True
-    return line is not None and end is not None and start <= line <= end
