@@ -10,17 +10,18 @@ import itertools
 from collections.abc import Iterator, Sequence
 
 from ..language.compiled import CompiledContext, CompiledRule
-from ..language.ir import BaseFamily
-from .hierarchy import ClassKey, class_key, family_members
 from ..language.patterns import capture_name, signature_of
-from .match import Captures, is_any_body, is_rest, match, same_code, solutions
+from ..model.families import class_key
+from ..model.strategy import StrategyModel
+from .match import Captures, is_any_body, is_rest, match, solutions
+from .solution_index import SolutionIndex
 
 
-MAX_CONTEXT_SOLUTIONS = 1000  # ways one context may match one node before matching per site
+MAX_CONTEXT_SOLUTIONS = 50_000  # ways one context may match one node before matching per site
 
 
 class Contexts:
-    """Context checks for the sites of one module (family membership is computed once).
+    """Context checks for the sites of one module (family membership is the model's).
 
     With ``remember``, every way a context matches a node (captures unbound) is computed
     once and each site picks the first consistent with its own captures: a class of 80
@@ -28,11 +29,10 @@ class Contexts:
     otherwise scan its body each time. Only for nodes that outlive the checks (the parsed
     module; not the views rewriting/undone.py builds, whose ids may be reused)."""
 
-    def __init__(self, module: ast.Module, remember: bool = False) -> None:
-        self.module = module
-        self.families: dict[BaseFamily, frozenset[ClassKey]] = {}
+    def __init__(self, model: StrategyModel, remember: bool = False) -> None:
+        self.model = model
         self.remember = remember
-        self.solutions: dict[tuple[int, int], list[Captures] | None] = {}
+        self.solutions: dict[tuple[int, int], SolutionIndex | None] = {}
 
     def holds(self, rule: CompiledRule, captures: Captures, ancestors: Sequence[ast.AST],
               scope: ast.AST) -> Captures | None:
@@ -60,7 +60,7 @@ class Contexts:
         only at members), from no captures, at most MAX_CONTEXT_SOLUTIONS."""
         pattern = context.pattern.node
         if context.any_bases is not None and isinstance(candidate, ast.ClassDef):
-            if not any(class_key(candidate) in self._members(f) for f in context.families):
+            if not any(class_key(candidate) in self.model.family(f) for f in context.families):
                 return
             pattern = context.any_bases
         seen: set[tuple[tuple[str, int], ...]] = set()
@@ -77,32 +77,26 @@ class Contexts:
         their bases say); any other pattern matches as written."""
         pattern = context.pattern.node
         if context.any_bases is not None and isinstance(candidate, ast.ClassDef):
-            if not any(class_key(candidate) in self._members(f) for f in context.families):
+            if not any(class_key(candidate) in self.model.family(f) for f in context.families):
                 return None
             pattern = context.any_bases
         if self.remember:
             known = self._all_solutions(pattern, candidate)
             if known is not None:
-                return next(({**captures, **found} for found in known
-                             if all(same_code(value, captures[name])
-                                    for name, value in found.items() if name in captures)),
-                            None)
+                found = known.first_consistent(captures)
+                return None if found is None else {**captures, **found}
         trial = dict(captures)
         return trial if match(pattern, candidate, trial) else None
 
-    def _all_solutions(self, pattern: ast.AST, candidate: ast.AST) -> list[Captures] | None:
+    def _all_solutions(self, pattern: ast.AST, candidate: ast.AST) -> SolutionIndex | None:
         """Every way ``pattern`` matches ``candidate`` from no captures (None: too many)."""
         key = (id(pattern), id(candidate))
         if key not in self.solutions:
             found = list(itertools.islice(solutions(pattern, _narrowed(pattern, candidate), {}),
                                           MAX_CONTEXT_SOLUTIONS + 1))
-            self.solutions[key] = found if len(found) <= MAX_CONTEXT_SOLUTIONS else None
+            self.solutions[key] = SolutionIndex(found) if len(found) <= MAX_CONTEXT_SOLUTIONS \
+                else None
         return self.solutions[key]
-
-    def _members(self, family: BaseFamily) -> frozenset[ClassKey]:
-        if family not in self.families:
-            self.families[family] = family_members(self.module, family)
-        return self.families[family]
 
 
 def _narrowed(pattern: ast.AST, candidate: ast.AST) -> ast.AST:

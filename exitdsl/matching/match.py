@@ -111,7 +111,7 @@ def same_code(a: Captured, b: Captured) -> bool:
     keyword or def name, the text of a ``"$name"`` string) equals a name or a string
     spelled the same: ``sell_params = {"sell_rsi": 30}`` sets the parameter ``sell_rsi``."""
     if isinstance(a, str) or isinstance(b, str):
-        return _word(a) is not None and _word(a) == _word(b)
+        return word_of(a) is not None and word_of(a) == word_of(b)
     return _same_tree(a, b)
 
 
@@ -129,7 +129,8 @@ def _same_tree(a: object, b: object) -> bool:
     return a == b
 
 
-def _word(captured: Captured) -> str | None:
+def word_of(captured: Captured) -> str | None:
+    """The name or text a captured value stands for (None for other code)."""
     if isinstance(captured, str):
         return str(captured)
     if isinstance(captured, ast.Name):

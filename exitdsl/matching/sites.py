@@ -17,6 +17,7 @@ from ..language.compiled import CompiledRule
 from ..language.patterns import WHOLE, Pattern
 from ..rewriting.lines import line_starts
 from .contexts import Contexts
+from .facts import FileFacts
 from .match import Captures, match, solutions
 
 _SCOPES = (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)
@@ -57,7 +58,7 @@ def candidate_lines(source: str, rules: Sequence[CompiledRule]) -> list[int]:
     return sorted({bisect.bisect_right(starts, m.start()) for m in finder.finditer(source)})
 
 
-def find_sites(module: ast.Module, source: str, rules: Sequence[CompiledRule],
+def find_sites(facts: FileFacts, source: str, rules: Sequence[CompiledRule],
                accepts: Callable[[Site], bool] | None = None) -> list[Site]:
     """Every site of every rule in ``module``, in document order then rule order.
 
@@ -72,7 +73,9 @@ def find_sites(module: ast.Module, source: str, rules: Sequence[CompiledRule],
     # still see only the lines holding their words.
     anchorless = [r for r in rules if any(not anchors for anchors in r.anchor_sets())]
     anchored = [r for r in rules if r not in anchorless]
-    finder = _Finder(module, rules, candidate_lines(source, anchored), anchorless, accepts)
+    module = facts.module
+    finder = _Finder(facts.contexts, rules, candidate_lines(source, anchored), anchorless,
+                     accepts)
     finder.statements(module.body, (), module, "<module>")
     order = {id(rule): i for i, rule in enumerate(rules)}
     return sorted(finder.found, key=lambda s: (getattr(s.node, "lineno", 0),
@@ -93,10 +96,10 @@ def _by_type(rules: Sequence[CompiledRule]) -> ByType:
 
 
 class _Finder:
-    def __init__(self, module: ast.Module, rules: list[CompiledRule], lines: list[int],
+    def __init__(self, contexts: Contexts, rules: list[CompiledRule], lines: list[int],
                  anchorless: list[CompiledRule], accepts: Callable[[Site], bool] | None
                  ) -> None:
-        self.contexts = Contexts(module, remember=True)
+        self.contexts = contexts
         self.lines = lines
         self.accepts = accepts
         self.found: list[Site] = []

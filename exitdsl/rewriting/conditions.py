@@ -13,7 +13,6 @@ from ..language.compiled import CompiledRule
 from ..language.patterns import Pattern
 from ..matching.match import Captured, Captures, match
 from ..matching.facts import FileFacts
-from ..matching.scope import defined_before
 from ..matching.sites import Site
 from .values import Draws, Env, holds
 
@@ -37,7 +36,8 @@ def site_env(site: Site, facts: FileFacts, draws: Draws | None = None,
         captures = {name: planned.get(id(node), node) if isinstance(node, ast.AST) else node
                     for name, node in captures.items()}
     return Env(captures, rule.domains, draws or Draws(0, rule.id, "", 0),
-               is_defined=lambda name: defined_before(name, site, facts.module),
+               is_defined=lambda name: facts.model.defined_before(
+                   name, site.scope, site.statement.lineno),
                holds_pattern=_contains, patterns=rule.condition_patterns,
                is_local=facts.made_here, file_has=facts.has)
 

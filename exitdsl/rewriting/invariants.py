@@ -25,7 +25,7 @@ from ..results import Skip
 from ..vocabulary.numbers import constant_number
 from .conditions import first_failing
 from .lines import LineIndex
-from .undone import may_hold, spot_of, with_planned
+from .views import Spots, with_planned
 from .values import Draws, Env
 
 if TYPE_CHECKING:
@@ -40,15 +40,9 @@ class InvariantMemo:
 
     matches: dict[tuple[str, int], list[Captures]] = field(default_factory=dict)
     nodes: dict[tuple[int, ...], list[ast.AST]] = field(default_factory=dict)
-    contexts: Contexts | None = None  # its base families, computed once
-
-    def contexts_for(self, module: ast.Module) -> Contexts:
-        if self.contexts is None:
-            self.contexts = Contexts(module)
-        return self.contexts
 
 
-def keep_invariants(planned: list[Planned], module: ast.Module, lines: LineIndex,
+def keep_invariants(planned: list[Planned], contexts: Contexts, lines: LineIndex,
                     skips: list[Skip], memo: InvariantMemo) -> list[Planned]:
     """``planned`` less the sites whose edits break an invariant of their rule files.
     ``memo``: what the parent's own nodes answer, kept with it (warm mutation asks again
@@ -63,7 +57,6 @@ def keep_invariants(planned: list[Planned], module: ast.Module, lines: LineIndex
     if not invariants:
         return planned
     kept = list(planned)
-    contexts = memo.contexts_for(module)
     while kept:
         culprit = _latest_culprit(kept, invariants, contexts, memo)
         if culprit is None:
@@ -82,7 +75,7 @@ def _latest_culprit(kept: Sequence[Planned], invariants: list[CompiledInvariant]
     edits = [(index, e) for index, p in enumerate(kept) for e in p.edits]
     values = {id(e.target): e.intended for _, e in edits}
     owner = {id(e.intended): index for index, e in edits}
-    spots = [spot_of(e.target) for _, e in edits]
+    spots = Spots(e.target for _, e in edits)
     enclosing = {id(n): n for p in kept for n in (*p.site.ancestors, p.site.statement)}
     swaps = all(_is_number(e.target) and _is_number(e.intended) for _, e in edits) \
         and not any(inv.literal_numbers for inv in invariants)
@@ -144,11 +137,11 @@ def _failing(invariant: CompiledInvariant, captures: Captures) -> str | None:
     return first_failing(invariant.ensure, env)
 
 
-def _holding(node: ast.AST, spots: list[tuple[int, int]]) -> Iterator[ast.AST]:
+def _holding(node: ast.AST, spots: Spots) -> Iterator[ast.AST]:
     """The nodes of the view that hold an edit (the paths from the module down to them)."""
     for child in ast.iter_child_nodes(node):
         if getattr(child, "end_lineno", None) is None:  # no position: look inside
             yield from _holding(child, spots)
-        elif may_hold(child, spots):
+        elif spots.within(child):
             yield child
             yield from _holding(child, spots)

@@ -9,14 +9,14 @@ from dataclasses import dataclass
 
 from ..actions.base import Edit, PlanContext
 from ..errors import SiteSkipped
-from ..matching.contexts import Contexts
 from ..matching.sites import Site
 from ..results import Change, Skip
 from .conditions import failing_where, site_env, where_holds
 from .lines import LineIndex
 from .prepare import IndexedSite, Prepared
+from .spans import TakenSpans
 from .invariants import keep_invariants
-from .undone import context_undone
+from .undone import UndoneCheck
 from .values import Draws
 
 # Draws per site before a value that will not change (e.g. rounded back) is left as it is.
@@ -43,7 +43,7 @@ def plan_sites(prepared: Prepared, chosen: Sequence[IndexedSite], seed: int
     assert lines is not None and module is not None
     skips: list[Skip] = []
     planned: list[Planned] = []
-    taken: list[tuple[int, int]] = []  # character spans already being rewritten
+    taken = TakenSpans()  # character spans already being rewritten
     # What earlier sites planned for the nodes they edit: later sites compute their values
     # against these (a ROI entry is clamped between its neighbours' new values), so
     # invariants between sites hold by construction instead of failing their `ensure`.
@@ -71,14 +71,16 @@ def plan_sites(prepared: Prepared, chosen: Sequence[IndexedSite], seed: int
                               f"{MAX_STATEMENT_CHARS:,} are left alone"))
             continue
         spans = [lines.span(e.target) for e in edits]
-        if any(s < t_end and t_start < e for s, e in spans for t_start, t_end in taken):
+        if any(taken.overlaps(start, end) for start, end in spans):
             skips.append(Skip(site.rule.id, *lines.position(site.node),
                               "overlaps an earlier rewrite"))
             continue
-        taken.extend(spans)
+        for start, end in spans:
+            taken.add(start, end)
         planned.append(Planned(site, item.site_id, edits, spans))
         values.update((id(e.target), e.intended) for e in edits)
-    kept = keep_invariants(_drop_undone(planned, prepared, lines, skips), module, lines, skips,
+    contexts = prepared.cache.facts_for(module, prepared.source).contexts
+    kept = keep_invariants(_drop_undone(planned, prepared, lines, skips), contexts, lines, skips,
                            prepared.cache.invariants)
     return kept, skips
 
@@ -89,15 +91,14 @@ def _drop_undone(planned: list[Planned], prepared: Prepared, lines: LineIndex,
     if len(planned) < 2:
         return planned
     assert prepared.module is not None
-    contexts = Contexts(prepared.module)
-    kept = list(planned)
+    check = UndoneCheck(prepared.cache.facts_for(prepared.module, prepared.source).model,
+                        planned)
     for item in planned:
-        others = [e for p in kept if p is not item for e in p.edits]
-        reason = context_undone(item.site, others, contexts)
+        reason = check.reason(item)
         if reason is not None:
-            kept.remove(item)
+            check.drop(item)
             skips.append(Skip(item.site.rule.id, *lines.position(item.site.node), reason))
-    return kept
+    return [item for item in planned if id(item) not in check.dropped]
 
 
 def _statement_size(site: Site, lines: LineIndex) -> int:

@@ -14,6 +14,7 @@ from ..errors import StrategyError, span_in
 from ..language.compiled import CompiledRule
 from ..matching.facts import FileFacts
 from ..matching.sites import Site, active_rules, find_sites
+from ..model.strategy import StrategyModel
 from ..verify.checks import quiet_parse
 from .conditions import failing_where
 from .invariants import InvariantMemo
@@ -50,7 +51,7 @@ class PreparedCache:
 
     def facts_for(self, module: ast.Module, source: str = "") -> FileFacts:
         if self.facts is None:
-            self.facts = FileFacts(module, source)
+            self.facts = FileFacts(StrategyModel(module), source)
         return self.facts
 
     # Keys are id()s of this process's objects: a pickled parent (sent to a worker) must
@@ -106,12 +107,12 @@ def _prepare(rules: Sequence[CompiledRule], source: str, path: str) -> Prepared:
         # answers for the sites kept are remembered, so planning does not evaluate them
         # again. (Every site asked about stays alive in `asked` until then: no id reuse.)
         asked: list[tuple[Site, bool]] = []
-        facts = FileFacts(module, source)
+        facts = FileFacts(StrategyModel(module), source)
 
         def accepts(site: Site) -> bool:
             asked.append((site, failing_where(site, facts) is None))
             return asked[-1][1]
-        sites = find_sites(module, source, active, accepts=accepts)
+        sites = find_sites(facts, source, active, accepts=accepts)
         kept = {id(site) for site in sites}
         known = {id(site): holds for site, holds in asked if id(site) in kept}
         asked.clear()
