@@ -12,7 +12,8 @@ from exitdsl import Engine, load_rules
 from exitdsl.errors import Span
 from exitdsl.language.ir import BaseFamily
 from exitdsl.language.patterns import compile_pattern
-from exitdsl.matching.hierarchy import family_members
+from exitdsl.model.families import family_members
+from exitdsl.model.index import build as build_index
 from exitdsl.matching.match import match
 
 V2_STRATEGY = textwrap.dedent('''\
@@ -88,7 +89,7 @@ def test_without_the_disabling_rewrite_the_trailing_values_move() -> None:
 
 def _members(source: str, family: BaseFamily) -> list[str]:
     module = ast.parse(textwrap.dedent(source))
-    return sorted(name for name, _ in family_members(module, family))
+    return sorted(name for name, _ in family_members(build_index(module), family))
 
 
 def test_family_members_follow_same_file_subclasses_and_defining_classes() -> None:

@@ -47,6 +47,9 @@ class Signature:
     callee: tuple[type[ast.AST], str] | None = None  # a Call's literal name or attribute
     keywords: frozenset[str] = frozenset()  # a Call's literal keyword names
     targets: frozenset[str] = frozenset()  # an Assign's literal target names
+    # A Call's keywords given a literal (`space="sell"`): name, type and value
+    constants: frozenset[tuple[str, type, object]] = frozenset()
+    value: Signature | None = None  # what an Assign's value must show (`$n = Decimal...(...)`)
 
     def admits(self, node: ast.AST) -> bool:
         if self.callee is not None:
@@ -61,6 +64,16 @@ class Signature:
         if self.targets and not self.targets <= {
                 t.id for t in getattr(node, "targets", ()) if isinstance(t, ast.Name)}:
             return False
+        if self.constants:
+            given = {k.arg: k.value for k in getattr(node, "keywords", ())}
+            for name, literal_type, value in self.constants:
+                literal = given.get(name)
+                if not (isinstance(literal, ast.Constant) and type(literal.value) is literal_type
+                        and literal.value == value):
+                    return False
+        if self.value is not None:
+            value_node = getattr(node, "value", None)
+            return value_node is not None and self.value.admits(value_node)
         return True
 
 
@@ -77,12 +90,18 @@ def _signature(node: ast.AST) -> Signature:
             callee = (ast.Name, func.id)
         elif isinstance(func, ast.Attribute) and capture_name(func.attr) is None:
             callee = (ast.Attribute, func.attr)
-        keywords = frozenset(k.arg for k in node.keywords
-                             if k.arg is not None and capture_name(k.arg) is None)
-        return Signature(callee, keywords)
+        literal = [k for k in node.keywords if k.arg is not None and capture_name(k.arg) is None]
+        constants = frozenset((k.arg, type(k.value.value), k.value.value) for k in literal
+                              if isinstance(k.value, ast.Constant) and k.arg is not None
+                              and k.value.value is not Ellipsis
+                              and word_capture(k.value.value) is None)
+        return Signature(callee, frozenset(k.arg for k in literal if k.arg is not None),
+                         constants=constants)
     if isinstance(node, ast.Assign):
+        value = _signature(node.value)
         return Signature(targets=frozenset(t.id for t in node.targets if isinstance(t, ast.Name)
-                                           and capture_name(t.id) is None))
+                                           and capture_name(t.id) is None),
+                         value=None if value == Signature() else value)
     return Signature()
 
 

@@ -55,6 +55,10 @@ class Contexts:
             captures = found or captures
         return captures, None
 
+    def holds_at(self, context: CompiledContext, candidate: ast.AST) -> bool:
+        """Does the context's pattern match ``candidate`` at all (no captures bound)?"""
+        return self._match(context, candidate, {}) is not None
+
     def every_match(self, context: CompiledContext, candidate: ast.AST) -> Iterator[Captures]:
         """Every way the context's pattern matches ``candidate`` (a family's class pattern
         only at members), from no captures, at most MAX_CONTEXT_SOLUTIONS."""

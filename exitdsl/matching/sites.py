@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
-from ..language.compiled import CompiledRule
+from ..language.compiled import CompiledContext, CompiledRule
 from ..language.patterns import WHOLE, Pattern
 from ..rewriting.lines import line_starts
 from .contexts import Contexts
@@ -47,15 +47,22 @@ def active_rules(source: str, rules: Sequence[CompiledRule]) -> list[CompiledRul
     return [rule for rule in rules if rule.may_apply_to(source, known, present)]
 
 
-def candidate_lines(source: str, rules: Sequence[CompiledRule]) -> list[int]:
-    """Sorted 1-based numbers of the lines holding an anchor word of ``rules``."""
+def candidate_lines(source: str, rules: Sequence[CompiledRule]) -> dict[int, frozenset[str]]:
+    """The lines holding an anchor word of ``rules`` (1-based), each with the anchor words
+    it holds (as substrings, as a file's words are tested)."""
     words = sorted({w for rule in rules for anchors in rule.anchor_sets() for w in anchors},
                    key=len, reverse=True)
     if not words:
-        return []
+        return {}
     starts = line_starts(source)
     finder = re.compile("|".join(re.escape(w) for w in words))
-    return sorted({bisect.bisect_right(starts, m.start()) for m in finder.finditer(source)})
+    lines = sorted({bisect.bisect_right(starts, m.start()) for m in finder.finditer(source)})
+    found: dict[int, frozenset[str]] = {}
+    for line in lines:
+        end = starts[line] if line < len(starts) else len(source)
+        text = source[starts[line - 1]:end]
+        found[line] = frozenset(w for w in words if w in text)
+    return found
 
 
 def find_sites(facts: FileFacts, source: str, rules: Sequence[CompiledRule],
@@ -74,7 +81,7 @@ def find_sites(facts: FileFacts, source: str, rules: Sequence[CompiledRule],
     anchorless = [r for r in rules if any(not anchors for anchors in r.anchor_sets())]
     anchored = [r for r in rules if r not in anchorless]
     module = facts.module
-    finder = _Finder(facts.contexts, rules, candidate_lines(source, anchored), anchorless,
+    finder = _Finder(facts.contexts, rules, candidate_lines(source, rules), anchorless,
                      accepts)
     finder.statements(module.body, (), module, "<module>")
     order = {id(rule): i for i, rule in enumerate(rules)}
@@ -86,52 +93,115 @@ def find_sites(facts: FileFacts, source: str, rules: Sequence[CompiledRule],
 ByType = dict[type[ast.AST], list[tuple[CompiledRule, Pattern]]]
 
 
-def _by_type(rules: Sequence[CompiledRule]) -> ByType:
-    """Node type -> the (rule, pattern) pairs whose pattern has that root, in rule order."""
+def _by_type(rules: Sequence[CompiledRule], words: frozenset[str] | None = None) -> ByType:
+    """Node type -> the (rule, pattern) pairs whose pattern has that root, in rule order;
+    with ``words``, only the patterns whose own anchor words are all among them."""
     found: ByType = {}
     for rule in rules:
         for pattern in rule.matches:
-            found.setdefault(type(pattern.node), []).append((rule, pattern))
+            # The pattern's own words: a site lacking a `where` word is still a site (one
+            # its `where` leaves alone, and says so).
+            if words is None or pattern.anchors <= words:
+                found.setdefault(type(pattern.node), []).append((rule, pattern))
     return found
 
 
+def _gates(rule: CompiledRule) -> list[CompiledContext]:
+    """The rule's contexts whose answer depends on the scope alone (they share no capture
+    with its patterns or other contexts): checked once per body, before any matching."""
+    gates = []
+    for context in rule.contexts:
+        others = frozenset().union(*(p.captures for p in rule.matches),
+                                   *(c.pattern.captures for c in rule.contexts
+                                     if c is not context))
+        if not context.negated and not context.pattern.captures & others:
+            gates.append(context)
+    return gates
+
+
 class _Finder:
-    def __init__(self, contexts: Contexts, rules: list[CompiledRule], lines: list[int],
-                 anchorless: list[CompiledRule], accepts: Callable[[Site], bool] | None
-                 ) -> None:
+    def __init__(self, contexts: Contexts, rules: list[CompiledRule],
+                 lines: dict[int, frozenset[str]], anchorless: list[CompiledRule],
+                 accepts: Callable[[Site], bool] | None) -> None:
         self.contexts = contexts
-        self.lines = lines
+        self.line_words = lines
+        self.lines = sorted(lines)
         self.accepts = accepts
         self.found: list[Site] = []
-        self.by_type = _by_type(rules)
+        self.rules = rules
+        # Patterns are tried only where their words are: one table per set of words seen.
+        self.by_words: dict[frozenset[str], ByType] = {}
+        self.gates = {id(r): g for r in rules if (g := _gates(r))}
+        self.gate_answers: dict[tuple[int, int], bool] = {}
+        self.blocked: frozenset[int] = frozenset()
         # Off the candidate lines, only the anchorless rules are tried; when all their
         # patterns are statements, a statement's expressions need no visit there.
         self.anchorless = _by_type(anchorless)
         self.anchorless_expressions = any(not issubclass(t, ast.stmt) for t in self.anchorless)
 
-    def _relevant(self, stmt: ast.stmt) -> bool:
+    def _words(self, stmt: ast.stmt) -> frozenset[str] | None:
+        """The anchor words on the statement's lines (None: no candidate line)."""
         start = getattr(stmt, "decorator_list", None)
         first = min([stmt.lineno] + [d.lineno for d in start or ()])
-        i = bisect.bisect_left(self.lines, first)
-        return i < len(self.lines) and self.lines[i] <= (stmt.end_lineno or stmt.lineno)
+        lines = self.lines
+        i = bisect.bisect_left(lines, first)
+        j = bisect.bisect_right(lines, stmt.end_lineno or stmt.lineno, lo=i)
+        if i == j:
+            return None
+        if j == i + 1:
+            return self.line_words[lines[i]]
+        return frozenset().union(*(self.line_words[line] for line in lines[i:j]))
+
+    def _table(self, words: frozenset[str]) -> ByType:
+        table = self.by_words.get(words)
+        if table is None:
+            table = self.by_words[words] = _by_type(self.rules, words)
+        return table
+
+    def _blocked(self, ancestors: tuple[ast.stmt, ...], scope: ast.AST) -> frozenset[int]:
+        """The rules a gate context keeps out of this body."""
+        blocked = []
+        for rule_id, gates in self.gates.items():
+            for gate in gates:
+                candidates: Sequence[ast.AST] = (scope,) if gate.kind == "inside" else ancestors
+                if not any(self._gate_holds(gate, c) for c in candidates):
+                    blocked.append(rule_id)
+                    break
+        return frozenset(blocked)
+
+    def _gate_holds(self, gate: CompiledContext, candidate: ast.AST) -> bool:
+        pattern = gate.any_bases if gate.any_bases is not None else gate.pattern.node
+        if type(pattern) is not type(candidate):
+            return False
+        key = (id(gate), id(candidate))
+        known = self.gate_answers.get(key)
+        if known is None:
+            known = self.gate_answers[key] = self.contexts.holds_at(gate, candidate)
+        return known
 
     def statements(self, body: Sequence[ast.stmt], ancestors: tuple[ast.stmt, ...],
                    scope: ast.AST, scope_path: str) -> None:
+        outer = self.blocked
+        self.blocked = self._blocked(ancestors, scope) if self.gates else outer
         for stmt in body:
-            if self._relevant(stmt):
-                self.statement(stmt, ancestors, scope, scope_path, self.by_type)
+            words = self._words(stmt)
+            if words is not None:
+                self.statement(stmt, ancestors, scope, scope_path, self._table(words))
             elif self.anchorless:
                 self.statement(stmt, ancestors, scope, scope_path, self.anchorless)
+        self.blocked = outer
 
     def statement(self, stmt: ast.stmt, ancestors: tuple[ast.stmt, ...], scope: ast.AST,
                   scope_path: str, by_type: ByType) -> None:
-        nodes = _own_nodes(stmt) if by_type is self.by_type or self.anchorless_expressions \
-            else (stmt,)
+        nodes = _own_nodes(stmt) if by_type is not self.anchorless \
+            or self.anchorless_expressions else (stmt,)
+        blocked = self.blocked
         for node in nodes:
             matched: set[int] = set()  # rules already matched here (by id)
             fallback: dict[int, list[Site]] = {}  # first match of a rule whose where failed
             for rule, pattern in by_type.get(type(node), ()):
-                if id(rule) in matched or not pattern.signature.admits(node):
+                if id(rule) in matched or id(rule) in blocked \
+                        or not pattern.signature.admits(node):
                     continue
                 sites = [Site(rule, node, captures, stmt, ancestors, scope, scope_path)
                          for captures in self._match_here(rule, pattern, node, ancestors, scope)]

@@ -95,15 +95,34 @@ def build(module: ast.Module) -> FileIndex:
     """Every table of ``module``, in one traversal of its nodes."""
     index = FileIndex()
     top = index.scopes[id(module)] = Scope(module, None)
-    _Walker(index).walk(module, top, None, 0)
+    _Walker(index, expressions=True).walk(module, top, None, 0)
     return index
 
 
+def build_outline(module: ast.Module) -> FileIndex:
+    """The tables statements alone fill (classes with their attributes and methods, imports,
+    def/class/import bindings), from a walk that never enters an expression: what base
+    families need, for a twentieth of the full traversal's cost."""
+    index = FileIndex()
+    top = index.scopes[id(module)] = Scope(module, None)
+    _Walker(index, expressions=False).walk(module, top, None, 0)
+    return index
+
+
+_STATEMENT_FIELDS = ("body", "orelse", "finalbody", "handlers", "cases")
+
+
+def _statement_children(node: ast.AST) -> list[ast.AST]:
+    return [child for name in _STATEMENT_FIELDS for child in getattr(node, name, ())
+            if isinstance(child, (ast.stmt, ast.excepthandler, ast.match_case))]
+
+
 class _Walker:
-    def __init__(self, index: FileIndex) -> None:
+    def __init__(self, index: FileIndex, expressions: bool) -> None:
         self.index = index
         self.by_type = index.by_type
         self.made = index.made
+        self.expressions = expressions
 
     def walk(self, root: ast.AST, scope: Scope, cls: ClassInfo | None, line: int) -> None:
         # An explicit stack: a 10 MB file may nest deeper than Python's recursion limit.
@@ -119,7 +138,9 @@ class _Walker:
             if children is not None:
                 stack.extend(reversed(children))
                 continue
-            for child in reversed(list(ast.iter_child_nodes(node))):
+            inner = ast.iter_child_nodes(node) if self.expressions \
+                else _statement_children(node)
+            for child in reversed(list(inner)):
                 stack.append((child, scope, cls, method, line))
 
     def visit(self, node: ast.AST, kind: type, scope: Scope, cls: ClassInfo | None,
@@ -203,6 +224,8 @@ class _Walker:
                 inner_cls, inner_method = cls, method
             else:
                 inner_cls, inner_method = None, None
+        if not self.expressions:
+            outside = []
         return [(n, scope, cls, method, line) for n in outside] + \
             [(s, inner, inner_cls, inner_method, line) for s in node.body]
 

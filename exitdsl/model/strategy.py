@@ -12,7 +12,7 @@ import ast
 
 from ..language.ir import BaseFamily
 from .families import ClassKey, family_members
-from .index import FUNCTIONS, ClassInfo, FileIndex, assigned_names, build
+from .index import ClassInfo, FileIndex, assigned_names, build, build_outline
 
 
 class StrategyModel:
@@ -21,6 +21,7 @@ class StrategyModel:
     def __init__(self, module: ast.Module) -> None:
         self.module = module
         self._index: FileIndex | None = None
+        self._outline: FileIndex | None = None
         self._families: dict[BaseFamily, frozenset[ClassKey]] = {}
         self._bodies: dict[int, dict[str, list[ast.stmt]]] = {}
         self._classes: dict[int, ClassInfo] | None = None
@@ -30,6 +31,15 @@ class StrategyModel:
         if self._index is None:
             self._index = build(self.module)
         return self._index
+
+    @property
+    def outline(self) -> FileIndex:
+        """The statement-level tables alone (the full index when it is built already)."""
+        if self._index is not None:
+            return self._index
+        if self._outline is None:
+            self._outline = build_outline(self.module)
+        return self._outline
 
     def made_here(self, name: str) -> bool:
         """Is ``name`` made by this file (a def, a class, an assignment), not only
@@ -68,14 +78,14 @@ class StrategyModel:
     def class_info(self, node: ast.ClassDef) -> ClassInfo | None:
         """The class table of a class statement of this file (None for a copy of one)."""
         if self._classes is None:
-            self._classes = {id(c.node): c for c in self.index.classes}
+            self._classes = {id(c.node): c for c in self.outline.classes}
         return self._classes.get(id(node))
 
     def family(self, family: BaseFamily) -> frozenset[ClassKey]:
         """The classes of the file that belong to a declared base family."""
         found = self._families.get(family)
         if found is None:
-            found = self._families[family] = family_members(self.index, family)
+            found = self._families[family] = family_members(self.outline, family)
         return found
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import ast
 
 from ..language.compiled import CompiledRule
-from ..matching.match import Captures, same_code, solutions
+from ..matching.match import Captures, solutions
 from ..rewriting.conditions import ensure_env, first_failing
 from ..rewriting.plan import Planned
 
@@ -30,13 +30,14 @@ def ensure_after(planned: Planned, new_tree: ast.Module, shift: int,
         if (getattr(node, "lineno", None), getattr(node, "col_offset", None), type(node)) != key:
             continue
         for pattern in rule.matches:
-            for captures in solutions(pattern.node, node, {}):
-                if all(same_code(captures[name], value) for name, value in fixed.items()
-                       if name in pattern.captures):
-                    # Captures of `inside`/`within` contexts come from other statements.
-                    context = {name: value for name, value in planned.site.captures.items()
-                               if name not in pattern.captures}
-                    return ensure_holds(rule, {**context, **captures})
+            # Bound in advance, the untouched captures prune the search to this site's
+            # solution (a dict entry) instead of enumerating every entry's.
+            bound = {name: value for name, value in fixed.items() if name in pattern.captures}
+            for captures in solutions(pattern.node, node, bound):
+                # Captures of `inside`/`within` contexts come from other statements.
+                context = {name: value for name, value in planned.site.captures.items()
+                           if name not in pattern.captures}
+                return ensure_holds(rule, {**context, **captures})
     return "the rewritten site no longer matches the rule's pattern"
 
 

@@ -26,7 +26,7 @@ from ..results import Rejection
 from ..rewriting.job import ChunkJob
 from .checks import comments_kept, compiles, compiles_expressions, confined, parses
 from .ensure import ensure_after
-from .safety import introduced, names_used, unsafe
+from .safety import by_position, introduced, names_used, unsafe
 
 
 def verify_statement(job: ChunkJob, new_chunk: str, new_tree: ast.Module, shift: int
@@ -80,8 +80,8 @@ def _safety(job: ChunkJob) -> str | None:
         return word in prepared.cache.names
 
     # Templates substitute whole captured expressions (statements cannot be substituted).
-    captured = [node for p in job.members for node in p.site.captures.values()
-                if isinstance(node, ast.expr)]
+    captured = by_position(node for p in job.members for node in p.site.captures.values()
+                           if isinstance(node, ast.expr))
     new = (n for e in job.edits for n in introduced(e.intended, e.target, captured))
     return unsafe(new, is_known)
 

@@ -52,21 +52,32 @@ def names_used(module: ast.Module) -> frozenset[str]:
     return frozenset(found)
 
 
-def introduced(intended: ast.AST, target: ast.AST, captured: Iterable[ast.AST]
-               ) -> list[ast.AST]:
+Positions = dict[tuple[object, ...], list[ast.AST]]
+
+
+def by_position(nodes: Iterable[ast.AST]) -> Positions:
+    """Existing expressions by where they stand (type, start, end): what copies keep."""
+    found: Positions = {}
+    for node in nodes:
+        if isinstance(node, (ast.expr, ast.keyword)):
+            found.setdefault(_position(node), []).append(node)
+    return found
+
+
+def introduced(intended: ast.AST, target: ast.AST, captured: Positions) -> list[ast.AST]:
     """The nodes of ``intended`` outside every subtree equal to existing code: a subtree of
-    ``target`` (kept by the edit) or a whole captured node (substituted by a template)."""
+    ``target`` (kept by the edit) or a whole captured node (substituted by a template;
+    ``captured``: those nodes, :func:`by_position`, built once for all edits of a chunk)."""
     # Copies keep their original's position, so only nodes at an original's position are
     # compared, and the comparison stops at the first difference or shared child.
-    originals: dict[tuple[object, ...], list[ast.AST]] = {}
-    for node in [*ast.walk(target), *captured]:
-        if isinstance(node, (ast.expr, ast.keyword)):
-            originals.setdefault(_position(node), []).append(node)
+    originals = by_position(ast.walk(target))
 
     def known(node: ast.AST) -> bool:
         if not isinstance(node, (ast.expr, ast.keyword)):
             return False
-        return any(same_node(node, c) for c in originals.get(_position(node), ()))
+        position = _position(node)
+        return any(same_node(node, c) for c in (*originals.get(position, ()),
+                                                *captured.get(position, ())))
 
     return list(post_order(intended, known))
 
