@@ -84,6 +84,8 @@ class Contexts:
             if not any(class_key(candidate) in self.model.family(f) for f in context.families):
                 return None
             pattern = context.any_bases
+        if type(pattern) is not type(candidate):  # contexts are statements: nothing to try
+            return None
         if self.remember:
             known = self._all_solutions(pattern, candidate)
             if known is not None:

@@ -13,11 +13,12 @@ import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
-from ..language.compiled import CompiledContext, CompiledRule
+from ..language.compiled import CompiledRule
 from ..language.patterns import WHOLE, Pattern
 from ..rewriting.lines import line_starts
 from .contexts import Contexts
 from .facts import FileFacts
+from .gates import Gates
 from .match import Captures, match, solutions
 
 _SCOPES = (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)
@@ -106,19 +107,6 @@ def _by_type(rules: Sequence[CompiledRule], words: frozenset[str] | None = None)
     return found
 
 
-def _gates(rule: CompiledRule) -> list[CompiledContext]:
-    """The rule's contexts whose answer depends on the scope alone (they share no capture
-    with its patterns or other contexts): checked once per body, before any matching."""
-    gates = []
-    for context in rule.contexts:
-        others = frozenset().union(*(p.captures for p in rule.matches),
-                                   *(c.pattern.captures for c in rule.contexts
-                                     if c is not context))
-        if not context.negated and not context.pattern.captures & others:
-            gates.append(context)
-    return gates
-
-
 class _Finder:
     def __init__(self, contexts: Contexts, rules: list[CompiledRule],
                  lines: dict[int, frozenset[str]], anchorless: list[CompiledRule],
@@ -131,13 +119,12 @@ class _Finder:
         self.rules = rules
         # Patterns are tried only where their words are: one table per set of words seen.
         self.by_words: dict[frozenset[str], ByType] = {}
-        self.gates = {id(r): g for r in rules if (g := _gates(r))}
-        self.gate_answers: dict[tuple[int, int], bool] = {}
+        self.gates = Gates(contexts, rules)
+        self.within: frozenset[int] = frozenset()  # `within` gates the ancestors satisfy
         self.blocked: frozenset[int] = frozenset()
         # Off the candidate lines, only the anchorless rules are tried; when all their
         # patterns are statements, a statement's expressions need no visit there.
         self.anchorless = _by_type(anchorless)
-        self.anchorless_expressions = any(not issubclass(t, ast.stmt) for t in self.anchorless)
 
     def _words(self, stmt: ast.stmt) -> frozenset[str] | None:
         """The anchor words on the statement's lines (None: no candidate line)."""
@@ -158,31 +145,11 @@ class _Finder:
             table = self.by_words[words] = _by_type(self.rules, words)
         return table
 
-    def _blocked(self, ancestors: tuple[ast.stmt, ...], scope: ast.AST) -> frozenset[int]:
-        """The rules a gate context keeps out of this body."""
-        blocked = []
-        for rule_id, gates in self.gates.items():
-            for gate in gates:
-                candidates: Sequence[ast.AST] = (scope,) if gate.kind == "inside" else ancestors
-                if not any(self._gate_holds(gate, c) for c in candidates):
-                    blocked.append(rule_id)
-                    break
-        return frozenset(blocked)
-
-    def _gate_holds(self, gate: CompiledContext, candidate: ast.AST) -> bool:
-        pattern = gate.any_bases if gate.any_bases is not None else gate.pattern.node
-        if type(pattern) is not type(candidate):
-            return False
-        key = (id(gate), id(candidate))
-        known = self.gate_answers.get(key)
-        if known is None:
-            known = self.gate_answers[key] = self.contexts.holds_at(gate, candidate)
-        return known
-
     def statements(self, body: Sequence[ast.stmt], ancestors: tuple[ast.stmt, ...],
                    scope: ast.AST, scope_path: str) -> None:
         outer = self.blocked
-        self.blocked = self._blocked(ancestors, scope) if self.gates else outer
+        if self.gates:
+            self.blocked = self.gates.blocked(self.within | self.gates.inside(scope))
         for stmt in body:
             words = self._words(stmt)
             if words is not None:
@@ -193,8 +160,8 @@ class _Finder:
 
     def statement(self, stmt: ast.stmt, ancestors: tuple[ast.stmt, ...], scope: ast.AST,
                   scope_path: str, by_type: ByType) -> None:
-        nodes = _own_nodes(stmt) if by_type is not self.anchorless \
-            or self.anchorless_expressions else (stmt,)
+        # A table of statement patterns alone needs no look at the statement's expressions.
+        nodes = _own_nodes(stmt) if _has_expressions(by_type) else (stmt,)
         blocked = self.blocked
         for node in nodes:
             matched: set[int] = set()  # rules already matched here (by id)
@@ -217,12 +184,16 @@ class _Finder:
             for sites in fallback.values():
                 self.found += sites
         inner = (*ancestors, stmt)
+        outer = self.within
+        if self.gates:
+            self.within = self.gates.within(outer, stmt)
         if isinstance(stmt, _SCOPES):
             path = stmt.name if scope_path == "<module>" else f"{scope_path}.{stmt.name}"
             self.statements(stmt.body, inner, stmt, path)
-            return
-        for body in _child_bodies(stmt):
-            self.statements(body, inner, scope, scope_path)
+        else:
+            for body in _child_bodies(stmt):
+                self.statements(body, inner, scope, scope_path)
+        self.within = outer
 
     def _match_here(self, rule: CompiledRule, pattern: Pattern, node: ast.AST,
                     ancestors: tuple[ast.stmt, ...], scope: ast.AST) -> list[Captures]:
@@ -243,6 +214,10 @@ class _Finder:
                 found.append(in_context if pattern.is_statement else
                              {**in_context, WHOLE: node})
         return found
+
+
+def _has_expressions(by_type: ByType) -> bool:
+    return any(not issubclass(t, ast.stmt) for t in by_type)
 
 
 def _own_nodes(stmt: ast.stmt) -> Iterator[ast.AST]:
