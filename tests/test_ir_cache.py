@@ -59,3 +59,34 @@ def test_a_warm_run_does_not_import_lark(cache_home: Path) -> None:
     off = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          env={**environment, "EXITDSL_NO_CACHE": "1"}, check=False)
     assert off.stdout.strip() == "True"
+
+
+def test_a_change_to_the_code_that_builds_the_ir_changes_the_key(
+        cache_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    text = "ruleset r\n"
+    before = ir_cache.key(text, "r.rules")
+    monkeypatch.setattr(ir_cache, "code_digest", lambda: "another parser")
+    assert ir_cache.key(text, "r.rules") != before
+
+
+def test_the_code_digest_covers_the_parser_and_every_action(tmp_path: Path) -> None:
+    import shutil
+
+    from .conftest import ROOT
+
+    copy = tmp_path / "exitdsl"
+    for folder in ("language", "actions", "cli"):
+        shutil.copytree(ROOT / "exitdsl" / folder, copy / folder)
+    assert ir_cache.code_digest.__wrapped__(copy) == ir_cache.code_digest()
+    (copy / "cli" / "apply.py").write_text("# a change outside the IR's making\n")
+    assert ir_cache.code_digest.__wrapped__(copy) == ir_cache.code_digest()
+    lowering = copy / "actions" / "set_value.py"
+    lowering.write_text(lowering.read_text() + "\n# one more line\n")
+    assert ir_cache.code_digest.__wrapped__(copy) != ir_cache.code_digest()
+
+
+def test_the_suite_never_writes_the_users_cache() -> None:
+    import os
+
+    folder = Path(os.environ["XDG_CACHE_HOME"]).resolve()
+    assert folder != Path.home() / ".cache" and Path.home() / ".cache" not in folder.parents

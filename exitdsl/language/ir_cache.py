@@ -1,6 +1,8 @@
 """A cache of parsed rule files, as data: a rule file already seen (same bytes, path,
-grammar and exitdsl version) is read back from JSON instead of being parsed by Lark, so a
-one-file ``apply`` does not import Lark at all.
+grammar, exitdsl version and code that builds the IR) is read back from JSON instead of
+being parsed by Lark, so a one-file ``apply`` does not import Lark at all. The key holds a
+digest of every module of ``language/`` and ``actions/`` (the parser, the IR, each action's
+lowering): a developer's change to them can never be served a stale IR.
 
 Data only, never pickle: decoding builds nothing but the frozen dataclasses of the rule
 IR (``ir``, ``Span`` and each action kind's IR type), from JSON values; a cache file cannot
@@ -11,6 +13,7 @@ run code. Every failure (missing, unreadable, foreign, corrupt) falls back to pa
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import json
 import os
@@ -34,8 +37,22 @@ def cache_dir() -> Path:
 def key(text: str, path: str) -> str:
     grammar = grammar_file().read_bytes()
     material = "\0".join([str(FORMAT), __version__, hashlib.sha256(grammar).hexdigest(),
-                          path, text])
+                          code_digest(), path, text])
     return hashlib.sha256(material.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+_PACKAGE = Path(__file__).resolve().parent.parent
+
+
+@functools.lru_cache(maxsize=4)
+def code_digest(package: Path = _PACKAGE) -> str:
+    """A digest of the source of the modules that turn a rule file into its IR."""
+    digest = hashlib.sha256()
+    for folder in ("language", "actions"):
+        for module in sorted((package / folder).glob("*.py")):
+            digest.update(module.name.encode())
+            digest.update(module.read_bytes())
+    return digest.hexdigest()
 
 
 def enabled() -> bool:
