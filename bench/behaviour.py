@@ -29,8 +29,8 @@ sys.path.insert(0, str(ROOT / "bench"))
 import exitdsl  # noqa: E402
 from exitdsl.behaviour.check import baseline  # noqa: E402
 from exitdsl.behaviour.sandbox import Limits  # noqa: E402
-from exitdsl.evolve.executors import EnginePool  # noqa: E402
-from exitdsl.evolve.population import breed_all  # noqa: E402
+from exitdsl.populations.executors import EnginePool  # noqa: E402
+from exitdsl.populations.population import breed_all  # noqa: E402
 from realistic import generate  # noqa: E402
 
 PARENTS = {"backtesting.py": "examples/strategies/backtesting/atr_trailing.py",
@@ -107,7 +107,7 @@ def throughput(engine: exitdsl.Engine, paths: list[tuple[str, str]],
     run("1 process", nothing)
     run("2 processes (EnginePool)", lambda: EnginePool(2, engine))
     if importlib.util.find_spec("distributed") is not None:
-        from exitdsl.evolve.dask import dask_executor
+        from exitdsl.populations.dask import dask_executor
 
         run("Dask LocalCluster, 2 workers", lambda: dask_executor(None, 2))
     return report

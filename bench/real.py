@@ -99,7 +99,7 @@ def corpus_figures(folder: Path, rounds: int) -> dict[str, Any]:
 
 def warm(files: list[Path]) -> dict[str, Any]:
     """Median over files of (regex + ast.parse mutator time) / (warm verified mutation)."""
-    engine = exitdsl.Engine(exitdsl.load_rules())
+    engine = exitdsl.Engine(exitdsl.load_rules(str(HERE.parent / "rules")))
     ratios: dict[str, list[float]] = {"finlab": [], "freqtrade": []}
     for path in files:
         text = path.read_text("utf-8", "replace")

@@ -39,7 +39,7 @@ import corpus  # noqa: E402
 import realistic  # noqa: E402
 
 import exitdsl  # noqa: E402
-from exitdsl.io.diff import unified_diff  # noqa: E402
+from exitdsl.text.diff import unified_diff  # noqa: E402
 from exitdsl.io.sourcefile import decode  # noqa: E402
 from exitdsl.matching.sites import active_rules  # noqa: E402
 from exitdsl.ruletest.audit import audit  # noqa: E402
@@ -259,7 +259,7 @@ def validation(report: Report, runs: int) -> None:
 
 def rule_load(report: Report, runs: int) -> None:
     print("rule-set load", flush=True)
-    from exitdsl.language import parse
+    from exitdsl.compiler import parse
 
     def cold(_: int) -> None:
         parse._parser.cache_clear()

@@ -1,8 +1,10 @@
 """exitdsl: declarative, verified exit mutations for trading-strategy source code.
 
-The public API. The pipeline lives in subpackages, one per stage (docs/architecture.md):
-language (grammar → parse → IR → compile) → matching → actions → rewriting (libcst) →
-verify → io (emit); evolve (mutation, populations), ruletest and cli build on them.
+The public API. The pipeline lives in subpackages, one per stage, each importing only
+those below it (docs/architecture.md): text, language (IR, patterns), vocabulary, model
+(the semantic model of a file), matching, evaluation, actions, compiler (rule files →
+compiled rules), planning, verify, rewriting, then engine, evolve, populations, ruletest
+and cli.
 Everything not named in ``__all__`` is internal.
 
 Names are imported on first use (PEP 562), so ``exitdsl --help`` and tools that import one
@@ -21,19 +23,20 @@ if TYPE_CHECKING:
     from .errors import ExitdslError, RuleError, Span, StrategyError
     from .evolve.stats import MutationStats
     from .language.compiled import CompiledRule
-    from .language.config import Config, load_config
-    from .language.ruleset import RuleSet, load_rules, shipped_rules
+    from .compiler.config import Config, load_config
+    from .compiler.ruleset import RuleSet, load_rules, shipped_rules
     from .results import Change, FileResult, Mutation, Rejection, Skip
-    from .rewriting.prepare import IndexedSite, Prepared
+    from .planning.prepare import IndexedSite, Prepared
 
 _HOMES = {
     "Engine": "engine", "ExitdslError": "errors", "RuleError": "errors", "Span": "errors",
     "StrategyError": "errors", "MutationStats": "evolve.stats",
-    "CompiledRule": "language.compiled", "Config": "language.config",
-    "load_config": "language.config", "RuleSet": "language.ruleset",
-    "load_rules": "language.ruleset", "shipped_rules": "language.ruleset", "Change": "results", "FileResult": "results",
-    "Mutation": "results", "Rejection": "results", "Skip": "results",
-    "IndexedSite": "rewriting.prepare", "Prepared": "rewriting.prepare",
+    "CompiledRule": "language.compiled", "Config": "compiler.config",
+    "load_config": "compiler.config", "RuleSet": "compiler.ruleset",
+    "load_rules": "compiler.ruleset", "shipped_rules": "compiler.ruleset",
+    "Change": "results", "FileResult": "results", "Mutation": "results",
+    "Rejection": "results", "Skip": "results",
+    "IndexedSite": "planning.prepare", "Prepared": "planning.prepare",
 }
 
 __all__ = [

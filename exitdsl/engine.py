@@ -10,9 +10,9 @@ from collections.abc import Sequence
 
 from .evolve.mutator import Mutator
 from .evolve.stats import MutationStats
-from .language.ruleset import RuleSet
+from .compiler.ruleset import RuleSet
 from .results import FileResult, Mutation
-from .rewriting.prepare import IndexedSite, Prepared
+from .planning.prepare import IndexedSite, Prepared
 from .rewriting.rewriter import Rewriter, VerifyLevel
 
 

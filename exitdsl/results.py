@@ -117,7 +117,7 @@ class Mutation:
     @property
     def diff(self) -> str:
         """The child as a unified diff against its parent."""
-        from .io.diff import unified_diff
+        from .text.diff import unified_diff
 
         return unified_diff(self.path, self.source, self.code)
 

@@ -27,13 +27,14 @@ def module_name(path: Path) -> str:
 MODULES = {module_name(p): p for p in sorted(PACKAGE.rglob("*.py"))}
 
 
-def runtime_imports(name: str, path: Path) -> set[str]:
+def runtime_imports(name: str, path: Path, typing_too: bool = False) -> set[str]:
     """The exitdsl modules ``name`` imports when it runs (``if TYPE_CHECKING:`` blocks, which
-    never run, are left out; imports inside functions count)."""
+    never run, are left out unless ``typing_too``; imports inside functions count)."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
     package = name if path.name == "__init__.py" else name.rpartition(".")[0]
-    skipped = {id(n) for node in ast.walk(tree) if isinstance(node, ast.If)
-               and "TYPE_CHECKING" in ast.unparse(node.test) for n in ast.walk(node)}
+    skipped = set() if typing_too else {
+        id(n) for node in ast.walk(tree) if isinstance(node, ast.If)
+        and "TYPE_CHECKING" in ast.unparse(node.test) for n in ast.walk(node)}
     found: set[str] = set()
     for node in ast.walk(tree):
         if id(node) in skipped:
@@ -82,6 +83,44 @@ def find_cycle(graph: dict[str, set[str]]) -> list[str] | None:
 def test_the_package_has_no_import_cycle() -> None:
     graph = {name: runtime_imports(name, path) - {name} for name, path in MODULES.items()}
     assert find_cycle(graph) is None, " -> ".join(find_cycle(graph) or [])
+
+
+# The stages, bottom up: a part may import only parts before it (docs/architecture.md).
+LAYERS = [
+    ("_version", "errors", "results", "text"),
+    ("io",),
+    ("language",),
+    ("vocabulary",),
+    ("model",),
+    ("matching",),
+    ("evaluation", "policy"),
+    ("actions",),
+    ("compiler",),
+    ("planning",),
+    ("verify",),
+    ("rewriting",),
+    ("evolve",),
+    ("engine",),
+    ("ruletest", "behaviour"),
+    ("populations",),
+    ("cli", "__main__", "__init__"),
+]
+
+
+def part_of(module: str) -> str:
+    bits = module.split(".")
+    return bits[1] if len(bits) > 1 else "__init__"
+
+
+def test_parts_depend_one_way_type_checking_imports_included() -> None:
+    """No two parts of the package import each other, not even for type checking: each
+    imports only the layers below its own."""
+    rank = {part: i for i, layer in enumerate(LAYERS) for part in layer}
+    assert set(rank) >= {part_of(m) for m in MODULES}, "a part missing from LAYERS"
+    upward = sorted(f"{name} -> {target}" for name, path in MODULES.items()
+                    for target in runtime_imports(name, path, typing_too=True)
+                    if rank[part_of(target)] > rank[part_of(name)])
+    assert not upward
 
 
 def test_the_cycle_finder_finds_a_cycle() -> None:

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from exitdsl import Engine, load_rules
-from exitdsl.evolve.executors import EnginePool, EngineRef, ship, unship
-from exitdsl.evolve.population import Family, breed_all, write_family
+from exitdsl.populations.executors import EnginePool, EngineRef, ship, unship
+from exitdsl.populations.population import Family, breed_all, write_family
 
 from .conftest import ROOT
 
@@ -73,7 +73,7 @@ def test_pools_give_the_same_population_as_one_process(engine: Engine, tmp_path:
 def test_a_dask_local_cluster_gives_byte_identical_children_and_lineage(
         engine: Engine, tmp_path: Path) -> None:
     pytest.importorskip("distributed", reason="the dev extra installs dask[distributed]")
-    from exitdsl.evolve.dask import dask_executor
+    from exitdsl.populations.dask import dask_executor
 
     here = list(breed_all(engine, work(), 14, 3))
     assert sum(len(f.children) for f in here) >= 200

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from exitdsl.language import ir_cache
-from exitdsl.language.parse import parse_rules
+from exitdsl.compiler import ir_cache
+from exitdsl.compiler.parse import parse_rules
 
 from .conftest import ROOT
 

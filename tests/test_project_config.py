@@ -12,7 +12,7 @@ from exitdsl import load_config
 from exitdsl.cli import main
 from exitdsl.errors import RuleError
 from exitdsl.io.discover import Exclusions, discover
-from exitdsl.language.config import find_config
+from exitdsl.compiler.config import find_config
 
 STRATEGY = "report = sim(position, stop_loss=0.05)\n"
 RULES = ("bound stop_loss = [0.01, 0.2]\n"

@@ -9,7 +9,7 @@ import pytest
 
 from exitdsl import Engine, load_rules
 from exitdsl.cli import main
-from exitdsl.language.parse import parse_rules
+from exitdsl.compiler.parse import parse_rules
 
 from .conftest import ROOT
 

@@ -10,7 +10,7 @@ import pytest
 
 from exitdsl import load_rules
 from exitdsl.io.sourcefile import read_source
-from exitdsl.language.ruleset import RuleSet
+from exitdsl.compiler.ruleset import RuleSet
 from exitdsl.rewriting.rewriter import Rewriter
 from exitdsl.ruletest.cases import load_case
 

@@ -11,7 +11,7 @@ from exitdsl import Engine, RuleError, load_rules
 from exitdsl.rewriting import statement as statement_module
 from exitdsl.cli import main
 from exitdsl.actions.base import CstEdit
-from exitdsl.rewriting.cst import rewrite_snippet
+from exitdsl.planning.cst import rewrite_snippet
 
 SOURCE = """\
 # breakout with a hard stop
@@ -215,7 +215,7 @@ def test_the_fast_position_pass_matches_libcsts_public_metadata() -> None:
     it must give exactly what the public MetadataWrapper API gives."""
     import libcst
 
-    from exitdsl.rewriting.cst import _positions, public_positions
+    from exitdsl.planning.cst import _positions, public_positions
 
     module = libcst.parse_module(SOURCE)
     fast, public = _positions(module), public_positions(module)

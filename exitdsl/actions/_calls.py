@@ -6,7 +6,7 @@ import ast
 
 from ..errors import RuleError
 from ..language.patterns import Pattern
-from ..rewriting.templates import corresponding
+from ..evaluation.templates import corresponding
 from ..matching.sites import Site
 
 

@@ -12,8 +12,8 @@ from typing import Any
 from ..errors import SiteSkipped, Span
 from ..language import ir
 from ..language.patterns import Pattern
-from ..rewriting.templates import parse_expression
-from ..rewriting.values import evaluate
+from ..evaluation.templates import parse_expression
+from ..evaluation.values import evaluate
 from ..vocabulary.numbers import format_number
 from ._calls import require_calls, site_call
 from .base import ActionKind, CompileContext, CstEdit, Edit, Lowering, PlanContext, RangeOf

@@ -18,13 +18,13 @@ from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
 from ..errors import RuleError, Span
 from ..language import ir
-from ..language.checker import Checker
+from ..vocabulary.checker import Checker
 from ..language.patterns import Pattern, capture_name, compile_pattern
 from ..matching.sites import Site
-from ..rewriting.lines import LineIndex
-from ..rewriting.templates import expression, substitute, template_text
-from ..rewriting.values import Env
-from ..verify.safety import post_order, unsafe
+from ..text.lines import LineIndex
+from ..evaluation.templates import expression, substitute, template_text
+from ..evaluation.values import Env
+from ..policy.safety import post_order, unsafe
 
 if TYPE_CHECKING:
     from lark import Token

@@ -15,8 +15,8 @@ from typing import Any
 from ..errors import RuleError, SiteSkipped, Span
 from ..language import ir
 from ..language.patterns import compile_pattern
-from ..verify.bindings import bound_names
-from ..verify.safety import post_order, unsafe
+from ..policy.bindings import bound_names
+from ..policy.safety import post_order, unsafe
 from .base import ActionKind, CompileContext, CstEdit, Edit, Lowering, PlanContext, RangeOf
 
 _BODIES = (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)

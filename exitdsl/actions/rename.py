@@ -13,8 +13,8 @@ from typing import Any
 from ..errors import RuleError, SiteSkipped, Span
 from ..language import ir
 from ..matching.match import Identifier
-from ..rewriting.identifiers import token_of
-from ..rewriting.scopes import scope_of, uses_in
+from ..evaluation.identifiers import token_of
+from ..evaluation.scopes import scope_of, uses_in
 from ._replace import replace_expression
 from .base import ActionKind, CompileContext, CstEdit, Edit, Lowering, PlanContext, RangeOf
 

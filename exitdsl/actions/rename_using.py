@@ -15,9 +15,9 @@ from ..errors import RuleError, SiteSkipped, Span
 from ..language import ir
 from ..language.domains import Domain
 from ..matching.match import Identifier
-from ..rewriting.identifiers import token_of
-from ..rewriting.strings import in_style_of
-from ..rewriting.values import text_of
+from ..evaluation.identifiers import token_of
+from ..text.strings import in_style_of
+from ..evaluation.values import text_of
 from ._replace import replace_expression
 from .base import ActionKind, CompileContext, CstEdit, Edit, Lowering, PlanContext, RangeOf
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from ..errors import RuleError, Span
 from ..language import ir
-from ..rewriting.templates import corresponding
+from ..evaluation.templates import corresponding
 from ..vocabulary.operators import BY_TOKEN, family_of_node
 from .base import ActionKind, CompileContext, CstEdit, Edit, Lowering, PlanContext, RangeOf
 

@@ -11,8 +11,8 @@ from ..errors import Span
 from ..language import ir
 from ..language.patterns import Pattern
 from ..matching.match import same_code
-from ..rewriting.strings import in_style_of
-from ..rewriting.values import evaluate
+from ..text.strings import in_style_of
+from ..evaluation.values import evaluate
 from ..vocabulary.numbers import format_number, literal_number, number_node
 from ._replace import replace_expression
 from .base import ActionKind, CompileContext, CstEdit, Edit, Lowering, PlanContext, RangeOf

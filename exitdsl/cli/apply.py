@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, TextIO
 
 from ..errors import ExitdslError, UsageError
 from ..io import colour
-from ..io.diff import unified_diff
+from ..text.diff import unified_diff
 from ..io.discover import Target, discover
 from ..io.emit import (change_record, dumps, error_record, in_source_order, record,
                        rejection_record, skip_record, summary_record)

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import ExitdslError
-from ..io.diff import unified_diff
+from ..text.diff import unified_diff
 from ..io.discover import Target
 from ..io.files import MAX_STRATEGY_BYTES, FileProblem, locked, read_regular, write_atomic
 from ..io.sourcefile import decode

@@ -18,7 +18,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
 
 def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from ..language.ruleset import load_rules  # lazily: see cli/apply.py
+    from ..compiler.ruleset import load_rules  # lazily: see cli/apply.py
 
     status = EXIT_OK
     for name in args.rules:

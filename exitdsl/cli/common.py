@@ -14,8 +14,8 @@ from ..io.resources import CONFIG_NAME, default_rule_files, rule_path, shipped_r
 from ..vocabulary.tiers import TIERS
 
 if TYPE_CHECKING:
-    from ..language.config import Config
-    from ..language.ruleset import RuleSet
+    from ..compiler.config import Config
+    from ..compiler.ruleset import RuleSet
 
 EXIT_OK = 0
 EXIT_CHANGES = 1  # --check: something would change; verify/test: a rejection or failure
@@ -123,8 +123,8 @@ def resolve_rule_paths(names: Sequence[str]) -> list[Path]:
 def load_selected(args: argparse.Namespace) -> RuleSet:
     """The rules a command runs: ``-r`` (else the config's ``rules``, else every shipped
     rule file), narrowed by ``--rule`` and ``--tier`` (else the config's ``tiers``)."""
-    from ..language.config import find_config
-    from ..language.ruleset import load_rules
+    from ..compiler.config import find_config
+    from ..compiler.ruleset import load_rules
 
     paths_given = [p for p in getattr(args, "paths", None) or [] if p != "-"]
     config = find_config(args.config, Path(paths_given[0]) if paths_given else None)

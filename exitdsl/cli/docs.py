@@ -23,8 +23,8 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
 def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     # Imported here, lazily: see cli/apply.py.
-    from ..language.parse import parse_rules
-    from ..language.ruleset import load_rules, rule_files
+    from ..compiler.parse import parse_rules
+    from ..compiler.ruleset import load_rules, rule_files
     from ..ruletest.ruledoc import generate
 
     files = rule_files(resolve_rule_paths(args.rules))

@@ -17,7 +17,7 @@ from .common import (EXIT_INPUT, EXIT_OK, add_discovery_options, add_rule_option
 
 if TYPE_CHECKING:
     from ..engine import Engine
-    from ..evolve.population import BehaviourCheck, Family
+    from ..populations.population import BehaviourCheck, Family
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -59,7 +59,7 @@ def behaviour_check(args: argparse.Namespace) -> BehaviourCheck | None:
     if not (args.behaviour or args.require_effect):
         return None
     from ..behaviour.sandbox import Limits
-    from ..evolve.population import BehaviourCheck
+    from ..populations.population import BehaviourCheck
 
     if args.timeout <= 0:
         raise UsageError("--timeout must be positive")
@@ -71,12 +71,12 @@ def behaviour_check(args: argparse.Namespace) -> BehaviourCheck | None:
 def executor_for(kind: str, address: str, jobs: int, engine: Engine) -> Iterator[Executor | None]:
     """No executor (breed here), our process pool, or Dask's."""
     if kind == "dask":
-        from ..evolve.dask import dask_executor
+        from ..populations.dask import dask_executor
 
         with dask_executor(address or None, jobs if jobs > 1 else 2) as executor:
             yield executor
     elif jobs > 1:
-        from ..evolve.executors import EnginePool
+        from ..populations.executors import EnginePool
 
         with EnginePool(jobs, engine) as pool:
             yield pool
@@ -100,7 +100,7 @@ def shortfall(family: Family, require_effect: bool) -> str:
 def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     # Imported here, lazily: see cli/apply.py.
     from ..engine import Engine
-    from ..evolve.population import breed_all, write_family
+    from ..populations.population import breed_all, write_family
     from ..evolve.stats import MutationStats
 
     if args.n < 1 or args.jobs < 1:

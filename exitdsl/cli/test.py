@@ -24,7 +24,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
 def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     # Imported here, lazily: see cli/apply.py.
-    from ..language.ruleset import load_rules, rule_files
+    from ..compiler.ruleset import load_rules, rule_files
     from ..ruletest.blocks import run_tests, update_expectations
     from ..ruletest.cases import SNAPSHOT, load_case, run_file_case, update_case
 

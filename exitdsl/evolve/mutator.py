@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..results import Mutation, Rejection
-from ..rewriting.prepare import IndexedSite, Prepared
+from ..planning.prepare import IndexedSite, Prepared
 from ..rewriting.rewriter import Rewriter
 from .stats import MutationStats
 

@@ -10,15 +10,21 @@ import ast
 import functools
 import re
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from ..errors import Span
 from . import ir
 from .domains import Domain
 from .patterns import Pattern
 
-if TYPE_CHECKING:
-    from ..actions.base import ActionKind
+
+class ActionKindLike(Protocol):
+    """What later stages ask of the kind that compiled an action (actions/base.py's
+    ``ActionKind``; named structurally, so that the compiled form sits below the actions)."""
+
+    def plan(self, action: Any, context: Any) -> Any: ...
+
+    def declared(self, action: Any) -> list[str]: ...
 
 
 @dataclass(frozen=True)
@@ -54,7 +60,7 @@ class CompiledAction:
     """An action checked against its rule: ``spec`` is its kind's own compiled form, and
     ``kind`` plans and performs it."""
 
-    kind: ActionKind[Any, Any]
+    kind: ActionKindLike
     spec: Any
     span: Span
 

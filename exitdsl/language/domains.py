@@ -6,7 +6,6 @@ from dataclasses import dataclass
 
 from ..errors import RuleError, Span
 from . import ir
-from .config import Config
 
 
 @dataclass(frozen=True)
@@ -56,33 +55,6 @@ def declared_domains(rule_file: ir.RuleFile) -> dict[str, Domain]:
             raise RuleError(f"map {table.name!r} is empty", table.span)
         _declare(domains, Domain(table.name, 0, 0, (), table.entries), table.span)
     return domains
-
-
-def overridden(domains: dict[str, Domain], namespace: str, config: Config,
-               used: set[str]) -> dict[str, Domain]:
-    """``domains`` with the config's overrides applied; ``used`` collects the keys applied."""
-    result = dict(domains)
-    for name, domain in domains.items():
-        if domain.is_map:
-            for key in (name, f"{namespace}.{name}"):
-                if key in config.bounds or key in config.choices:
-                    raise RuleError(f"{key!r} is a map in the rules; a config cannot override "
-                                    "it", (config.bounds.get(key) or config.choices[key]).span)
-            continue
-        source = config.choices if domain.is_choices else config.bounds
-        other = config.bounds if domain.is_choices else config.choices
-        for key in (name, f"{namespace}.{name}"):
-            if key in other:
-                kind = "choices" if domain.is_choices else "bound"
-                raise RuleError(f"{key!r} is a {kind} in the rules; override it under "
-                                f"{'choices' if domain.is_choices else 'bounds'}:",
-                                other[key].span)
-            if key in source:
-                used.add(key)
-                values = tuple(sorted(source[key].values))
-                result[name] = (Domain(name, values[0], values[-1], values) if domain.is_choices
-                                else Domain(name, values[0], values[1]))
-    return result
 
 
 def _constant(expr: ir.Expr) -> int | float:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from ..language.compiled import CompiledRule
 from ..language.patterns import WHOLE, Pattern
-from ..rewriting.lines import line_starts
+from ..text.lines import line_starts
 from .contexts import Contexts
 from .facts import FileFacts
 from .gates import Gates

@@ -10,16 +10,16 @@ from typing import Literal
 
 from ..actions.base import Edit
 from ..errors import StrategyError, span_in
-from ..language.ruleset import RuleSet
+from ..compiler.ruleset import RuleSet
 from ..results import Change, FileResult, Rejection, Skip
-from ..verify.bindings import newly_unbound
-from ..verify.checks import parses
+from ..policy.bindings import newly_unbound
+from ..text.parsing import parses
 from ..verify.pipeline import verify_whole
-from .chunks import chunks
-from .conditions import where_holds
-from .job import ChunkJob
-from .plan import Planned, plan_sites
-from .prepare import IndexedSite, Prepared, prepare
+from ..planning.chunks import chunks
+from ..planning.prepare import where_holds
+from ..planning.job import ChunkJob
+from ..planning.plan import Planned, plan_sites
+from ..planning.prepare import IndexedSite, Prepared, prepare
 from .statement import rewrite_chunk
 
 VerifyLevel = Literal["default", "full"]

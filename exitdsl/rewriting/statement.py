@@ -16,12 +16,13 @@ from collections.abc import Callable
 
 from ..actions.base import CstEdit, Edit, Position
 from ..results import Change, Rejection
-from ..verify.checks import confined, parses, same_tree, splice
+from ..text.parsing import parses
+from ..verify.checks import confined, same_tree, splice
 from ..verify.fast_path import literal_swap_key, swap_literals
 from ..verify.pipeline import verify_statement
-from .cst import ParsedSnippet, parse_snippet, rewrite_snippet
-from .job import ChunkJob
-from .templates import atomic
+from ..planning.cst import ParsedSnippet, parse_snippet, rewrite_snippet
+from ..planning.job import ChunkJob
+from ..evaluation.templates import atomic
 
 Outcome = tuple[str, list[Change], Rejection | None]
 

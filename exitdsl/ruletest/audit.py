@@ -14,7 +14,7 @@ from typing import Any
 
 from ..engine import Engine
 from ..errors import StrategyError
-from ..language.ruleset import RuleSet
+from ..compiler.ruleset import RuleSet
 from ..results import Rejection
 from .runs import Run, run_twice
 

@@ -15,7 +15,7 @@ from ..engine import Engine
 from ..errors import StrategyError
 from ..io.files import MAX_RULE_FILE_BYTES, read_regular, write_atomic
 from ..language import ir
-from ..language.ruleset import RuleSet, load_rules
+from ..compiler.ruleset import RuleSet, load_rules
 from .runs import NOT_DETERMINISTIC, rejected, run_twice
 
 

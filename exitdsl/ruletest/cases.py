@@ -9,11 +9,11 @@ import yaml
 
 from ..engine import Engine
 from ..errors import RuleError, Span
-from ..io.diff import unified_diff
+from ..text.diff import unified_diff
 from ..io.resources import rule_path
 from ..io.files import write_atomic
 from ..io.sourcefile import read_source
-from ..language.ruleset import load_rules
+from ..compiler.ruleset import load_rules
 from .blocks import diff
 from .runs import NOT_DETERMINISTIC, rejected, run_twice
 

@@ -13,7 +13,7 @@ import pytest
 
 from ..errors import RuleError
 from ..language import ir
-from ..language.ruleset import RuleSet, load_rules
+from ..compiler.ruleset import RuleSet, load_rules
 from .blocks import run_case
 from .cases import load_case, run_file_case
 

@@ -7,8 +7,8 @@ import ast
 
 from ..language.compiled import CompiledRule
 from ..matching.match import Captures, solutions
-from ..rewriting.conditions import ensure_env, first_failing
-from ..rewriting.plan import Planned
+from ..evaluation.conditions import ensure_env, first_failing
+from ..planning.plan import Planned
 
 
 def ensure_after(planned: Planned, new_tree: ast.Module, shift: int,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from ..actions.base import Edit
 from ..results import Change, Rejection
-from ..rewriting.job import ChunkJob
+from ..planning.job import ChunkJob
 from ..vocabulary.numbers import literal_number, number_token
 from .checks import splice
 from .ensure import ensure_holds

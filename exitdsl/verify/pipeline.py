@@ -23,10 +23,11 @@ from __future__ import annotations
 import ast
 
 from ..results import Rejection
-from ..rewriting.job import ChunkJob
-from .checks import comments_kept, compiles, compiles_expressions, confined, parses
+from ..planning.job import ChunkJob
+from ..text.parsing import parses
+from .checks import comments_kept, compiles, compiles_expressions, confined
 from .ensure import ensure_after
-from .safety import by_position, introduced, names_used, unsafe
+from ..policy.safety import by_position, introduced, names_used, unsafe
 
 
 def verify_statement(job: ChunkJob, new_chunk: str, new_tree: ast.Module, shift: int

@@ -11,13 +11,13 @@ from ..errors import MAX_RULE_ERRORS, RuleError, Span, raise_all
 from ..io.files import MAX_RULE_FILE_BYTES, FileProblem, read_regular
 from ..io.resources import default_rule_files, rule_path, shipped_rules_dir
 from ..vocabulary.tiers import TIERS
-from . import ir
+from ..language import ir
 from .compile import compile_invariant, compile_rule
-from .suggest import did_you_mean
+from ..language.suggest import did_you_mean
 from . import ir_cache
-from .compiled import CompiledRule
-from .config import Config
-from .domains import Domain, declared_domains, overridden
+from ..language.compiled import CompiledRule
+from .config import Config, overridden
+from ..language.domains import Domain, declared_domains
 
 MAX_INCLUDE_DEPTH = 16
 MAX_RULE_FILES = 256

@@ -15,10 +15,10 @@ from ..language.compiled import CompiledRule
 from ..matching.facts import FileFacts
 from ..matching.sites import Site, active_rules, find_sites
 from ..model.strategy import StrategyModel
-from ..verify.checks import quiet_parse
-from .conditions import failing_where
+from ..text.parsing import quiet_parse
+from ..evaluation.conditions import failing_where
 from .invariants import InvariantMemo
-from .lines import LineIndex
+from ..text.lines import LineIndex
 
 if TYPE_CHECKING:
     from .cst import ParsedSnippet
@@ -155,3 +155,11 @@ def _site_id(site: Site, digest: str, counts: dict[str, int]) -> str:
     occurrence = counts.get(key, 0)
     counts[key] = occurrence + 1
     return f"{key}.{occurrence}"
+
+
+def where_holds(site: Site, module: ast.Module, cache: PreparedCache) -> bool:
+    """Conditions draw nothing, so each site's answer is remembered for its parent."""
+    known = cache.conditions.get(id(site))
+    if known is None:
+        known = cache.conditions[id(site)] = failing_where(site, cache.facts_for(module)) is None
+    return known

@@ -23,10 +23,10 @@ from ..matching.contexts import Contexts
 from ..matching.match import Captures
 from ..results import Skip
 from ..vocabulary.numbers import constant_number
-from .conditions import first_failing
-from .lines import LineIndex
+from ..evaluation.conditions import first_failing
+from ..text.lines import LineIndex
 from .views import Spots, with_planned
-from .values import Draws, Env
+from ..evaluation.values import Draws, Env
 
 if TYPE_CHECKING:
     from .plan import Planned

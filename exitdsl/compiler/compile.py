@@ -14,12 +14,12 @@ import copy
 from ..actions.base import CompileContext
 from ..actions.registry import kind_of
 from ..errors import RuleError, Span
-from . import ir
-from .checker import Checker, no_draws
-from .compiled import CompiledAction, CompiledContext, CompiledInvariant, CompiledRule
-from .domains import Domain
-from .patterns import REST, WHOLE, Pattern, compile_pattern
-from .regex import one_of_words, required_words
+from ..language import ir
+from ..vocabulary.checker import Checker, no_draws
+from ..language.compiled import CompiledAction, CompiledContext, CompiledInvariant, CompiledRule
+from ..language.domains import Domain
+from ..language.patterns import REST, WHOLE, Pattern, compile_pattern
+from ..language.regex import one_of_words, required_words
 
 
 def compile_rule(rule: ir.Rule, rule_id: str, rule_file: ir.RuleFile,

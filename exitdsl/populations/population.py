@@ -22,7 +22,7 @@ from ..io.files import write_atomic
 from ..io.sourcefile import read_source
 from ..results import Mutation
 from .executors import ship, unship
-from .stats import MutationStats
+from ..evolve.stats import MutationStats
 
 if TYPE_CHECKING:
     from ..behaviour.check import Baseline

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
 from ..errors import SiteSkipped
 from ..language import ir
@@ -15,10 +14,6 @@ from ..matching.match import Captured, Captures, match
 from ..matching.facts import FileFacts
 from ..matching.sites import Site
 from .values import Draws, Env, holds
-
-if TYPE_CHECKING:
-    from .prepare import PreparedCache
-
 
 def _contains(node: Captured, pattern: Pattern) -> bool:
     if isinstance(node, str):
@@ -64,11 +59,3 @@ def first_failing(conditions: Sequence[ir.Expr], env: Env) -> str | None:
 def failing_where(site: Site, facts: FileFacts) -> str | None:
     """Which `where` of the site's rule does not hold (None: they all hold)."""
     return first_failing(site.rule.where, site_env(site, facts))
-
-
-def where_holds(site: Site, module: ast.Module, cache: PreparedCache) -> bool:
-    """Conditions draw nothing, so each site's answer is remembered for its parent."""
-    known = cache.conditions.get(id(site))
-    if known is None:
-        known = cache.conditions[id(site)] = failing_where(site, cache.facts_for(module)) is None
-    return known

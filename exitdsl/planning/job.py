@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from ..actions.base import Edit
 from ..results import Change, Rejection
-from .lines import LineIndex
+from ..text.lines import LineIndex
 from .plan import Planned, changes_of
 from .prepare import Prepared
 

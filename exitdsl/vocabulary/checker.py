@@ -7,13 +7,13 @@ accepts is one the evaluator can run.
 from __future__ import annotations
 
 from ..errors import RuleError, Span
-from ..vocabulary.functions import FUNCTIONS, PREDICATES
-from ..vocabulary.operators import BY_TOKEN
-from . import ir
-from .domains import Domain
-from .patterns import Pattern, compile_pattern
-from .regex import RegexError, compile_regex
-from .suggest import closest, did_you_mean
+from .functions import FUNCTIONS, PREDICATES
+from .operators import BY_TOKEN
+from ..language import ir
+from ..language.domains import Domain
+from ..language.patterns import Pattern, compile_pattern
+from ..language.regex import RegexError, compile_regex
+from ..language.suggest import closest, did_you_mean
 
 _KIND_NAMES = {"num": "a number", "bool": "a condition", "pattern": "a `pattern`"}
 

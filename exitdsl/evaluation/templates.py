@@ -12,8 +12,8 @@ from ..errors import SiteSkipped
 from ..language.patterns import Pattern, capture_name
 from ..matching.match import Captured, Captures, follow, match, path_to
 from ..matching.sites import Site
-from ..verify.checks import quiet_parse
-from .lines import LineIndex
+from ..text.parsing import quiet_parse
+from ..text.lines import LineIndex
 
 
 def expression(node: Captured, name: str) -> ast.expr:

@@ -28,7 +28,8 @@ from ..errors import RuleError, Span, span_in
 from ..io.files import MAX_RULE_FILE_BYTES, FileProblem, read_regular
 from ..io.resources import CONFIG_NAMES
 from ..vocabulary.tiers import DEFAULT_TIER_WEIGHTS, TIERS
-from .suggest import did_you_mean
+from ..language.domains import Domain
+from ..language.suggest import did_you_mean
 from .toml_config import TOOL_TABLE, toml_table
 
 if TYPE_CHECKING:
@@ -231,3 +232,30 @@ class _Reader:
         if not isinstance(node, yaml.SequenceNode):
             raise RuleError("expected a list of numbers, e.g. [0.01, 0.2]", self.where(node))
         return tuple(self.number(item) for item in node.value)
+
+
+def overridden(domains: dict[str, Domain], namespace: str, config: Config,
+               used: set[str]) -> dict[str, Domain]:
+    """``domains`` with the config's overrides applied; ``used`` collects the keys applied."""
+    result = dict(domains)
+    for name, domain in domains.items():
+        if domain.is_map:
+            for key in (name, f"{namespace}.{name}"):
+                if key in config.bounds or key in config.choices:
+                    raise RuleError(f"{key!r} is a map in the rules; a config cannot override "
+                                    "it", (config.bounds.get(key) or config.choices[key]).span)
+            continue
+        source = config.choices if domain.is_choices else config.bounds
+        other = config.bounds if domain.is_choices else config.choices
+        for key in (name, f"{namespace}.{name}"):
+            if key in other:
+                kind = "choices" if domain.is_choices else "bound"
+                raise RuleError(f"{key!r} is a {kind} in the rules; override it under "
+                                f"{'choices' if domain.is_choices else 'bounds'}:",
+                                other[key].span)
+            if key in source:
+                used.add(key)
+                values = tuple(sorted(source[key].values))
+                result[name] = (Domain(name, values[0], values[-1], values) if domain.is_choices
+                                else Domain(name, values[0], values[1]))
+    return result

@@ -11,13 +11,13 @@ from ..actions.base import Edit, PlanContext
 from ..errors import SiteSkipped
 from ..matching.sites import Site
 from ..results import Change, Skip
-from .conditions import failing_where, site_env, where_holds
-from .lines import LineIndex
-from .prepare import IndexedSite, Prepared
+from ..evaluation.conditions import failing_where, site_env
+from ..text.lines import LineIndex
+from .prepare import IndexedSite, Prepared, where_holds
 from .spans import TakenSpans
 from .invariants import keep_invariants
 from .undone import UndoneCheck
-from .values import Draws
+from ..evaluation.values import Draws
 
 # Draws per site before a value that will not change (e.g. rounded back) is left as it is.
 DRAWS_PER_SITE = 3

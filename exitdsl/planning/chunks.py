@@ -6,7 +6,7 @@ from __future__ import annotations
 import ast
 
 from ..matching.sites import Site
-from .lines import LineIndex
+from ..text.lines import LineIndex
 from .plan import Planned
 from .prepare import PreparedCache
 

@@ -19,9 +19,9 @@ from ..actions.registry import kind_for_alias
 from ..errors import RuleError, Span
 from ..vocabulary.numbers import MAX_MAGNITUDE, in_range
 from ..vocabulary.tiers import TIERS
-from . import grammar, ir
-from .suggest import did_you_mean
-from .syntax_errors import syntax_errors
+from ..language import grammar, ir
+from ..language.suggest import did_you_mean
+from ..language.syntax_errors import syntax_errors
 
 @lru_cache(maxsize=1)
 def _parser() -> lark.Lark:

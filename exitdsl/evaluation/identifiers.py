@@ -10,7 +10,7 @@ import ast
 import re
 
 from ..matching.match import Identifier
-from .lines import LineIndex
+from ..text.lines import LineIndex
 
 _DEF = re.compile(r"(?:async\s+)?(?:def|class)\s+")
 

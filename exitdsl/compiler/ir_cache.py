@@ -24,7 +24,7 @@ from .._version import __version__
 from ..errors import Span
 from ..io.files import write_atomic
 from ..io.resources import grammar_file
-from . import ir
+from ..language import ir
 
 FORMAT = 1
 
