@@ -121,3 +121,14 @@ def test_the_scopes_of_one_rule() -> None:
 
 def test_a_stray_character_is_invalid() -> None:
     assert ("invalid.illegal.exitdsl", "@") in tokenize("rule r { @ }\n")
+
+
+def test_every_keyword_of_the_grammar_is_highlighted() -> None:
+    """The editor grammar's keywords are checked against grammar/exitdsl.lark, the one
+    source of the language's words: a keyword added to the grammar fails here until the
+    editor knows it."""
+    words = set(re.findall(r'"([a-z_]+)"', (ROOT / "grammar/exitdsl.lark").read_text("utf-8")))
+    repository = GRAMMAR["repository"]
+    highlighted = set(re.findall(r"[a-z_]+", repository["keyword"]["match"])) \
+        | set(re.findall(r"[a-z_]+", repository["declaration"]["match"]))
+    assert words - highlighted == set()

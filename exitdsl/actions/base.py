@@ -83,7 +83,7 @@ class Edit:
     part: ast.expr | None = None  # a sub-node the edit removes (an operand to drop)
     replaces: bool = False  # ``text`` replaces the whole target (literal swaps qualify)
     # An identifier's token (``target`` is a stand-in name there): the node and field that
-    # hold it, where the intent check puts the new name (rewriting/identifiers.py).
+    # hold it, where the intent check puts the new name (evaluation/identifiers.py).
     holder: tuple[ast.AST, str] | None = None
     # A statement inserted (``target`` is a zero-width stand-in where it goes): the node
     # whose body gets it, the index, and the statement, for the intent check.

@@ -1,6 +1,6 @@
 """``rename $x to NAME [throughout]``: a captured plain name, or identifier, becomes
 another; with ``throughout``, the variable's binding and every use in its scope
-(rewriting/scopes.py)."""
+(evaluation/scopes.py)."""
 
 from __future__ import annotations
 

@@ -27,7 +27,7 @@ class Contexts:
     once and each site picks the first consistent with its own captures: a class of 80
     parameters asks ``... sell_params = {..., "$name": $_, ...} ...`` 80 times, and would
     otherwise scan its body each time. Only for nodes that outlive the checks (the parsed
-    module; not the views rewriting/undone.py builds, whose ids may be reused)."""
+    module; not the views planning/views.py builds, whose ids may be reused)."""
 
     def __init__(self, model: StrategyModel, remember: bool = False) -> None:
         self.model = model

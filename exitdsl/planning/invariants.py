@@ -5,7 +5,7 @@ its neighbours' planned values). What it cannot see — two rules moving two att
 one class, each within its own bounds — an invariant states once:
 ``invariant trailing.order { match `class ...: trailing_stop_positive = $p ...
 trailing_stop_positive_offset = $o ...` ensure $p < $o }``. Every planned edit is applied
-to a view of the file (rewriting/undone.py's path copies); where an invariant matches a
+to a view of the file (planning/views.py's path copies); where an invariant matches a
 node holding an edit and its ``ensure`` fails, the latest edit involved is dropped and
 reported, and the check runs again. A violation the parent already had is no edit's fault
 and stays; edits at a node that still violates it are dropped.

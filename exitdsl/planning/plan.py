@@ -87,7 +87,7 @@ def plan_sites(prepared: Prepared, chosen: Sequence[IndexedSite], seed: int
 
 def _drop_undone(planned: list[Planned], prepared: Prepared, lines: LineIndex,
                  skips: list[Skip]) -> list[Planned]:
-    """Drop each site whose context the run's other sites rewrite (rewriting/undone.py)."""
+    """Drop each site whose context the run's other sites rewrite (planning/undone.py)."""
     if len(planned) < 2:
         return planned
     assert prepared.module is not None

@@ -47,7 +47,7 @@ class PreparedCache:
     selection: object | None = None  # owned by the mutator: candidates grouped for choosing
     names: frozenset[str] | None = None  # identifiers the parent uses (the safety check's)
     facts: FileFacts | None = None  # file-wide condition answers (local(), in_file())
-    invariants: InvariantMemo = field(default_factory=InvariantMemo)  # rewriting/invariants.py
+    invariants: InvariantMemo = field(default_factory=InvariantMemo)  # planning/invariants.py
 
     def facts_for(self, module: ast.Module, source: str = "") -> FileFacts:
         if self.facts is None:

@@ -9,7 +9,7 @@ reported; the change of the context itself stays.
 Only an edit of a statement a context lists (``trailing_stop = ...``) can change it. The
 file's model gives those statements by name; the run's edits are indexed by line; so a
 site costs its listed statements, not the file or the other sites. When such edits exist,
-the contexts are checked again on a view with them made (rewriting/views.py), one view per
+the contexts are checked again on a view with them made (planning/views.py), one view per
 enclosing nodes and set of edits, shared by every site that asks with the same ones.
 """
 

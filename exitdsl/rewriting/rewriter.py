@@ -114,7 +114,7 @@ class Rewriter:
 def _left_unbound(prepared: Prepared, planned: list[Planned], new_source: str
                   ) -> list[tuple[Planned, str]]:
     """The sites whose rename left a name used but unbound in ``new_source``, with the
-    name (verify/bindings.py); only parsed again when some edit renames a plain name."""
+    name (policy/bindings.py); only parsed again when some edit renames a plain name."""
     renames = [(p, e) for p in planned for e in p.edits if _renames_a_name(e)]
     if not renames or prepared.module is None:
         return []
