@@ -46,6 +46,7 @@ class PreparedCache:
     swaps: dict[tuple[object, ...], tuple[bool, ...]] = field(default_factory=dict)
     selection: object | None = None  # owned by the mutator: candidates grouped for choosing
     names: frozenset[str] | None = None  # identifiers the parent uses (the safety check's)
+    input_compiles: bool | None = None  # does the parent compile() (the file check's)
     facts: FileFacts | None = None  # file-wide condition answers (local(), in_file())
     invariants: InvariantMemo = field(default_factory=InvariantMemo)  # planning/invariants.py
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import ast
 import copy
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from ..actions.base import CstEdit, Edit, Position
 from ..results import Change, Rejection
@@ -20,6 +20,7 @@ from ..text.parsing import parses
 from ..verify.checks import confined, same_tree, splice
 from ..verify.fast_path import literal_swap_key, swap_literals
 from ..verify.pipeline import verify_statement
+from ..verify.registry import Check
 from ..planning.cst import ParsedSnippet, parse_snippet, rewrite_snippet
 from ..planning.job import ChunkJob
 from ..evaluation.templates import atomic
@@ -27,12 +28,13 @@ from ..evaluation.templates import atomic
 Outcome = tuple[str, list[Change], Rejection | None]
 
 
-def rewrite_chunk(job: ChunkJob) -> Outcome:
-    """The chunk's new text and changes, or its old text and the rejection."""
+def rewrite_chunk(job: ChunkJob, checks: Sequence[Check]) -> Outcome:
+    """The chunk's new text and changes, or its old text and the rejection; proved by every
+    statement check of ``checks`` (the registry)."""
     cache = job.prepared.cache
-    swap_key = literal_swap_key(job)
+    swap_key = literal_swap_key(job, checks)
     if swap_key is not None and swap_key in cache.swaps:
-        return swap_literals(job, cache.swaps[swap_key])
+        return swap_literals(job, cache.swaps[swap_key], checks)
     # An indented chunk is wrapped in `if True:` so that it parses alone.
     indent = job.text[: len(job.text) - len(job.text.lstrip(" \t"))]
     newline = re.search(r"\r\n|\r|\n", job.text)
@@ -53,7 +55,8 @@ def rewrite_chunk(job: ChunkJob) -> Outcome:
         return job.text, [], job.reject("confinement",
                                         "the rewrite changed the statement's indentation")
     new_chunk = new_wrapped[len(wrapper):]
-    new_texts, rejection = verify_statement(job, new_chunk, new_tree, job.first - 1 - shift)
+    new_texts, rejection = verify_statement(job, new_chunk, new_tree, job.first - 1 - shift,
+                                            checks)
     if swap_key is not None and (rejection is None or rejection.check == "ensure"):
         # Proved in full but for `ensure` (which the fast path evaluates itself): later
         # swaps at these spans only need their tokens checked.

@@ -1,90 +1,54 @@
-"""The order in which a rewritten statement is proved, and the whole-file checks.
-
-On the libcst path (rewriting/statement.py) a statement passes, in this order:
-
-1. ``syntax``: the snippet parses before and after (and libcst accepts it);
-2. ``intent``: the new statement's ``ast`` equals the planned intent (``ast`` of the old
-   statement with each target replaced by its edit's intended tree);
-3. ``confinement``: outside the targeted spans, not one byte changed, and every comment
-   still follows the code it followed (inside a rewritten call too);
-4. ``syntax``: each new expression compiles alone (``f(a=1, a=2)`` parses but cannot run);
-5. ``safety``: nothing unsafe was introduced;
-6. ``ensure``: each rule's postconditions hold on the re-matched site.
-
-When an edit renames a plain name, the whole new file is then checked for ``bindings``
-(bindings.py): no name is left used but bound by nothing.
-
-The fast path (fast_path.py) proves the same facts differently, as its ``PROOFS`` say.
-``--verify full`` adds :func:`verify_whole` on the new file.
+"""The two loops over the verifier's registry (verify/registry.py, verify/checklist.py):
+every statement check on a chunk the full path rewrote, and the fast path's own proof of
+each on a literal swap. The whole-file checks run in rewriting/rewriter.py, over the same
+registry. docs/verifier.md lists the checks in their order.
 """
 
 from __future__ import annotations
 
 import ast
+from collections.abc import Sequence
 
-from ..results import Rejection
 from ..planning.job import ChunkJob
-from ..text.parsing import parses
-from .checks import comments_kept, compiles, compiles_expressions, confined
-from .ensure import ensure_after
-from ..policy.safety import by_position, introduced, names_used, unsafe
+from ..results import Rejection
+from .checks import confined
+from .registry import Check, Problem, StatementView, statement_checks
 
 
-def verify_statement(job: ChunkJob, new_chunk: str, new_tree: ast.Module, shift: int
-                     ) -> tuple[tuple[str, ...], Rejection | None]:
-    """Steps 3–6 for a chunk libcst rewrote (steps 1–2 passed): the new text of each
-    targeted span, or the first rejection."""
+def verify_statement(job: ChunkJob, new_chunk: str, new_tree: ast.Module, shift: int,
+                     checks: Sequence[Check]) -> tuple[tuple[str, ...], Rejection | None]:
+    """Every statement check of the registry, in order, on a chunk libcst (or the splice)
+    rewrote and that already parses and means the intent: the new text of each targeted
+    span, or the first rejection."""
     confinement = confined(job.text, new_chunk, job.spans)
-    if confinement.changed_at is not None:
-        lines = job.lines
-        offset = lines.starts[job.first - 1] + confinement.changed_at
-        line = lines.line_of(offset)
-        col = offset - lines.starts[line - 1] + 1
-        return (), job.reject("confinement", f"bytes outside the targeted spans changed, at "
-                                             f"line {line}, col {col}")
-    replaced = [i for i, e in enumerate(job.edits) if e.replaces]
-    new_spans = _new_spans(job.spans, confinement.texts)
-    inserted = [new_spans[i] for i, e in enumerate(job.edits) if e.inserts is not None]
-    moved = comments_kept(job.text, new_chunk, [job.spans[i] for i in replaced],
-                          [new_spans[i] for i in replaced], inserted)
-    if moved is not None:
-        return (), job.reject("confinement", moved)
-    edits = job.edits
-    problem = compiles_expressions(e.intended for e in edits)
-    if problem is not None:
-        return (), job.reject("syntax", problem)
-    problem = _safety(job)
-    if problem is not None:
-        return (), job.reject("safety", problem)
-
-    edited = {id(e.target) for e in edits}
-    for planned in job.members:
-        problem = ensure_after(planned, new_tree, shift, edited)
+    spans = _new_spans(job.spans, confinement.texts) if confinement.changed_at is None else []
+    view = StatementView(job, new_chunk, new_tree, shift, confinement.texts, spans,
+                         confinement.changed_at)
+    for check in statement_checks(checks):
+        assert check.run_statement is not None
+        problem = check.run_statement(view)
         if problem is not None:
-            return (), job.reject("ensure", problem, planned)
+            return (), _rejection(job, check.name, problem)
     return confinement.texts, None
 
 
-def _safety(job: ChunkJob) -> str | None:
-    """The code the edits introduce (not copied from the site) passes the allowlist."""
-    prepared = job.prepared
-    allowed = frozenset().union(*(p.site.rule.allowed_names for p in job.members))
+def verify_swap(job: ChunkJob, new_chunk: str, texts: tuple[str, ...],
+                checks: Sequence[Check]) -> Rejection | None:
+    """The fast path: each check proved its own way there (the registry's ``fast``), in
+    order; a check the fast path cannot prove keeps every rewrite off it (registry.
+    fast_path_allowed), so none is skipped here."""
+    view = StatementView(job, new_chunk, None, 0, texts)
+    for check in checks:
+        if check.looks_at == "statement" and callable(check.fast):
+            problem = check.fast(view)
+            if problem is not None:
+                return _rejection(job, check.name, problem)
+    return None
 
-    def is_known(word: str) -> bool:
-        if word in allowed:
-            return True
-        if word not in prepared.source:  # cheap: most new words are found, or not, here
-            return False
-        if prepared.cache.names is None:  # one walk of the parent, only when needed
-            assert prepared.module is not None
-            prepared.cache.names = names_used(prepared.module)
-        return word in prepared.cache.names
 
-    # Templates substitute whole captured expressions (statements cannot be substituted).
-    captured = by_position(node for p in job.members for node in p.site.captures.values()
-                           if isinstance(node, ast.expr))
-    new = (n for e in job.edits for n in introduced(e.intended, e.target, captured))
-    return unsafe(new, is_known)
+def _rejection(job: ChunkJob, name: str, problem: Problem) -> Rejection:
+    edit = job.edits[problem.edit_index] if problem.edit_index is not None else None
+    return job.reject(name, problem.detail, problem.planned, edit)
 
 
 def _new_spans(spans: list[tuple[int, int]], texts: tuple[str, ...]) -> list[tuple[int, int]]:
@@ -97,12 +61,3 @@ def _new_spans(spans: list[tuple[int, int]], texts: tuple[str, ...]) -> list[tup
         result[i] = (start + shift, start + shift + len(texts[i]))
         shift += len(texts[i]) - (end - start)
     return result
-
-
-def verify_whole(new_source: str, path: str) -> tuple[str, str] | None:
-    """``--verify full``: the whole new file parses and compiles (check, detail) or None."""
-    tree = parses(new_source)
-    if isinstance(tree, str):
-        return ("syntax", tree)
-    problem = compiles(new_source, path)
-    return ("syntax", problem) if problem else None

@@ -1,0 +1,97 @@
+"""The checks of a whole new file (the registry's ``file`` checks), run once every chunk
+is spliced: each returns the sites to leave out, with why; the rewriter splices the rest
+again and checks again."""
+
+from __future__ import annotations
+
+import ast
+import warnings
+
+from ..planning.plan import Planned
+from ..policy.bindings import newly_unbound
+from ..text.parsing import parses
+from .registry import FileView
+
+_BINDERS = (ast.arg, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.alias)
+
+
+def bindings(view: FileView) -> list[tuple[Planned, str]]:
+    """The sites whose rename left a name used but unbound (policy/bindings.py); the new
+    file is parsed only when some edit renames a plain name."""
+    renames = [(p, e) for p in view.planned for e in p.edits if _renames_a_name(e)]
+    module = view.prepared.module
+    if not renames or module is None:
+        return []
+    new_tree = parses(view.new_source)
+    if isinstance(new_tree, str):
+        return []  # the chunks were each proved; a file that does not parse is `compiles`'
+    names = newly_unbound(module, new_tree)
+    culprits = []
+    for planned, edit in renames:
+        for name in (getattr(edit.target, "id", ""), getattr(edit.intended, "id", "")):
+            if name in names:  # the binding renamed away, or a use renamed to nothing
+                culprits.append((planned, f"{name!r} is no longer bound by anything in the "
+                                          "file, but is still used (rename its uses too, or "
+                                          "the binding with them)"))
+                break
+    return culprits
+
+
+def compiles(view: FileView) -> list[tuple[Planned, str]]:
+    """Structural edits compiled in their real context: ``f(b=1, b=2)`` from a keyword
+    rename, a duplicate parameter, an assignment moved above its ``global``. Number swaps
+    cannot make such errors, so a file of swaps alone is not compiled (unless --verify
+    full). The sites whose new text holds the error are left out; when the error stands
+    outside every rewritten chunk, every structural site of the file is. An input that
+    does not compile itself (a snippet with a bare ``return``) cannot be judged so."""
+    if not (view.structural or view.full):
+        return []
+    error = _compile_error(view.new_source, view.prepared.path)
+    if error is not None and _input_compiles(view):
+        detail = f"compile() rejects the result: {error.msg} (line {error.lineno})"
+        offset = _offset(view.new_source, error.lineno)
+        holding = [p for start, end, members in view.chunks for p in members
+                   if offset is not None and start <= offset < end]
+        return [(p, detail) for p in holding or view.planned]
+    return []
+
+
+def _compile_error(source: str, path: str) -> SyntaxError | None:
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", SyntaxWarning)
+            compile(source, path, "exec", dont_inherit=True)
+    except SyntaxError as exc:
+        return exc
+    except ValueError as exc:  # null bytes and the like
+        return SyntaxError(str(exc))
+    return None
+
+
+def _input_compiles(view: FileView) -> bool:
+    """Asked once per parent, and only when a result fails to compile."""
+    cache = view.prepared.cache
+    if cache.input_compiles is None:
+        cache.input_compiles = _compile_error(view.prepared.source, view.prepared.path) is None
+    return cache.input_compiles
+
+
+def _offset(source: str, line: int | None) -> int | None:
+    if line is None:
+        return None
+    index = 0
+    for _ in range(line - 1):
+        found = source.find("\n", index)
+        if found < 0:
+            return None
+        index = found + 1
+    return index
+
+
+def _renames_a_name(edit: object) -> bool:
+    """Does ``edit`` rename a variable (a name read or bound, a parameter, a def or class,
+    an import)? Keyword and attribute names are not variables."""
+    holder = getattr(edit, "holder", None)
+    if holder is not None:
+        return isinstance(holder[0], _BINDERS)
+    return isinstance(getattr(edit, "target", None), ast.Name)

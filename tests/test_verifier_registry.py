@@ -1,0 +1,193 @@
+"""The verifier as one construct (issue 23): every check in one registry that apply,
+mutate (cold and warm), test and verify all run; whole-file compile of structural edits."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from exitdsl import Engine, load_rules
+from exitdsl.cli import main
+from exitdsl.verify import checklist
+from exitdsl.verify.registry import Check, Problem, StatementView
+
+from .conftest import ROOT
+
+FINLAB = textwrap.dedent("""\
+    from finlab import data
+    from finlab.backtest import sim
+
+    close = data.get("price:收盤價")
+    position = close > close.average(20)
+    report = sim(position, resample="M", stop_loss=0.1, name="breakout")
+    """)
+
+
+def _no_sevens(view: StatementView) -> Problem | None:
+    """A throw-away check: no new text may hold the digit 7."""
+    for index, text in enumerate(view.texts):
+        if "7" in text:
+            return Problem(f"the new text {text!r} holds a 7", edit_index=index)
+    return None
+
+
+SEVENS = Check("sevens", "statement", "no new text holds a 7", run_statement=_no_sevens,
+               fast=_no_sevens)
+
+
+@pytest.fixture
+def with_sevens(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(checklist, "CHECKS", (*checklist.CHECKS, SEVENS))
+
+
+def finlab_engine() -> Engine:
+    return Engine(load_rules(ROOT / "rules" / "finlab.rules").select(
+        ["finlab.stop_loss.jitter"]))
+
+
+def test_without_the_check_some_children_hold_a_seven() -> None:
+    engine = finlab_engine()
+    parent = engine.prepare(FINLAB)
+    children = [engine.mutate(parent, seed=seed) for seed in range(60)]
+    assert any("7" in c.new for c in children if c.ok)
+
+
+def test_a_registered_check_runs_on_cold_and_warm_mutation(with_sevens: None) -> None:
+    engine = finlab_engine()
+    parent = engine.prepare(FINLAB)
+    children = [engine.mutate(parent, seed=seed) for seed in range(60)]
+    verified = [c for c in children if c.ok]
+    assert verified and not any("7" in c.new for c in verified)
+    cold = [engine.mutate(FINLAB, seed=seed) for seed in range(20)]
+    assert not any("7" in c.new for c in cold if c.ok)
+
+
+def test_a_registered_check_runs_on_apply(with_sevens: None) -> None:
+    engine = finlab_engine()
+    results = [engine.rewrite(FINLAB, seed=seed) for seed in range(40)]
+    rejected = [r.rejections[0] for r in results if r.rejections]
+    assert rejected and all(r.check == "sevens" and "holds a 7" in r.detail for r in rejected)
+    assert all("7" not in c.new for r in results for c in r.changes)
+
+
+def test_a_check_the_fast_path_cannot_prove_keeps_swaps_off_it(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    blind = Check("sevens", "statement", "no new text holds a 7", run_statement=_no_sevens)
+    monkeypatch.setattr(checklist, "CHECKS", (*checklist.CHECKS, blind))
+    engine = finlab_engine()
+    parent = engine.prepare(FINLAB)
+    children = [engine.mutate(parent, seed=seed) for seed in range(60)]
+    assert not parent.cache.swaps  # nothing was ever proved for the fast path
+    assert not any("7" in c.new for c in children if c.ok)
+
+
+def test_a_registered_check_runs_in_verify(with_sevens: None, tmp_path: Path,
+                                           capsys: pytest.CaptureFixture[str]) -> None:
+    strategy = tmp_path / "s.py"
+    strategy.write_text(FINLAB, encoding="utf-8")
+    main(["verify", "-r", str(ROOT / "rules" / "finlab.rules"), "--rule",
+          "finlab.stop_loss.jitter", "--seeds", "40", "--json", str(strategy)])
+    assert '"sevens"' in capsys.readouterr().out
+
+
+def test_a_registered_check_runs_in_rule_tests(with_sevens: None, tmp_path: Path,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    rules = tmp_path / "t.rules"
+    rules.write_text(textwrap.dedent('''\
+        rule seven {
+          match `sim(..., stop_loss=$sl, ...)`
+          set $sl = 0.07
+        }
+        test seven {
+          before ```
+        report = sim(position, stop_loss=0.1)
+        ```
+          after ```
+        report = sim(position, stop_loss=0.07)
+        ```
+        }
+        '''), encoding="utf-8")
+    code = main(["test", str(rules)])
+    assert code != 0
+    assert "sevens" in capsys.readouterr().out
+
+
+def _rules(tmp_path: Path, text: str) -> Engine:
+    path = tmp_path / "r.rules"
+    path.write_text(textwrap.dedent(text), encoding="utf-8")
+    return Engine(load_rules(path))
+
+
+def test_a_keyword_rename_that_duplicates_a_keyword_is_refused(tmp_path: Path) -> None:
+    engine = _rules(tmp_path, """\
+        rule kw {
+          match `f(..., $k=$v, ...)`
+          where $k ~ /^a$/
+          rename $k to b
+        }
+        """)
+    source = "def f(**kw):\n    return kw\n\n\nf(a=1, b=2)  # both\n"
+    result = engine.rewrite(source)
+    assert result.new_source == source
+    (rejection,) = result.rejections
+    assert (rejection.rule, rejection.line, rejection.check) == ("r.kw", 5, "syntax")
+    assert "keyword argument repeated" in rejection.detail
+
+
+def test_a_parameter_rename_that_duplicates_a_parameter_is_refused(tmp_path: Path) -> None:
+    engine = _rules(tmp_path, """\
+        rule param {
+          match `def $f(..., $p, ...): ...`
+          where $p ~ /^stop$/
+          rename $p to limit
+        }
+        """)
+    source = "def exit_rule(stop, limit):\n    return limit * 2\n"
+    result = engine.rewrite(source)
+    assert result.new_source == source
+    assert [(r.check, r.line) for r in result.rejections] == [("syntax", 1)]
+    assert "duplicate argument 'limit'" in result.rejections[0].detail
+
+
+def test_an_insert_above_a_global_statement_is_refused(tmp_path: Path) -> None:
+    engine = _rules(tmp_path, """\
+        rule marker {
+          match `def $f(...): ...`
+          insert `STOP = 0.1` at start
+        }
+        """)
+    source = "def configure():\n    global STOP\n    STOP = 0.2\n"
+    result = engine.rewrite(source)
+    assert result.new_source == source
+    assert [r.check for r in result.rejections] == ["syntax"]
+    assert "before global declaration" in result.rejections[0].detail
+
+
+def test_a_structural_rewrite_that_compiles_is_written_and_runs(tmp_path: Path) -> None:
+    engine = _rules(tmp_path, """\
+        rule kw {
+          match `f(..., $k=$v, ...)`
+          where $k ~ /^a$/
+          rename $k to c
+        }
+        """)
+    source = "def f(**kw):\n    return kw\n\n\nprint(f(a=1, b=2))  # both\n"
+    result = engine.rewrite(source)
+    assert result.new_source == "def f(**kw):\n    return kw\n\n\nprint(f(c=1, b=2))  # both\n"
+    script = tmp_path / "child.py"
+    script.write_text(result.new_source, encoding="utf-8")
+    run = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
+                         check=True, timeout=60)
+    assert run.stdout == "{'c': 1, 'b': 2}\n"
+
+
+def test_the_verifier_doc_lists_the_registry_in_order() -> None:
+    doc = (ROOT / "docs" / "verifier.md").read_text(encoding="utf-8")
+    start = doc.index("<!-- checks -->")
+    listed = [line.split("`")[1] for line in doc[start:].splitlines()[1:]
+              if line.startswith("| `")]
+    assert listed == [f"{c.name} ({c.looks_at})" for c in checklist.CHECKS]
