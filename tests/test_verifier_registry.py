@@ -191,3 +191,84 @@ def test_the_verifier_doc_lists_the_registry_in_order() -> None:
     listed = [line.split("`")[1] for line in doc[start:].splitlines()[1:]
               if line.startswith("| `")]
     assert listed == [f"{c.name} ({c.looks_at})" for c in checklist.CHECKS]
+
+
+PANDAS = textwrap.dedent("""\
+    import numpy as np
+    import pandas as pd
+
+    prices = pd.read_csv("prices.csv")
+    weights = np.load("weights.npy")
+    """)
+
+
+def test_renaming_an_import_to_a_process_module_is_refused(tmp_path: Path) -> None:
+    """The attack of issue 23: `import pandas as pd` -> `import posix as pd` and the call
+    to `pd.system(...)`; allow names cannot unlock it."""
+    engine = _rules(tmp_path, """\
+        allow names [posix, system]
+        rule swap.module {
+          match `import $m as pd`
+          rename $m to posix
+        }
+        rule swap.call {
+          match `pd.$f("prices.csv")`
+          rename $f to system
+        }
+        """)
+    result = engine.rewrite(PANDAS)
+    assert result.new_source == PANDAS
+    assert sorted((r.rule, r.check, r.detail) for r in result.rejections) == [
+        ("r.swap.call", "safety", "introduces the name 'system'"),
+        ("r.swap.module", "safety", "introduces the name 'posix'")]
+
+
+def test_renaming_an_import_to_a_module_the_input_does_not_import_is_refused(
+        tmp_path: Path) -> None:
+    engine = _rules(tmp_path, """\
+        allow names [polars]
+        rule swap.module {
+          match `import $m as pd`
+          rename $m to polars
+        }
+        """)
+    result = engine.rewrite(PANDAS)
+    assert result.new_source == PANDAS
+    assert [(r.check, r.detail) for r in result.rejections] == [
+        ("safety", "renames an import to 'polars', a module the input does not import")]
+
+
+def test_renaming_an_import_to_a_module_the_input_imports_is_written(tmp_path: Path) -> None:
+    engine = _rules(tmp_path, """\
+        rule swap.module {
+          match `import $m as pd`
+          rename $m to numpy
+        }
+        """)
+    result = engine.rewrite(PANDAS)
+    assert not result.rejections
+    assert result.new_source.splitlines()[1] == "import numpy as pd"
+
+
+@pytest.mark.parametrize("template, problem", [
+    ('np.load("w.npy", allow_pickle=True)', "introduces allow_pickle, which rewrites may "
+                                            "never pass"),
+    ('pd.read_pickle("w.pkl")', "introduces a call to read_pickle(), which rewrites may "
+                                "never call"),
+    ('np.loads("w")', "introduces a call to loads(), which rewrites may never call"),
+    ("pd.system('id')", "introduces a call to system(), which rewrites may never call"),
+    ("pd.execv('sh', 'sh')", "introduces a call to execv(), which rewrites may never call"),
+    ("pd.spawnl(0, 'sh')", "introduces a call to spawnl(), which rewrites may never call"),
+    ("runpy.run_path('x.py')", "introduces the name 'runpy'"),
+])
+def test_dangerous_calls_are_refused_whatever_allow_names_says(template: str, problem: str,
+                                                               tmp_path: Path) -> None:
+    path = tmp_path / "bad.rules"
+    path.write_text("allow names [np, pd, load, loads, allow_pickle, system, spawnl, runpy, "
+                    f"run_path]\nrule evil {{ match `weights = $w` set $w = `{template}` }}",
+                    encoding="utf-8")
+    from exitdsl import RuleError
+
+    with pytest.raises(RuleError) as info:
+        load_rules(path)
+    assert problem in str(info.value)

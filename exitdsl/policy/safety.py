@@ -11,8 +11,13 @@ contain only:
   ``allow names [...]`` (a template's own text is not a declaration) or that a ``rename``
   names on purpose;
 - no dunder (``__x__``) name, attribute, keyword or string, no call to ``eval``, ``exec``,
-  ``getattr`` and the like, no access to ``os``, ``sys``, ``subprocess`` and the like,
-  whatever the input holds.
+  ``getattr`` and the like, no module of the process, file-system, network, serialisation
+  or code-loading families (``os``, ``posix``, ``pty``, ``socket``, ``pickle``, ``runpy``,
+  ``importlib``...), by name or through an attribute, and no call reaching
+  ``system``/``exec*``/``spawn*``/``popen``/``load(s)``/``fork_exec``/``run_path``-like
+  functions or passing ``allow_pickle=True``, whatever the input holds and whatever
+  ``allow names`` says (a rename to such a name is refused the same way);
+- an import a rewrite renames may name only a module the input already imports.
 
 Everything else (``lambda``, ``yield``, ``await``, ``:=``, f-strings, starred arguments,
 comprehensions, imports, containers) is refused. Templates are checked when the rule is
@@ -33,8 +38,32 @@ ALLOWED_NODES: tuple[type[ast.AST], ...] = (
 BANNED_CALLS = frozenset({"exec", "eval", "compile", "__import__", "open", "breakpoint",
                           "getattr", "setattr", "delattr", "globals", "locals", "vars", "input",
                           "help", "exit", "quit"})
-BANNED_MODULES = frozenset({"os", "subprocess", "sys", "shutil", "socket", "importlib",
-                            "builtins", "ctypes", "pickle", "marshal", "pathlib", "io"})
+# By family; a name is refused when it is one of these or a dotted name under one.
+BANNED_MODULES = frozenset({
+    # processes
+    "os", "posix", "nt", "subprocess", "_posixsubprocess", "pty", "multiprocessing",
+    "signal", "sys", "resource", "threading", "_thread", "concurrent", "asyncio",
+    # the file system
+    "shutil", "pathlib", "io", "_io", "tempfile", "glob", "fileinput", "filecmp", "zipfile",
+    "tarfile", "mmap", "fcntl", "stat",
+    # the network
+    "socket", "_socket", "ssl", "select", "selectors", "http", "urllib", "urllib3",
+    "requests", "ftplib", "smtplib", "poplib", "imaplib", "telnetlib", "xmlrpc",
+    "socketserver", "webbrowser", "aiohttp", "httpx",
+    # serialisation
+    "pickle", "_pickle", "cPickle", "marshal", "shelve", "dill", "cloudpickle", "joblib",
+    "copyreg",
+    # loading and running code
+    "importlib", "imp", "runpy", "code", "codeop", "pdb", "bdb", "builtins", "__builtin__",
+    "ctypes", "cffi", "zipimport", "pkgutil", "inspect", "gc", "types", "sysconfig",
+})
+# Called functions no rewrite may introduce, whatever object they hang on.
+BANNED_CALL_NAMES = frozenset({
+    "system", "popen", "Popen", "fork", "forkpty", "fork_exec", "run_path", "run_module",
+    "load", "loads", "load_module", "exec_module", "import_module", "check_output",
+    "check_call", "startfile", "spawn", "execfile", "unpickle", "read_pickle",
+})
+_BANNED_CALL_PATTERN = re.compile(r"^(exec|spawn|popen)\w*$")
 _DUNDER = re.compile(r"__\w+__")
 
 
@@ -119,22 +148,63 @@ def unsafe_node(node: ast.AST, is_known: Callable[[str], bool] | None) -> str | 
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) \
             and node.func.id in BANNED_CALLS:
         return f"introduces a call to {node.func.id}()"
+    if isinstance(node, ast.Call):
+        called = _word_of(node.func)
+        if called is not None and banned_call(called):
+            return f"introduces a call to {called}(), which rewrites may never call"
     if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) \
-            and node.value.id in BANNED_MODULES:
+            and banned_module(node.value.id):
         return f"introduces access to {node.value.id}.{node.attr}"
     word = _word_of(node)
     if word is None:
         return None
     if _DUNDER.search(word):
         return f"introduces the dunder {word!r}"
-    if isinstance(node, ast.Name) and word in BANNED_MODULES | BANNED_CALLS:
+    if isinstance(node, ast.Name) and (banned_module(word) or word in BANNED_CALLS
+                                       or banned_call(word)):
         return f"introduces the name {word!r}"
+    if word == "allow_pickle" and not (isinstance(node, ast.keyword) and isinstance(
+            node.value, ast.Constant) and node.value.value is False):
+        return "introduces allow_pickle, which rewrites may never pass"
     if is_known is not None and isinstance(node, (ast.Name, ast.Attribute)) \
             and not is_known(word):
         what = "name" if isinstance(node, ast.Name) else "attribute"
         return (f"introduces the {what} {word!r}, which the input does not use and the "
                 "rule set does not allow (allow names [...])")
     return None
+
+
+def banned_module(name: str) -> bool:
+    """Is ``name`` (dotted or not) a module of a refused family, or inside one?"""
+    return name.split(".")[0] in BANNED_MODULES
+
+
+def banned_call(name: str) -> bool:
+    return name in BANNED_CALL_NAMES or _BANNED_CALL_PATTERN.match(name) is not None
+
+
+def renamed_import(holder: ast.AST, field: str, new: str,
+                   imported: frozenset[str]) -> str | None:
+    """What is wrong with renaming an import's module to ``new`` (None: nothing): it must
+    be a module the input already imports, and never one of a refused family."""
+    if not isinstance(holder, ast.alias) or field != "name":
+        return None
+    if banned_module(new):
+        return f"renames an import to {new!r}, a module rewrites may never import"
+    if new not in imported and new.split(".")[0] not in imported:
+        return f"renames an import to {new!r}, a module the input does not import"
+    return None
+
+
+def modules_imported(module: ast.Module) -> frozenset[str]:
+    """Every module (and its top-level package) the input imports."""
+    found: set[str] = set()
+    for node in ast.walk(module):
+        names = [a.name for a in node.names] if isinstance(node, ast.Import) else \
+            [node.module] if isinstance(node, ast.ImportFrom) and node.module else []
+        for name in names:
+            found.update((name, name.split(".")[0]))
+    return frozenset(found)
 
 
 def unsafe(new_nodes: Iterable[ast.AST], is_known: Callable[[str], bool] | None

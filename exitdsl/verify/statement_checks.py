@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import ast
 
-from ..policy.safety import by_position, introduced, names_used, unsafe
+from ..planning.job import ChunkJob
+from ..policy.safety import (by_position, introduced, modules_imported, names_used,
+                             renamed_import, unsafe)
 from ..vocabulary.numbers import literal_number, number_token
 from .checks import comments_kept, compiles_expressions
 from .ensure import ensure_after, ensure_holds
@@ -56,7 +58,22 @@ def safety(view: StatementView) -> Problem | None:
                            if isinstance(node, ast.expr))
     new = (n for e in job.edits for n in introduced(e.intended, e.target, captured))
     problem = unsafe(new, is_known)
+    if problem is None:
+        problem = _import_renamed(job)
     return None if problem is None else Problem(problem)
+
+
+def _import_renamed(job: ChunkJob) -> str | None:
+    renames = [(e.holder, getattr(e.intended, "id", "")) for e in job.edits
+               if e.holder is not None]
+    if not renames or job.prepared.module is None:
+        return None
+    imported = modules_imported(job.prepared.module)
+    for (holder, field), new in renames:
+        problem = renamed_import(holder, field, new, imported)
+        if problem is not None:
+            return problem
+    return None
 
 
 def ensure(view: StatementView) -> Problem | None:
