@@ -272,3 +272,55 @@ def test_dangerous_calls_are_refused_whatever_allow_names_says(template: str, pr
     with pytest.raises(RuleError) as info:
         load_rules(path)
     assert problem in str(info.value)
+
+
+def test_a_site_in_an_elif_condition_is_rewritten(tmp_path: Path) -> None:
+    engine = _rules(tmp_path, """\
+        rule inclusive {
+          match `close < $s`
+          set $0 = `close <= $s`
+        }
+        """)
+    source = textwrap.dedent("""\
+        def exit_signal(close, stop, target):
+            if close > target:
+                return "take"
+            elif close < stop:  # the stop
+                return "stop"
+            else:
+                return None
+        """)
+    result = engine.rewrite(source)
+    assert not result.rejections
+    assert result.new_source == source.replace("elif close < stop:", "elif close <= stop:")
+    child = engine.mutate(source, seed=3)
+    assert child.ok and child.line == 4
+
+
+def test_templates_add_parentheses_only_where_precedence_needs_them(tmp_path: Path) -> None:
+    engine = _rules(tmp_path, """\
+        rule inclusive {
+          match `$a < $b`
+          set $0 = `$a <= $b`
+        }
+        rule doubled {
+          match `exit_at = $v`
+          set $v = `$v * 2`
+        }
+        """)
+    source = "exit_long = close < stop_level * 0.9\nexit_at = base + 0.5\n"
+    result = engine.rewrite(source)
+    assert result.new_source == ("exit_long = close <= stop_level * 0.9\n"
+                                 "exit_at = (base + 0.5) * 2\n")
+
+
+def test_the_whole_match_can_be_used_in_a_template(tmp_path: Path) -> None:
+    engine = _rules(tmp_path, """\
+        rule negate {
+          match `close > $t`
+          set $0 = `not $0`
+        }
+        """)
+    result = engine.rewrite("sell = close > target\n")
+    assert not result.rejections
+    assert result.new_source == "sell = not close > target\n"

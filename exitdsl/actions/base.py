@@ -106,7 +106,7 @@ class PlanContext:
         return substitute(template, self.site.captures)
 
     def template_text(self, template: Pattern) -> str:
-        return template_text(template.text, self.site.captures, self.lines)
+        return template_text(template, self.site.captures, self.lines)
 
 
 @dataclass(frozen=True)

@@ -53,19 +53,45 @@ def substitute(template: Pattern, captures: Captures) -> ast.expr:
     return result
 
 
-def template_text(template: str, captures: Captures, lines: LineIndex) -> str:
-    """The template's text with each ``$x`` replaced by the captured code as written
-    (parenthesised unless it is atomic or binds tighter than any operator)."""
-    def fill(m: re.Match[str]) -> str:
-        value = captures[m.group(1)]
-        if isinstance(value, str):
-            return value
-        text = lines.segment(value)
-        return text if atomic(text) or isinstance(value, (ast.Name, ast.Attribute, ast.Call,
-                                                          ast.Subscript, ast.Constant)) \
-            else f"({text})"
+_CAPTURE = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*|0)")
 
-    return re.sub(r"\$([A-Za-z_][A-Za-z0-9_]*)", fill, template.strip())
+
+def template_text(template: Pattern, captures: Captures, lines: LineIndex) -> str:
+    """The template's text with each ``$x`` (``$0``: the whole match) replaced by the
+    captured code as written, parenthesised only where precedence needs it: a capture
+    keeps parentheses only if the text without them would parse to another tree than
+    the template means (``$a <= $b`` with ``stop_level * 0.9`` needs none)."""
+    text = template.text.strip()
+    slots = list(_CAPTURE.finditer(text))
+    written: list[str] = []
+    bare: list[bool] = []
+    for slot in slots:
+        value = captures[slot.group(1)]
+        code = value if isinstance(value, str) else lines.segment(value)
+        written.append(code)
+        bare.append(isinstance(value, str) or atomic(code) or isinstance(
+            value, (ast.Name, ast.Attribute, ast.Call, ast.Subscript, ast.Constant)))
+    if all(bare):
+        return _filled(text, slots, written, bare)
+    intended = ast.dump(substitute(template, captures), include_attributes=False)
+    for i, needed in enumerate(bare):
+        if needed:
+            continue
+        bare[i] = True  # try this capture bare; keep it so if the meaning holds
+        try:
+            trial = ast.dump(parse_expression(_filled(text, slots, written, bare)))
+        except (SyntaxError, ValueError, RecursionError):
+            trial = ""
+        bare[i] = trial == intended
+    return _filled(text, slots, written, bare)
+
+
+def _filled(text: str, slots: list[re.Match[str]], written: list[str], bare: list[bool]) -> str:
+    pieces, position = [], 0
+    for slot, code, plain in zip(slots, written, bare):
+        pieces += [text[position:slot.start()], code if plain else f"({code})"]
+        position = slot.end()
+    return "".join(pieces) + text[position:]
 
 
 def corresponding(site: Site, find: Callable[[ast.AST], ast.AST | None], what: str) -> ast.expr:

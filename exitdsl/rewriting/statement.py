@@ -35,11 +35,8 @@ def rewrite_chunk(job: ChunkJob, checks: Sequence[Check]) -> Outcome:
     swap_key = literal_swap_key(job, checks)
     if swap_key is not None and swap_key in cache.swaps:
         return swap_literals(job, cache.swaps[swap_key], checks)
-    # An indented chunk is wrapped in `if True:` so that it parses alone.
-    indent = job.text[: len(job.text) - len(job.text.lstrip(" \t"))]
-    newline = re.search(r"\r\n|\r|\n", job.text)
-    wrapper = "if True:" + (newline.group() if newline else "\n") if indent else ""
-    shift = 1 if wrapper else 0
+    wrapper = _wrapper(job.text)
+    shift = wrapper.count("\n")
     inserting = any(e.inserts is not None for e in job.edits)
     if inserting and not all(e.replaces or e.inserts is not None for e in job.edits):
         return job.text, [], job.reject("syntax", "an insertion cannot share its statement "
@@ -65,6 +62,19 @@ def rewrite_chunk(job: ChunkJob, checks: Sequence[Check]) -> Outcome:
     if rejection is not None:
         return job.text, [], rejection
     return new_chunk, job.changes(new_texts), None
+
+
+def _wrapper(text: str) -> str:
+    """What goes before a chunk so that it parses alone, with its real header: an indented
+    chunk is wrapped in `if True:`; an `elif` branch (a nested `If` whose line starts with
+    the keyword) follows an `if` of its own indentation."""
+    indent = text[: len(text) - len(text.lstrip(" \t"))]
+    found = re.search(r"\r\n|\r|\n", text)
+    newline = found.group() if found else "\n"
+    wrapper = f"if True:{newline}" if indent else ""
+    if re.match(r"elif\b", text[len(indent):]):
+        wrapper += f"{indent}if 0:{newline}{indent} pass{newline}"
+    return wrapper
 
 
 def _spliced_texts(new_chunk: str, job: ChunkJob) -> tuple[str, ...]:
