@@ -324,3 +324,85 @@ def test_the_whole_match_can_be_used_in_a_template(tmp_path: Path) -> None:
     result = engine.rewrite("sell = close > target\n")
     assert not result.rejections
     assert result.new_source == "sell = not close > target\n"
+
+
+def _runs(tmp_path: Path, source: str) -> str:
+    script = tmp_path / "strategy_run.py"
+    script.write_text(source, encoding="utf-8")
+    return subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
+                          check=True, timeout=60).stdout
+
+
+REASON = """\
+    rule reason {
+      match `def should_exit(self, ..., $reason, ...): ...`
+      where $reason ~ /^sell_reason$/
+      rename $reason to exit_reason throughout
+    }
+    """
+
+
+def test_a_parameter_renamed_throughout_takes_its_keyword_callers_along(
+        tmp_path: Path) -> None:
+    source = textwrap.dedent("""\
+        class Strategy:
+            def should_exit(self, pair, sell_reason="roi"):
+                return sell_reason != "roi"
+
+            def check(self):
+                return self.should_exit("BTC", sell_reason="stop")  # the stop
+
+
+        print(Strategy().should_exit("ETH", sell_reason="roi"), Strategy().check())
+        """)
+    result = _rules(tmp_path, REASON).rewrite(source)
+    assert not result.rejections
+    assert result.new_source == source.replace("sell_reason", "exit_reason")
+    assert _runs(tmp_path, result.new_source) == _runs(tmp_path, source) == "False True\n"
+
+
+@pytest.mark.parametrize("binding", [
+    "        except ValueError as exit_reason:\n            return False\n",
+    "        import exit_reason\n",
+    "        def exit_reason():\n            return 1\n",
+    "        global exit_reason\n",
+])
+def test_a_rename_onto_a_name_the_scope_binds_is_refused(binding: str,
+                                                         tmp_path: Path) -> None:
+    source = ("class Strategy:\n    def should_exit(self, pair, sell_reason):\n"
+              "        try:\n            pass\n" if "except" in binding else
+              "class Strategy:\n    def should_exit(self, pair, sell_reason):\n")
+    source += binding + "        return sell_reason\n"
+    result = _rules(tmp_path, REASON).rewrite(source)
+    assert result.new_source == source
+    (skip,) = [s for s in result.skips if "already bound" in s.reason]
+    assert "'exit_reason' is already bound in this scope" in skip.reason
+    assert "the rename would merge two variables" in skip.reason
+
+
+def test_a_module_level_variable_is_renamed_throughout(tmp_path: Path) -> None:
+    engine = _rules(tmp_path, """\
+        rule stop {
+          match `$s = close * $k`
+          where $s ~ /^stop_level$/
+          rename $s to stop_price throughout
+        }
+        """)
+    source = "close = 10.0\nstop_level = close * 0.9  # stop\nprint(close < stop_level)\n"
+    result = engine.rewrite(source)
+    assert not result.rejections
+    assert result.new_source == ("close = 10.0\nstop_price = close * 0.9  # stop\n"
+                                 "print(close < stop_price)\n")
+    assert _runs(tmp_path, result.new_source) == "False\n"
+
+
+def test_the_v3_migration_renames_calls_with_their_definitions(tmp_path: Path) -> None:
+    engine = Engine(load_rules(ROOT / "rules" / "migrations" / "freqtrade_v3.rules"))
+    source = textwrap.dedent("""\
+        class Tuned(Sample):
+            def populate_buy_trend(self, dataframe, metadata):
+                dataframe = super().populate_buy_trend(dataframe, metadata)  # base entries
+                return dataframe
+        """)
+    result = engine.rewrite(source)
+    assert result.new_source == source.replace("populate_buy_trend", "populate_entry_trend")

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
 from ..errors import RuleError, Span
 from ..language import ir
+from ..model.strategy import StrategyModel
 from ..vocabulary.checker import Checker
 from ..language.patterns import Pattern, capture_name, compile_pattern
 from ..matching.sites import Site
@@ -98,6 +99,7 @@ class PlanContext:
     env: Env
     lines: LineIndex
     current: dict[int, ast.expr]  # id(target) -> its intent after earlier actions
+    model: StrategyModel | None = None  # the file's semantic model (callers, bindings)
 
     def expression(self, capture: str) -> ast.expr:
         return expression(self.site.captures[capture], capture)

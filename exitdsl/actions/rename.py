@@ -15,6 +15,7 @@ from ..language import ir
 from ..matching.match import Identifier
 from ..evaluation.identifiers import token_of
 from ..evaluation.scopes import scope_of, uses_in
+from ..model.index import FUNCTIONS
 from ._replace import replace_expression
 from .base import ActionKind, CompileContext, CstEdit, Edit, Lowering, PlanContext, RangeOf
 
@@ -91,6 +92,31 @@ class RenameKind(ActionKind[Rename, CompiledRename]):
                               holder=(captured.holder, captured.field)))
         edits += [Edit(self, use, new, ast.Name(new, ast.Load()), replaces=True)
                   for use in uses_in(scope, str(old), new)]
+        if isinstance(captured, Identifier) and isinstance(scope, FUNCTIONS):
+            edits += self._keyword_callers(scope, str(old), new, context)
+        return edits
+
+    def _keyword_callers(self, function: ast.FunctionDef | ast.AsyncFunctionDef, old: str,
+                         new: str, context: PlanContext) -> list[Edit]:
+        """The ``old=`` keywords of this file's calls of the function (``f(...)``,
+        ``self.f(...)``, ``super().f(...)``), renamed with the parameter; a caller that
+        already passes ``new=`` is a reason to refuse."""
+        if context.model is None:
+            return []
+        edits = []
+        for call in context.model.index.calls.get(function.name, ()):
+            for keyword_node in call.keywords:
+                if keyword_node.arg == new:
+                    raise SiteSkipped(f"a call of {function.name}() at line {call.lineno} "
+                                      f"already passes {new}=")
+                if keyword_node.arg != old:
+                    continue
+                token = token_of(Identifier(old, keyword_node, "arg"), context.lines)
+                if token is None:
+                    raise SiteSkipped(f"the keyword {old}= of the call at line "
+                                      f"{call.lineno} cannot be located")
+                edits.append(Edit(self, token, new, ast.Name(new, ast.Load()), replaces=True,
+                                  holder=(keyword_node, "arg")))
         return edits
 
     def apply(self, edit: CstEdit, original: Any, node: Any, range_of: RangeOf) -> Any:

@@ -37,6 +37,10 @@ def uses_in(scope: ast.AST, old: str, new: str) -> list[ast.Name]:
             raise SiteSkipped(f"{new!r} is already used in this scope")
         if isinstance(node, ast.arg) and node.arg == new:
             raise SiteSkipped(f"{new!r} is already a parameter here")
+        if new in _binds(node):
+            raise SiteSkipped(f"{new!r} is already bound in this scope (line "
+                              f"{getattr(node, 'lineno', '?')}): the rename would merge two "
+                              "variables")
         if isinstance(node, _SCOPES + _COMPREHENSIONS) and node is not scope \
                 and old in _bound_in(node):
             raise SiteSkipped(f"{old!r} is bound again in a nested scope (line "
@@ -44,6 +48,20 @@ def uses_in(scope: ast.AST, old: str, new: str) -> list[ast.Name]:
         if isinstance(node, ast.Name) and node.id == old:
             found.append(node)
     return sorted(found, key=lambda n: (n.lineno, n.col_offset))
+
+
+def _binds(node: ast.AST) -> tuple[str, ...]:
+    """The names a node binds other than by an ``ast.Name``: def/class, import, except-as,
+    global/nonlocal, match captures."""
+    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        return (node.name,)
+    if isinstance(node, ast.alias):
+        return ((node.asname or node.name).split(".")[0],)
+    if isinstance(node, (ast.Global, ast.Nonlocal)):
+        return tuple(node.names)
+    name = getattr(node, "name", None) if isinstance(
+        node, (ast.ExceptHandler, ast.MatchAs, ast.MatchStar)) else None
+    return (name,) if isinstance(name, str) else ()
 
 
 def _body_nodes(scope: ast.AST) -> list[ast.AST]:

@@ -116,7 +116,7 @@ def plan_site(site: Site, lines: LineIndex, draws: Draws, module: ast.Module,
     facts = prepared.cache.facts_for(module, prepared.source)
     if not where_holds(site, module, prepared.cache):
         raise SiteSkipped(f"left alone: {failing_where(site, facts)}")
-    context = PlanContext(site, site_env(site, facts, draws, values), lines, {})
+    context = PlanContext(site, site_env(site, facts, draws, values), lines, {}, facts.model)
     edits: list[Edit] = []
     for action in site.rule.actions:
         try:

@@ -79,7 +79,7 @@ class Rewriter:
         rejections: list[Rejection] = []
         placed: list[tuple[int, int, list[Planned]]] = []  # new offsets of each chunk
         position = size = 0
-        for first, last, members in chunks(planned, lines, prepared.cache):
+        for first, last, members in chunks(planned, lines, prepared.cache, prepared.module):
             start = lines.starts[first - 1]
             end = lines.starts[last] if last < len(lines.starts) else len(source)
             new_chunk, chunk_changes, rejection = _rewrite_lines(
