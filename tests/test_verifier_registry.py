@@ -406,3 +406,41 @@ def test_the_v3_migration_renames_calls_with_their_definitions(tmp_path: Path) -
         """)
     result = engine.rewrite(source)
     assert result.new_source == source.replace("populate_buy_trend", "populate_entry_trend")
+
+
+def test_a_class_attribute_renamed_without_its_reads_is_refused(tmp_path: Path) -> None:
+    engine = _rules(tmp_path, """\
+        rule setting {
+          match `$s = $v`
+          inside `class $_: ...`
+          where $s ~ /^use_sell_signal$/
+          rename $s to use_exit_signal
+        }
+        """)
+    source = textwrap.dedent("""\
+        class Sample:
+            use_sell_signal = True
+
+            def exits(self):
+                return self.use_sell_signal
+        """)
+    result = engine.rewrite(source)
+    assert result.new_source == source
+    assert [(r.check, r.line, r.detail) for r in result.rejections] == [
+        ("bindings", 2, "the class attribute 'use_sell_signal' is renamed but still read as "
+                        "self.use_sell_signal (line 5): rename the reads too")]
+
+
+def test_the_v3_migration_renames_a_setting_with_its_reads(tmp_path: Path) -> None:
+    engine = Engine(load_rules(ROOT / "rules" / "migrations" / "freqtrade_v3.rules"))
+    source = textwrap.dedent("""\
+        class Sample(IStrategy):
+            use_sell_signal = True
+
+            def exits(self):
+                return self.use_sell_signal
+        """)
+    result = engine.rewrite(source)
+    assert not result.rejections
+    assert result.new_source == source.replace("use_sell_signal", "use_exit_signal").replace(
+        "(IStrategy):\n", "(IStrategy):\n    INTERFACE_VERSION = 3\n")

@@ -33,6 +33,10 @@ CHECKS: tuple[Check, ...] = (
     Check("bindings", "file",
           "after a rename, the file reads no name it binds nowhere (that it did not before)",
           run_file=file_checks.bindings),
+    Check("bindings", "file",
+          "a class attribute renamed where it is assigned is not still read as self.NAME or "
+          "cls.NAME in its class",
+          run_file=file_checks.attributes),
     Check("syntax", "file",
           "the whole new file compiles when an edit is more than a number swap (always, with "
           "--verify full)",

@@ -95,3 +95,41 @@ def _renames_a_name(edit: object) -> bool:
     if holder is not None:
         return isinstance(holder[0], _BINDERS)
     return isinstance(getattr(edit, "target", None), ast.Name)
+
+
+def attributes(view: FileView) -> list[tuple[Planned, str]]:
+    """A class attribute renamed where it is assigned (``stop = 0.1`` in a class body)
+    while its methods still read ``self.stop``/``cls.stop``, and nothing in the class
+    assigns the old name any more: the reads would fail with an AttributeError (or find a
+    base class's value). Left out with the reason, unless the same run renames the reads."""
+    renamed = [(p, e) for p in view.planned for e in p.edits
+               if isinstance(p.site.scope, ast.ClassDef) and isinstance(e.target, ast.Name)
+               and isinstance(e.target.ctx, ast.Store)]
+    if not renamed:
+        return []
+    new_tree = parses(view.new_source)
+    if isinstance(new_tree, str):
+        return []
+    classes = {node.lineno: node for node in ast.walk(new_tree) if isinstance(node, ast.ClassDef)}
+    culprits = []
+    for planned, edit in renamed:
+        assert isinstance(edit.target, ast.Name)
+        old, cls = edit.target.id, classes.get(getattr(planned.site.scope, "lineno", 0))
+        if cls is None or old in _assigned_in(cls):
+            continue
+        reads = sorted(node.lineno for node in ast.walk(cls)
+                       if isinstance(node, ast.Attribute) and node.attr == old
+                       and isinstance(node.value, ast.Name) and node.value.id in ("self", "cls"))
+        if reads:
+            culprits.append((planned, f"the class attribute {old!r} is renamed but still "
+                                      f"read as self.{old} (line {reads[0]}): rename the "
+                                      "reads too"))
+    return culprits
+
+
+def _assigned_in(cls: ast.ClassDef) -> set[str]:
+    return {target.id for stmt in cls.body
+            for target in (stmt.targets if isinstance(stmt, ast.Assign) else
+                           [stmt.target] if isinstance(stmt, (ast.AnnAssign, ast.AugAssign))
+                           else [])
+            if isinstance(target, ast.Name)}
