@@ -204,9 +204,12 @@ PANDAS = textwrap.dedent("""\
 
 def test_renaming_an_import_to_a_process_module_is_refused(tmp_path: Path) -> None:
     """The attack of issue 23: `import pandas as pd` -> `import posix as pd` and the call
-    to `pd.system(...)`; allow names cannot unlock it."""
+    to `pd.system(...)`; allow names cannot unlock it (refused when the rule compiles)."""
+    from exitdsl import RuleError
+
+    with pytest.raises(RuleError, match="allow names cannot unlock 'posix'"):
+        _rules(tmp_path, "allow names [posix, system]\n")
     engine = _rules(tmp_path, """\
-        allow names [posix, system]
         rule swap.module {
           match `import $m as pd`
           rename $m to posix
@@ -251,27 +254,95 @@ def test_renaming_an_import_to_a_module_the_input_imports_is_written(tmp_path: P
 
 
 @pytest.mark.parametrize("template, problem", [
-    ('np.load("w.npy", allow_pickle=True)', "introduces allow_pickle, which rewrites may "
-                                            "never pass"),
-    ('pd.read_pickle("w.pkl")', "introduces a call to read_pickle(), which rewrites may "
-                                "never call"),
-    ('np.loads("w")', "introduces a call to loads(), which rewrites may never call"),
-    ("pd.system('id')", "introduces a call to system(), which rewrites may never call"),
-    ("pd.execv('sh', 'sh')", "introduces a call to execv(), which rewrites may never call"),
-    ("pd.spawnl(0, 'sh')", "introduces a call to spawnl(), which rewrites may never call"),
+    ('np.load("w.npy", allow_pickle=True)', "introduces the attribute 'load'"),
+    ('pd.read_pickle("w.pkl")', "introduces the attribute 'read_pickle'"),
+    ('np.loads("w")', "introduces the attribute 'loads'"),
+    ("pd.system('id')", "introduces the attribute 'system'"),
+    ("pd.execv('sh', 'sh')", "introduces the attribute 'execv'"),
+    ("pd.spawnl(0, 'sh')", "introduces the attribute 'spawnl'"),
+    ("pd.posix_spawn('sh')", "introduces the attribute 'posix_spawn'"),
     ("runpy.run_path('x.py')", "introduces the name 'runpy'"),
+    # Found by attack: dangerous modules and functions deep in an attribute chain, called
+    # or passed as values.
+    ("np.ma.core.builtins.eval('1')", "introduces the attribute 'builtins'"),
+    ("np.vectorize(pd.io.common.os.system)('id')", "introduces the attribute 'io'"),
+    ("pd.io.pickle.pickle._loads(b'x')", "introduces the attribute 'io'"),
+    ("np.lib.format.read_array($w, True)", "introduces the attribute 'read_array'"),
+    ("np.getattr($w, 'x')", "introduces the attribute 'getattr'"),
 ])
-def test_dangerous_calls_are_refused_whatever_allow_names_says(template: str, problem: str,
-                                                               tmp_path: Path) -> None:
+def test_dangerous_calls_are_refused_when_the_rule_compiles(template: str, problem: str,
+                                                            tmp_path: Path) -> None:
     path = tmp_path / "bad.rules"
-    path.write_text("allow names [np, pd, load, loads, allow_pickle, system, spawnl, runpy, "
-                    f"run_path]\nrule evil {{ match `weights = $w` set $w = `{template}` }}",
+    path.write_text("allow names [np, pd]\n"
+                    f"rule evil {{ match `weights = $w` set $w = `{template}` }}",
                     encoding="utf-8")
     from exitdsl import RuleError
 
     with pytest.raises(RuleError) as info:
         load_rules(path)
-    assert problem in str(info.value)
+    assert f"{problem}, which rewrites may never reach" in str(info.value) \
+        or problem in str(info.value)
+
+
+@pytest.mark.parametrize("names", ["load", "allow_pickle", "system", "spawnl", "runpy",
+                                   "run_path", "builtins", "_loads", "__import__"])
+def test_allow_names_cannot_declare_what_the_policy_refuses(names: str,
+                                                            tmp_path: Path) -> None:
+    from exitdsl import RuleError
+
+    with pytest.raises(RuleError, match=f"allow names cannot unlock '{names}'"):
+        _rules(tmp_path, f"allow names [np, {names}]\n")
+
+
+def test_a_map_cannot_smuggle_a_dangerous_name(tmp_path: Path) -> None:
+    """The attack: map values count as declared names, so a rename table was an `allow
+    names` in disguise."""
+    engine = _rules(tmp_path, """\
+        map decl = {np: eval}
+        rule r {
+          match `$m.load("weights.npy")`
+          rename $m using decl
+        }
+        """)
+    result = engine.rewrite(PANDAS)
+    assert result.new_source == PANDAS
+    assert [(r.check, r.detail) for r in result.rejections] == [
+        ("safety", "introduces the name 'eval'")]
+
+
+def test_an_inserted_statement_may_name_only_what_the_input_uses(tmp_path: Path) -> None:
+    engine = _rules(tmp_path, """\
+        rule marker {
+          match `def $f(...): ...`
+          insert `x = secret_helper(1)` at start
+        }
+        """)
+    source = "def run(df):\n    return df\n"
+    result = engine.rewrite(source)
+    assert result.new_source == source
+    assert [(r.check, r.detail) for r in result.rejections] == [
+        ("safety", "introduces the name 'secret_helper', which the input does not use and "
+                   "the rule set does not allow (allow names [...])")]
+
+
+@pytest.mark.parametrize("statement", ["df.x = 1", "x[0] = 1", "x = y = 1"])
+def test_insert_takes_one_plain_name_assignment(statement: str, tmp_path: Path) -> None:
+    from exitdsl import RuleError
+
+    with pytest.raises(RuleError, match="`insert` takes one assignment"):
+        _rules(tmp_path, f"rule m {{ match `def $f(...): ...` insert `{statement}` at start }}")
+
+
+def test_a_compile_error_in_a_lone_cr_file_blames_only_its_site(tmp_path: Path) -> None:
+    engine = _rules(tmp_path, """\
+        rule kw { match `sim($d, $k=1, ...)` where $k ~ /^stop$/ rename $k to limit }
+        rule num { match `stoploss = $v` set $v = -0.2 }
+        """)
+    source = ("class S:\r    stoploss = -0.1\r\r    def one(self, df):\r"
+              "        return sim(df, stop=1, limit=2)\r")
+    result = engine.rewrite(source)
+    assert [(r.rule, r.check) for r in result.rejections] == [("r.kw", "syntax")]
+    assert result.new_source == source.replace("stoploss = -0.1", "stoploss = -0.2")
 
 
 def test_a_site_in_an_elif_condition_is_rewritten(tmp_path: Path) -> None:

@@ -47,8 +47,11 @@ class InsertKind(ActionKind[InsertStart, CompiledInsert]):
         pattern = compile_pattern(action.statement.text, action.statement.span,
                                   context.source)
         statement = pattern.node
-        if not isinstance(statement, (ast.Assign, ast.AnnAssign)):
+        targets = statement.targets if isinstance(statement, ast.Assign) else \
+            [statement.target] if isinstance(statement, ast.AnnAssign) else []
+        if len(targets) != 1 or not isinstance(targets[0], ast.Name):
             raise RuleError("`insert` takes one assignment (`NAME = VALUE`)", action.span)
+        assert isinstance(statement, (ast.Assign, ast.AnnAssign))
         if pattern.captures or "..." in action.statement.text:
             raise RuleError("an inserted statement is fixed text: no $captures or `...`",
                             action.span)

@@ -19,6 +19,7 @@ from ..vocabulary.checker import Checker, no_draws
 from ..language.compiled import CompiledAction, CompiledContext, CompiledInvariant, CompiledRule
 from ..language.domains import Domain
 from ..language.patterns import REST, WHOLE, Pattern, compile_pattern
+from ..policy.safety import never_allowed
 from ..language.regex import one_of_words, required_words
 
 
@@ -60,6 +61,15 @@ def compile_rule(rule: ir.Rule, rule_id: str, rule_file: ir.RuleFile,
             [name for allow in rule_file.allowed for name in allow.names]
             + [name for action in actions for name in action.kind.declared(action.spec)]),
     )
+
+
+def allowable(allow: ir.AllowNames) -> tuple[str, ...]:
+    """``allow names [...]`` may not declare what the safety policy never admits."""
+    refused = [name for name in allow.names if never_allowed(name)]
+    if refused:
+        raise RuleError(f"allow names cannot unlock {refused[0]!r}: a module, call or name "
+                        "rewrites may never introduce (docs/safety.md)", allow.span)
+    return allow.names
 
 
 def compile_invariant(invariant: ir.Invariant, invariant_id: str, rule_file: ir.RuleFile,

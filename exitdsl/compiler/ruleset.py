@@ -12,7 +12,7 @@ from ..io.files import MAX_RULE_FILE_BYTES, FileProblem, read_regular
 from ..io.resources import default_rule_files, rule_path, shipped_rules_dir
 from ..vocabulary.tiers import TIERS
 from ..language import ir
-from .compile import compile_invariant, compile_rule
+from .compile import allowable, compile_invariant, compile_rule
 from ..language.suggest import did_you_mean
 from . import ir_cache
 from ..language.compiled import CompiledRule
@@ -101,6 +101,11 @@ def load_rules(paths: str | Path | Iterable[str | Path], config: Config | None =
     for rule_file, declared in loaded.values():
         namespace = rule_file.name or Path(rule_file.path).stem
         domains = overridden(declared, namespace, config, used)
+        for allow in rule_file.allowed:
+            try:
+                allowable(allow)
+            except RuleError as exc:
+                errors.append(exc)
         invariants = []
         for invariant in rule_file.invariants:
             try:

@@ -61,9 +61,12 @@ BANNED_MODULES = frozenset({
 BANNED_CALL_NAMES = frozenset({
     "system", "popen", "Popen", "fork", "forkpty", "fork_exec", "run_path", "run_module",
     "load", "loads", "load_module", "exec_module", "import_module", "check_output",
-    "check_call", "startfile", "spawn", "execfile", "unpickle", "read_pickle",
+    "check_call", "startfile", "spawn", "execfile", "unpickle", "read_pickle", "getoutput",
+    "getstatusoutput", "read_array", "call", "run", "remove", "unlink", "rmtree",
 })
-_BANNED_CALL_PATTERN = re.compile(r"^(exec|spawn|popen)\w*$")
+# Names that start so (after underscores: `_loads`) or hold these words anywhere.
+_BANNED_CALL_START = re.compile(r"(exec|spawn|popen|system|loads?\b)")
+_BANNED_CALL_WORDS = re.compile(r"(spawn|popen|pickle|marshal|shelve)")
 _DUNDER = re.compile(r"__\w+__")
 
 
@@ -155,6 +158,10 @@ def unsafe_node(node: ast.AST, is_known: Callable[[str], bool] | None) -> str | 
     if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) \
             and banned_module(node.value.id):
         return f"introduces access to {node.value.id}.{node.attr}"
+    if isinstance(node, ast.Attribute) and (banned_module(node.attr) or node.attr in BANNED_CALLS
+                                            or banned_call(node.attr)):
+        # anywhere in a chain, called or not: np.ma.core.builtins.eval, pd.io.common.os.system
+        return f"introduces the attribute {node.attr!r}, which rewrites may never reach"
     word = _word_of(node)
     if word is None:
         return None
@@ -180,7 +187,16 @@ def banned_module(name: str) -> bool:
 
 
 def banned_call(name: str) -> bool:
-    return name in BANNED_CALL_NAMES or _BANNED_CALL_PATTERN.match(name) is not None
+    """A function no rewrite may introduce, by its name (whatever object holds it)."""
+    bare = name.lstrip("_")
+    return bare in BANNED_CALL_NAMES or _BANNED_CALL_START.match(bare) is not None \
+        or _BANNED_CALL_WORDS.search(bare) is not None
+
+
+def never_allowed(name: str) -> bool:
+    """Names no ``allow names`` may declare."""
+    return banned_module(name) or name in BANNED_CALLS or banned_call(name) \
+        or name == "allow_pickle" or _DUNDER.search(name) is not None
 
 
 def renamed_import(holder: ast.AST, field: str, new: str,

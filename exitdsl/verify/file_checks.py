@@ -9,6 +9,7 @@ import warnings
 
 from ..planning.plan import Planned
 from ..policy.bindings import newly_unbound
+from ..text.lines import line_starts
 from ..text.parsing import parses
 from .registry import FileView
 
@@ -77,15 +78,11 @@ def _input_compiles(view: FileView) -> bool:
 
 
 def _offset(source: str, line: int | None) -> int | None:
+    """Where ``line`` starts (``\r\n``, ``\n`` or a lone ``\r`` ends a line, as for Python)."""
     if line is None:
         return None
-    index = 0
-    for _ in range(line - 1):
-        found = source.find("\n", index)
-        if found < 0:
-            return None
-        index = found + 1
-    return index
+    starts = line_starts(source)
+    return starts[line - 1] if 0 < line <= len(starts) else None
 
 
 def _renames_a_name(edit: object) -> bool:

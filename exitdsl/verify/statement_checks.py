@@ -7,7 +7,7 @@ import ast
 
 from ..planning.job import ChunkJob
 from ..policy.safety import (by_position, introduced, modules_imported, names_used,
-                             renamed_import, unsafe)
+                             post_order, renamed_import, unsafe)
 from ..vocabulary.numbers import literal_number, number_token
 from .checks import comments_kept, compiles_expressions
 from .ensure import ensure_after, ensure_holds
@@ -56,7 +56,11 @@ def safety(view: StatementView) -> Problem | None:
     # Templates substitute whole captured expressions (statements cannot be substituted).
     captured = by_position(node for p in job.members for node in p.site.captures.values()
                            if isinstance(node, ast.expr))
-    new = (n for e in job.edits for n in introduced(e.intended, e.target, captured))
+    new = [n for e in job.edits for n in introduced(e.intended, e.target, captured)]
+    # An inserted statement is new code from end to end (its target included).
+    new += [n for e in job.edits if e.inserts is not None
+            for child in ast.iter_child_nodes(e.inserts[2])
+            for n in post_order(child, lambda _: False)]
     problem = unsafe(new, is_known)
     if problem is None:
         problem = _import_renamed(job)
