@@ -10,7 +10,7 @@ import itertools
 from collections.abc import Iterator, Sequence
 
 from ..language.compiled import CompiledContext, CompiledRule
-from ..language.patterns import capture_name, signature_of
+from ..language.patterns import Signature, capture_name, signature_of
 from ..model.families import class_key
 from ..model.strategy import StrategyModel
 from .match import Captures, is_any_body, is_rest, match, solutions
@@ -33,6 +33,7 @@ class Contexts:
         self.model = model
         self.remember = remember
         self.solutions: dict[tuple[int, int], SolutionIndex | None] = {}
+        self.listed: dict[int, list[Signature] | None] = {}  # id(pattern) -> its listed
 
     def holds(self, rule: CompiledRule, captures: Captures, ancestors: Sequence[ast.AST],
               scope: ast.AST) -> Captures | None:
@@ -98,30 +99,54 @@ class Contexts:
         """Every way ``pattern`` matches ``candidate`` from no captures (None: too many)."""
         key = (id(pattern), id(candidate))
         if key not in self.solutions:
-            found = list(itertools.islice(solutions(pattern, _narrowed(pattern, candidate), {}),
-                                          MAX_CONTEXT_SOLUTIONS + 1))
+            found = list(itertools.islice(solutions(pattern, self._narrowed(pattern, candidate),
+                                                    {}), MAX_CONTEXT_SOLUTIONS + 1))
             self.solutions[key] = SolutionIndex(found) if len(found) <= MAX_CONTEXT_SOLUTIONS \
                 else None
         return self.solutions[key]
 
 
-def _narrowed(pattern: ast.AST, candidate: ast.AST) -> ast.AST:
-    """``candidate`` with only the body statements the pattern's listed statements could
-    match, when the pattern's body is `...`, S1, `...`, S2, ..., `...` (each S between
-    rests, so the statements between them never matter): `... trailing_stop = True ...`
-    then looks at the class's `trailing_stop` assignments, not at its 300 statements."""
+    def _narrowed(self, pattern: ast.AST, candidate: ast.AST) -> ast.AST:
+        """``candidate`` with only the body statements the pattern's listed statements could
+        match, when the pattern's body is `...`, S1, `...`, S2, ..., `...` (each S between
+        rests, so the statements between them never matter): `... trailing_stop = True ...`
+        then looks at the class's `trailing_stop` assignments (from the model's attribute
+        table when every S assigns a literal name), not at its 300 statements."""
+        signatures = self._listed(pattern)
+        if signatures is None or not isinstance(candidate, type(pattern)):
+            return candidate
+        table = self.model.class_info(candidate) if isinstance(candidate, ast.ClassDef) \
+            else None
+        if table is not None and all(sig.targets for sig in signatures):
+            names = {name for sig in signatures for name in sig.targets}
+            pool: list[ast.stmt] = sorted(
+                {id(s): s for name in names for s in table.attributes.get(name, ())}.values(),
+                key=lambda s: (s.lineno, s.col_offset))
+        else:
+            pool = list(getattr(candidate, "body", ()))
+        narrowed = copy.copy(candidate)
+        narrowed.body = [s for s in pool  # type: ignore[attr-defined]
+                         if any(sig.admits(s) for sig in signatures)]
+        return narrowed
+
+    def _listed(self, pattern: ast.AST) -> list[Signature] | None:
+        """The signatures of the statements a `... S1 ... S2 ...` body lists (None: the
+        pattern's body is not of that form)."""
+        key = id(pattern)
+        if key not in self.listed:
+            self.listed[key] = _listed_signatures(pattern)
+        return self.listed[key]
+
+
+def _listed_signatures(pattern: ast.AST) -> list[Signature] | None:
     body = getattr(pattern, "body", None)
     name = capture_name(getattr(pattern, "name", "") or "")
     if name not in (None, "_"):  # `class $c(...)`: $c must name the real class, not a copy
-        return candidate
-    if not isinstance(body, list) or not isinstance(candidate, type(pattern)) \
-            or len(body) < 3 or not all(is_rest(s) == (i % 2 == 0) for i, s in enumerate(body)):
-        return candidate
-    signatures = [signature_of(s) for s in body[1::2]]
-    narrowed = copy.copy(candidate)
-    narrowed.body = [s for s in getattr(candidate, "body", ())  # type: ignore[attr-defined]
-                     if any(sig.admits(s) for sig in signatures)]
-    return narrowed
+        return None
+    if not isinstance(body, list) or len(body) < 3 \
+            or not all(is_rest(s) == (i % 2 == 0) for i, s in enumerate(body)):
+        return None
+    return [signature_of(s) for s in body[1::2]]
 
 
 def reads_values(context: CompiledContext) -> bool:
