@@ -104,6 +104,8 @@ class Rewriter:
                             self.verify == "full", placed)
             for check in file_checks(self.checks):
                 assert check.run_file is not None
+                if check.structural_only and not (view.structural or view.full):
+                    continue
                 culprits = check.run_file(view)
                 if culprits:  # leave those sites out, say why, and splice the rest again
                     left_out = {id(p) for p, _ in culprits}

@@ -32,13 +32,13 @@ CHECKS: tuple[Check, ...] = (
           fast=statement_checks.ensure_on_new_values),
     Check("bindings", "file",
           "after a rename, the file reads no name it binds nowhere (that it did not before)",
-          run_file=file_checks.bindings),
+          run_file=file_checks.bindings, structural_only=True),
     Check("bindings", "file",
           "a class attribute renamed where it is assigned is not still read as self.NAME or "
           "cls.NAME in its class",
-          run_file=file_checks.attributes),
+          run_file=file_checks.attributes, structural_only=True),
     Check("syntax", "file",
           "the whole new file compiles when an edit is more than a number swap (always, with "
           "--verify full)",
-          run_file=file_checks.compiles),
+          run_file=file_checks.compiles, structural_only=True),
 )

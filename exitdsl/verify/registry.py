@@ -78,6 +78,9 @@ class Check:
     # The fast path: a function it runs too, why the fact holds there (a string), or None
     # (a rewrite must take the full path while this check is registered).
     fast: StatementRun | str | None = None
+    # A file check that only a structural edit (more than a number swapped for another)
+    # can fail is not run on a file of swaps (but with --verify full).
+    structural_only: bool = False
 
 
 def statement_checks(checks: Sequence[Check]) -> list[Check]:
