@@ -47,6 +47,7 @@ class PreparedCache:
     selection: object | None = None  # owned by the mutator: candidates grouped for choosing
     names: frozenset[str] | None = None  # identifiers the parent uses (the safety check's)
     input_compiles: bool | None = None  # does the parent compile() (the file check's)
+    unbound: frozenset[str] | None = None  # names the parent reads unbound (bindings')
     facts: FileFacts | None = None  # file-wide condition answers (local(), in_file())
     invariants: InvariantMemo = field(default_factory=InvariantMemo)  # planning/invariants.py
 

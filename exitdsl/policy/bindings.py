@@ -23,31 +23,40 @@ def bound_names(nodes: Iterable[ast.AST]) -> set[str]:
     found: set[str] = set()
     for root in nodes:
         for node in ast.walk(root):
-            if isinstance(node, ast.Name) and isinstance(node.ctx, (ast.Store, ast.Del)):
-                found.add(node.id)
-            elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-                found.add(node.name)
-            elif isinstance(node, ast.arg):
-                found.add(node.arg)
-            elif isinstance(node, ast.alias):
-                found.add((node.asname or node.name).split(".")[0])
-            elif isinstance(node, (ast.Global, ast.Nonlocal)):
-                found.update(node.names)
-            elif isinstance(node, ast.ExceptHandler) and node.name:
-                found.add(node.name)
-            elif isinstance(node, (ast.MatchAs, ast.MatchStar)) and node.name:
-                found.add(node.name)
+            _bind(node, found)
     return found
 
 
+def _bind(node: ast.AST, found: set[str]) -> None:
+    if isinstance(node, ast.Name):
+        if isinstance(node.ctx, (ast.Store, ast.Del)):
+            found.add(node.id)
+    elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        found.add(node.name)
+    elif isinstance(node, ast.arg):
+        found.add(node.arg)
+    elif isinstance(node, ast.alias):
+        found.add((node.asname or node.name).split(".")[0])
+    elif isinstance(node, (ast.Global, ast.Nonlocal)):
+        found.update(node.names)
+    elif isinstance(node, ast.ExceptHandler) and node.name:
+        found.add(node.name)
+    elif isinstance(node, (ast.MatchAs, ast.MatchStar)) and node.name:
+        found.add(node.name)
+
+
 def unbound(module: ast.Module) -> set[str]:
-    """Names ``module`` reads but binds nowhere and Python does not provide."""
-    loads = {node.id for node in ast.walk(module)
-             if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load)}
-    if any(isinstance(n, ast.ImportFrom) and any(a.name == "*" for a in n.names)
-           for n in ast.walk(module)):
-        return set()  # `from x import *` may bind anything
-    return loads - bound_names([module]) - _BUILTINS
+    """Names ``module`` reads but binds nowhere and Python does not provide (one walk)."""
+    loads: set[str] = set()
+    bound: set[str] = set()
+    for node in ast.walk(module):
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
+            loads.add(node.id)
+        elif isinstance(node, ast.ImportFrom) and any(a.name == "*" for a in node.names):
+            return set()  # `from x import *` may bind anything
+        else:
+            _bind(node, bound)
+    return loads - bound - _BUILTINS
 
 
 def newly_unbound(old: ast.Module, new: ast.Module) -> set[str]:

@@ -8,12 +8,14 @@ naming the check. See docs/verifier.md.
 from __future__ import annotations
 
 import ast
+import bisect
 import copy
 import difflib
 import io
 import re
 import tokenize
 import warnings
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -129,17 +131,22 @@ def comments_kept(old: str, new: str, old_spans: Sequence[tuple[int, int]] = (),
     if before is None or after is None:
         return None
     (old_words, old_comments), (new_words, new_comments) = before, after
-    image: dict[int, int] = {-1: -1}  # old token index -> new token index
-    matcher = difflib.SequenceMatcher(None, old_words, new_words, autojunk=False)
-    for block in matcher.get_matching_blocks():
-        image.update((block.a + k, block.b + k) for k in range(block.size))
-    remaining = list(new_comments)
+    if old_words == new_words:  # replacements only: each token is where it was
+        image: dict[int, int] | None = None
+    else:  # tokens added or removed: align them (difflib is quadratic at worst)
+        image = {-1: -1}  # old token index -> new token index
+        matcher = difflib.SequenceMatcher(None, old_words, new_words, autojunk=False)
+        for block in matcher.get_matching_blocks():
+            image.update((block.a + k, block.b + k) for k in range(block.size))
+    remaining = Counter(new_comments)
     for anchor, comment in old_comments:
-        while anchor not in image:
-            anchor -= 1
-        if (image[anchor], comment) not in remaining:
+        if image is not None:
+            while anchor not in image:
+                anchor -= 1
+            anchor = image[anchor]
+        if remaining[(anchor, comment)] == 0:
             return f"the comment {comment!r} no longer follows the code it followed"
-        remaining.remove((image[anchor], comment))
+        remaining[(anchor, comment)] -= 1
     return None
 
 
@@ -151,19 +158,38 @@ def _tokens(text: str, spans: Sequence[tuple[int, int]],
     starts = [0] + [m.end() for m in re.finditer(r"\r\n|\r|\n", text)]
     words: list[str] = []
     comments: list[tuple[int, str]] = []
+    replaced = _SpanIndex(spans)
+    skip = _SpanIndex(skipped)
     try:
         for token in tokenize.generate_tokens(io.StringIO(text).readline):
             if token.type == tokenize.COMMENT:
                 comments.append((len(words) - 1, token.string))
             elif token.type not in _LAYOUT and token.string != ",":
                 offset = starts[token.start[0] - 1] + token.start[1]
-                if any(a <= offset < b for a, b in skipped):
+                if skip.holding(offset) is not None:
                     continue
-                words.append(next((f"<replaced {i}>" for i, (a, b) in enumerate(spans)
-                                   if a <= offset < b), token.string))
+                index = replaced.holding(offset)
+                words.append(token.string if index is None else f"<replaced {index}>")
     except (tokenize.TokenError, SyntaxError, IndexError):
         return None
     return words, comments
+
+
+class _SpanIndex:
+    """Which of a list of disjoint spans holds an offset (its index in the list), by
+    bisection: a chunk with hundreds of renamed tokens is tokenized once, not per span."""
+
+    def __init__(self, spans: Sequence[tuple[int, int]]) -> None:
+        order = sorted(range(len(spans)), key=lambda i: spans[i])
+        self.starts = [spans[i][0] for i in order]
+        self.ends = [spans[i][1] for i in order]
+        self.order = order
+
+    def holding(self, offset: int) -> int | None:
+        at = bisect.bisect_right(self.starts, offset) - 1
+        if at >= 0 and offset < self.ends[at]:
+            return self.order[at]
+        return None
 
 
 _LAYOUT = frozenset({tokenize.NL, tokenize.NEWLINE, tokenize.INDENT, tokenize.DEDENT,

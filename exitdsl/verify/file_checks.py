@@ -8,7 +8,7 @@ import ast
 import warnings
 
 from ..planning.plan import Planned
-from ..policy.bindings import newly_unbound
+from ..policy.bindings import unbound
 from ..text.lines import line_starts
 from ..text.parsing import parses
 from .registry import FileView
@@ -26,7 +26,10 @@ def bindings(view: FileView) -> list[tuple[Planned, str]]:
     new_tree = parses(view.new_source)
     if isinstance(new_tree, str):
         return []  # the chunks were each proved; a file that does not parse is `compiles`'
-    names = newly_unbound(module, new_tree)
+    cache = view.prepared.cache
+    if cache.unbound is None:  # the parent's own, once per parent
+        cache.unbound = frozenset(unbound(module))
+    names = unbound(new_tree) - cache.unbound
     culprits = []
     for planned, edit in renames:
         for name in (getattr(edit.target, "id", ""), getattr(edit.intended, "id", "")):
