@@ -10,7 +10,7 @@ import pytest
 from exitdsl import Engine, RuleError, load_rules
 from exitdsl.rewriting import statement as statement_module
 from exitdsl.cli import main
-from exitdsl.actions.base import CstEdit
+from exitdsl.actions.edits import CstEdit
 from exitdsl.planning.cst import rewrite_snippet
 
 SOURCE = """\

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .base import CstEdit
+from .edits import CstEdit
 
 
 def parenthesized(node: Any) -> Any:

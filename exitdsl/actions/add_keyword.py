@@ -16,7 +16,8 @@ from ..evaluation.templates import parse_expression
 from ..evaluation.values import evaluate
 from ..vocabulary.numbers import format_number
 from ._calls import require_calls, site_call
-from .base import ActionKind, CompileContext, CstEdit, Edit, Lowering, PlanContext, RangeOf
+from .base import ActionKind, CompileContext, Lowering, PlanContext, RangeOf
+from .edits import CstEdit, Edit, NamedEdit
 
 
 @dataclass(frozen=True)
@@ -58,7 +59,7 @@ class AddKeywordKind(ActionKind[AddKeyword, CompiledAddKeyword]):
             new_value = parse_expression(text)
         intended = copy.copy(call)
         intended.keywords = [*call.keywords, ast.keyword(action.name, new_value)]
-        return Edit(self, call, text, intended, name=action.name)
+        return NamedEdit(self, call, text, intended, action.name)
 
     def apply(self, edit: CstEdit, original: Any, node: Any, range_of: RangeOf) -> Any:
         import libcst as cst

@@ -14,7 +14,8 @@ from ..language.patterns import Pattern
 from ..vocabulary.operators import BY_AST, BY_TOKEN
 from ._chains import chain_operator
 from ._replace import parenthesized
-from .base import ActionKind, CompileContext, CstEdit, Edit, Lowering, PlanContext, RangeOf
+from .base import ActionKind, CompileContext, Lowering, PlanContext, RangeOf
+from .edits import CstEdit, Edit, NamedEdit
 
 
 @dataclass(frozen=True)
@@ -53,8 +54,8 @@ class AppendKind(ActionKind[Append, CompiledAppend]):
             appended = ast.BoolOp(operator, [*values, operand])
         else:
             appended = ast.BinOp(base, operator, operand)
-        return Edit(self, chain, context.template_text(action.operand), appended,
-                    name=BY_AST[type(operator)].token)
+        return NamedEdit(self, chain, context.template_text(action.operand), appended,
+                         BY_AST[type(operator)].token)
 
     def apply(self, edit: CstEdit, original: Any, node: Any, range_of: RangeOf) -> Any:
         """``a | b`` + ``c`` → ``a | b | c``, the new operator spaced like the chain's last

@@ -26,14 +26,13 @@ from ..text.lines import LineIndex
 from ..evaluation.templates import expression, substitute, template_text
 from ..evaluation.values import Env
 from ..policy.safety import post_order, unsafe
+from .edits import CstEdit, Edit, Range
 
 if TYPE_CHECKING:
     from lark import Token
 
 IR = TypeVar("IR")
 C = TypeVar("C")
-Position = tuple[int, int]  # (1-based line, 0-based column in characters), as libcst counts
-Range = tuple[Position, Position]
 RangeOf = Callable[[Any], "Range | None"]  # libcst node -> its range in the snippet
 
 
@@ -71,26 +70,6 @@ class CompileContext:
         return template
 
 
-@dataclass(frozen=True, slots=True)
-class Edit:
-    """One planned edit of ``target``: what it must mean afterwards (``intended``, checked by
-    the verifier) and what the libcst side needs (``text``, ``name``, ``part``)."""
-
-    kind: ActionKind[Any, Any]
-    target: ast.expr
-    text: str  # new code, operator token, operand to append, or keyword value
-    intended: ast.expr
-    name: str = ""  # keyword name, or the chain's operator token
-    part: ast.expr | None = None  # a sub-node the edit removes (an operand to drop)
-    replaces: bool = False  # ``text`` replaces the whole target (literal swaps qualify)
-    # An identifier's token (``target`` is a stand-in name there): the node and field that
-    # hold it, where the intent check puts the new name (evaluation/identifiers.py).
-    holder: tuple[ast.AST, str] | None = None
-    # A statement inserted (``target`` is a zero-width stand-in where it goes): the node
-    # whose body gets it, the index, and the statement, for the intent check.
-    inserts: tuple[ast.AST, int, ast.stmt] | None = None
-
-
 @dataclass(slots=True)
 class PlanContext:
     """One site being planned, with what earlier actions of the same rule made of it."""
@@ -109,18 +88,6 @@ class PlanContext:
 
     def template_text(self, template: Pattern) -> str:
         return template_text(template, self.site.captures, self.lines)
-
-
-@dataclass(frozen=True)
-class CstEdit:
-    """An :class:`Edit` located in a snippet (ranges as libcst's PositionProvider gives)."""
-
-    kind: ActionKind[Any, Any]
-    span: Range
-    text: str
-    parenthesize: bool = False  # wrap new code in parentheses (the second try)
-    name: str = ""
-    part: Range | None = None
 
 
 class ActionKind(ABC, Generic[IR, C]):

@@ -13,7 +13,8 @@ from ..language import ir
 from ..language.patterns import Pattern
 from ..matching.match import same_code
 from ._chains import chain_operands, chain_operator, spine
-from .base import ActionKind, CompileContext, CstEdit, Edit, Lowering, PlanContext, RangeOf
+from .base import ActionKind, CompileContext, Lowering, PlanContext, RangeOf
+from .edits import CstEdit, Edit, PartRemoval
 
 
 @dataclass(frozen=True)
@@ -62,7 +63,7 @@ class DropKind(ActionKind[Drop, CompiledDrop]):
             intended = rest[0]
             for operand in rest[1:]:
                 intended = ast.BinOp(intended, operator, operand)
-        return Edit(self, chain, "", intended, part=operands[index])
+        return PartRemoval(self, chain, "", intended, operands[index])
 
     @staticmethod
     def _index(action: CompiledDrop, operands: list[ast.expr], context: PlanContext) -> int:

@@ -10,7 +10,8 @@ from typing import Any
 from ..errors import SiteSkipped, Span
 from ..language import ir
 from ._replace import replace_expression
-from .base import ActionKind, CompileContext, CstEdit, Edit, Lowering, PlanContext, RangeOf
+from .base import ActionKind, CompileContext, Lowering, PlanContext, RangeOf
+from .edits import CstEdit, Edit, Replacement
 
 
 @dataclass(frozen=True)
@@ -36,7 +37,7 @@ class FlipKind(ActionKind[Flip, str]):
         if not (isinstance(target, ast.Constant) and isinstance(target.value, bool)):
             raise SiteSkipped(f"${action} is not True or False")
         flipped = not target.value
-        return Edit(self, target, str(flipped), ast.Constant(flipped), replaces=True)
+        return Replacement(self, target, str(flipped), ast.Constant(flipped))
 
     def apply(self, edit: CstEdit, original: Any, node: Any, range_of: RangeOf) -> Any:
         return replace_expression(edit, node)

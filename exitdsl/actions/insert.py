@@ -17,7 +17,8 @@ from ..language import ir
 from ..language.patterns import compile_pattern
 from ..policy.bindings import bound_names
 from ..policy.safety import post_order, unsafe
-from .base import ActionKind, CompileContext, CstEdit, Edit, Lowering, PlanContext, RangeOf
+from .base import ActionKind, CompileContext, Lowering, PlanContext, RangeOf
+from .edits import CstEdit, Edit, Insertion
 
 _BODIES = (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)
 _COMMENT_OR_BLANK = re.compile(r"^[ \t]*(#.*)?\r?\n?$")
@@ -84,8 +85,8 @@ class InsertKind(ActionKind[InsertStart, CompiledInsert]):
         spot = ast.Name("", ast.Load())
         spot.lineno = spot.end_lineno = line
         spot.col_offset = spot.end_col_offset = 0
-        return Edit(self, spot, f"{indent}{action.text}{newline}", ast.Constant(None),
-                    inserts=(holder, index, action.statement))
+        return Insertion(self, spot, f"{indent}{action.text}{newline}", ast.Constant(None),
+                         holder, index, action.statement)
 
     def apply(self, edit: CstEdit, original: Any, node: Any, range_of: RangeOf) -> Any:
         raise LookupError("insertions are spliced, never made by libcst")

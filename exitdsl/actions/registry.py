@@ -13,7 +13,7 @@ from typing import Any
 
 from .base import ActionKind
 
-_NOT_KINDS = frozenset({"base", "registry"})
+_NOT_KINDS = frozenset({"base", "edits", "registry"})
 
 
 @lru_cache(maxsize=1)

@@ -10,7 +10,8 @@ from typing import Any
 
 from ..errors import SiteSkipped, Span
 from ._calls import require_calls, site_call
-from .base import ActionKind, CompileContext, CstEdit, Edit, Lowering, PlanContext, RangeOf
+from .base import ActionKind, CompileContext, Lowering, PlanContext, RangeOf
+from .edits import CstEdit, Edit, NamedEdit
 
 
 @dataclass(frozen=True)
@@ -40,7 +41,7 @@ class RemoveKeywordKind(ActionKind[RemoveKeyword, RemoveKeyword]):
                               "would lose it")
         intended = copy.copy(call)
         intended.keywords = [k for k in call.keywords if k.arg != action.name]
-        return Edit(self, call, "", intended, name=action.name)
+        return NamedEdit(self, call, "", intended, action.name)
 
     def apply(self, edit: CstEdit, original: Any, node: Any, range_of: RangeOf) -> Any:
         import libcst as cst

@@ -17,7 +17,8 @@ from ..evaluation.identifiers import token_of
 from ..evaluation.scopes import scope_of, uses_in
 from ..model.index import FUNCTIONS
 from ._replace import replace_expression
-from .base import ActionKind, CompileContext, CstEdit, Edit, Lowering, PlanContext, RangeOf
+from .base import ActionKind, CompileContext, Lowering, PlanContext, RangeOf
+from .edits import CstEdit, Edit, IdentifierRename, Replacement
 
 
 @dataclass(frozen=True)
@@ -60,15 +61,15 @@ class RenameKind(ActionKind[Rename, CompiledRename]):
                                   "located")
             if captured == action.new_name:
                 return None
-            return Edit(self, token, action.new_name, ast.Name(action.new_name, ast.Load()),
-                        replaces=True, holder=(captured.holder, captured.field))
+            return IdentifierRename(self, token, action.new_name,
+                                    ast.Name(action.new_name, ast.Load()), captured.holder,
+                                    captured.field)
         target = context.expression(action.capture)
         if not isinstance(target, ast.Name):
             raise SiteSkipped(f"${action.capture} is not a plain name")
         if target.id == action.new_name:
             return None
-        return Edit(self, target, action.new_name, ast.Name(action.new_name, ast.Load()),
-                    replaces=True)
+        return Replacement(self, target, action.new_name, ast.Name(action.new_name, ast.Load()))
 
     def _throughout(self, action: CompiledRename, captured: Any,
                     context: PlanContext) -> list[Edit] | None:
@@ -83,14 +84,14 @@ class RenameKind(ActionKind[Rename, CompiledRename]):
             return None
         site = context.site
         scope = scope_of(captured, site.node, site.scope)
-        edits = []
+        edits: list[Edit] = []
         if isinstance(captured, Identifier):
             token = token_of(captured, context.lines)
             if token is None:
                 raise SiteSkipped(f"the token of ${action.capture} cannot be located")
-            edits.append(Edit(self, token, new, ast.Name(new, ast.Load()), replaces=True,
-                              holder=(captured.holder, captured.field)))
-        edits += [Edit(self, use, new, ast.Name(new, ast.Load()), replaces=True)
+            edits.append(IdentifierRename(self, token, new, ast.Name(new, ast.Load()),
+                                          captured.holder, captured.field))
+        edits += [Replacement(self, use, new, ast.Name(new, ast.Load()))
                   for use in uses_in(scope, str(old), new)]
         if isinstance(captured, Identifier) and isinstance(scope, FUNCTIONS):
             edits += self._keyword_callers(scope, str(old), new, context)
@@ -103,7 +104,7 @@ class RenameKind(ActionKind[Rename, CompiledRename]):
         already passes ``new=`` is a reason to refuse."""
         if context.model is None:
             return []
-        edits = []
+        edits: list[Edit] = []
         for call in context.model.index.calls.get(function.name, ()):
             for keyword_node in call.keywords:
                 if keyword_node.arg == new:
@@ -115,8 +116,8 @@ class RenameKind(ActionKind[Rename, CompiledRename]):
                 if token is None:
                     raise SiteSkipped(f"the keyword {old}= of the call at line "
                                       f"{call.lineno} cannot be located")
-                edits.append(Edit(self, token, new, ast.Name(new, ast.Load()), replaces=True,
-                                  holder=(keyword_node, "arg")))
+                edits.append(IdentifierRename(self, token, new, ast.Name(new, ast.Load()),
+                                              keyword_node, "arg"))
         return edits
 
     def apply(self, edit: CstEdit, original: Any, node: Any, range_of: RangeOf) -> Any:

@@ -19,7 +19,8 @@ from ..evaluation.identifiers import token_of
 from ..text.strings import in_style_of
 from ..evaluation.values import text_of
 from ._replace import replace_expression
-from .base import ActionKind, CompileContext, CstEdit, Edit, Lowering, PlanContext, RangeOf
+from .base import ActionKind, CompileContext, Lowering, PlanContext, RangeOf
+from .edits import CstEdit, Edit, IdentifierRename, Replacement
 
 
 @dataclass(frozen=True)
@@ -63,20 +64,20 @@ class RenameUsingKind(ActionKind[RenameUsing, CompiledRenameUsing]):
                 raise SiteSkipped(f"${action.capture} cannot be renamed to {new!r} here")
             if new == captured:
                 return None
-            return Edit(self, token, new, ast.Name(new, ast.Load()), replaces=True,
-                        holder=(captured.holder, captured.field))
+            return IdentifierRename(self, token, new, ast.Name(new, ast.Load()),
+                                    captured.holder, captured.field)
         target = context.expression(action.capture)
         if isinstance(target, ast.Name):
             if not new.isidentifier() or keyword.iskeyword(new):
                 raise SiteSkipped(f"{new!r} is not a Python name")
             if new == target.id:
                 return None
-            return Edit(self, target, new, ast.Name(new, ast.Load()), replaces=True)
+            return Replacement(self, target, new, ast.Name(new, ast.Load()))
         if isinstance(target, ast.Constant) and isinstance(target.value, str):
             if new == target.value:
                 return None
             text = in_style_of(context.lines.segment(target), repr(new))
-            return Edit(self, target, text, ast.Constant(new), replaces=True)
+            return Replacement(self, target, text, ast.Constant(new))
         raise SiteSkipped(f"${action.capture} is neither a plain name nor a string")
 
     def apply(self, edit: CstEdit, original: Any, node: Any, range_of: RangeOf) -> Any:

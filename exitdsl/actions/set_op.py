@@ -12,7 +12,8 @@ from ..errors import RuleError, Span
 from ..language import ir
 from ..evaluation.templates import corresponding
 from ..vocabulary.operators import BY_TOKEN, family_of_node
-from .base import ActionKind, CompileContext, CstEdit, Edit, Lowering, PlanContext, RangeOf
+from .base import ActionKind, CompileContext, Lowering, PlanContext, RangeOf
+from .edits import CstEdit, Edit
 
 
 @dataclass(frozen=True)

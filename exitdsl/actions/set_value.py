@@ -15,7 +15,8 @@ from ..text.strings import in_style_of
 from ..evaluation.values import evaluate
 from ..vocabulary.numbers import format_number, literal_number, number_node
 from ._replace import replace_expression
-from .base import ActionKind, CompileContext, CstEdit, Edit, Lowering, PlanContext, RangeOf
+from .base import ActionKind, CompileContext, Lowering, PlanContext, RangeOf
+from .edits import CstEdit, Edit, Replacement
 
 
 @dataclass(frozen=True)
@@ -67,7 +68,7 @@ class SetKind(ActionKind[SetCapture, "SetNumber | SetTemplate"]):
             text = context.template_text(action.template)
             if isinstance(target, ast.Constant) and isinstance(target.value, (str, bytes)):
                 text = in_style_of(context.lines.segment(target), text)
-            return Edit(self, target, text, intended, replaces=True)
+            return Replacement(self, target, text, intended)
         old = literal_number(target)
         value = evaluate(action.value, context.env)
         if isinstance(old, int) and isinstance(value, float) \
@@ -77,7 +78,7 @@ class SetKind(ActionKind[SetCapture, "SetNumber | SetTemplate"]):
             value = float(value)
         if old is not None and type(old) is type(value) and old == value:
             return None
-        return Edit(self, target, format_number(value), number_node(value), replaces=True)
+        return Replacement(self, target, format_number(value), number_node(value))
 
     def apply(self, edit: CstEdit, original: Any, node: Any, range_of: RangeOf) -> Any:
         return replace_expression(edit, node)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, cast
 
-from ..actions.base import CstEdit, Range
+from ..actions.edits import CstEdit, Range
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..actions.base import Edit
+from ..actions.edits import Edit
 from ..results import Change, Rejection
 from ..text.lines import LineIndex
 from .plan import Planned, changes_of

@@ -7,7 +7,8 @@ import ast
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ..actions.base import Edit, PlanContext
+from ..actions.base import PlanContext
+from ..actions.edits import Edit
 from ..errors import SiteSkipped
 from ..matching.sites import Site
 from ..results import Change, Skip

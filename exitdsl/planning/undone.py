@@ -20,7 +20,7 @@ import functools
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from ..actions.base import Edit
+from ..actions.edits import Edit
 from ..language.compiled import CompiledContext
 from ..language.patterns import capture_name
 from ..matching.contexts import Contexts, reads_values
@@ -122,6 +122,7 @@ def numbers_matter(context: CompiledContext) -> bool:
 
 
 def _swaps_a_number(edit: Edit) -> bool:
+    """A number (literal or arithmetic of literals) in place of a number."""
     return constant_number(edit.target) is not None \
         and constant_number(edit.intended) is not None
 

@@ -16,7 +16,6 @@ from ..planning.prepare import IndexedSite, Prepared, prepare, where_holds
 from ..results import Change, FileResult, Rejection, Skip
 from ..verify import checklist
 from ..verify.registry import Check, FileView, file_checks
-from ..vocabulary.numbers import literal_number
 from .statement import rewrite_chunk
 
 VerifyLevel = Literal["default", "full"]
@@ -120,8 +119,7 @@ class Rewriter:
 
 def _structural(planned: list[Planned]) -> bool:
     """Is some edit more than a number literal swapped for another?"""
-    return not all(e.replaces and literal_number(e.target) is not None
-                   and literal_number(e.intended) is not None for p in planned for e in p.edits)
+    return not all(e.swaps_number() for p in planned for e in p.edits)
 
 
 def _file_rejection(prepared: Prepared, planned: Planned, check: str, detail: str

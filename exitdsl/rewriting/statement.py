@@ -14,7 +14,7 @@ import copy
 import re
 from collections.abc import Callable, Sequence
 
-from ..actions.base import CstEdit, Edit, Position
+from ..actions.edits import CstEdit, Edit, Intent, Position
 from ..results import Change, Rejection
 from ..text.parsing import parses
 from ..verify.checks import confined, same_tree, splice
@@ -37,8 +37,8 @@ def rewrite_chunk(job: ChunkJob, checks: Sequence[Check]) -> Outcome:
         return swap_literals(job, cache.swaps[swap_key], checks)
     wrapper = _wrapper(job.text)
     shift = wrapper.count("\n")
-    inserting = any(e.inserts is not None for e in job.edits)
-    if inserting and not all(e.replaces or e.inserts is not None for e in job.edits):
+    inserting = any(e.inserted() is not None for e in job.edits)
+    if inserting and not all(e.splices() for e in job.edits):
         return job.text, [], job.reject("syntax", "an insertion cannot share its statement "
                                                   "with edits that libcst must make")
     if (swap_key is not None and job.splice) or inserting:
@@ -153,73 +153,13 @@ def _located(job: ChunkJob, edit: Edit, parenthesize: bool, shift: int) -> CstEd
         return ((node.lineno - first + 1 + shift, lines.char_col(node.lineno, node.col_offset)),
                 (end_line - first + 1 + shift, lines.char_col(end_line, node.end_col_offset or 0)))
 
-    return CstEdit(edit.kind, to_snippet(edit.target), edit.text,
-                   parenthesize and not atomic(edit.text), edit.name,
-                   to_snippet(edit.part) if edit.part is not None else None)
-
-
-_NodeKey = tuple[int, int, "int | None", "int | None", type[ast.AST]]
-
-
-class _Put(ast.NodeTransformer):
-    def __init__(self, wanted: dict[_NodeKey, ast.expr]) -> None:
-        self.wanted = wanted
-
-    def visit(self, node: ast.AST) -> ast.AST:
-        node = self.generic_visit(node)
-        if isinstance(node, ast.expr):
-            key = (node.lineno, node.col_offset, node.end_lineno, node.end_col_offset, type(node))
-            if key in self.wanted:
-                return in_context(self.wanted[key], getattr(node, "ctx", None))
-        return node
-
-
-def in_context(node: ast.expr, ctx: ast.expr_context | None) -> ast.expr:
-    """``node`` as it reads where it goes: a name written at an assignment target (or in a
-    ``del``) is a store, not a load. Intents are built as loads; the position decides."""
-    if ctx is None or isinstance(ctx, ast.Load) or not hasattr(node, "ctx"):
-        return node
-    node = copy.copy(node)
-    node.ctx = ctx
-    if isinstance(node, (ast.Tuple, ast.List)):
-        node.elts = [in_context(element, ctx) for element in node.elts]
-    elif isinstance(node, ast.Starred):
-        node.value = in_context(node.value, ctx)
-    return node
-
-
-def _insert(tree: ast.Module, edits: list[Edit], shift: int) -> None:
-    """Each inserted statement put into the body of the node (found by position) it goes
-    in, at its index."""
-    for edit in edits:
-        assert edit.inserts is not None
-        holder, index, statement = edit.inserts
-        for node in ast.walk(tree):
-            if type(node) is type(holder) and getattr(node, "col_offset", -1) == \
-                    getattr(holder, "col_offset", 0) and getattr(node, "lineno", 0) == \
-                    getattr(holder, "lineno", 0) - shift:
-                node.body.insert(index, copy.deepcopy(statement))  # type: ignore[attr-defined]
-                break
+    return edit.located(to_snippet, parenthesize)
 
 
 def _substitute_at(tree: ast.Module, edits: list[Edit], shift: int) -> ast.Module:
-    """``tree`` (parsed from a snippet, modified in place) with each edit's target replaced
-    by its intent; ``shift`` is the line offset from the file to the snippet."""
-    wanted: dict[_NodeKey, ast.expr] = {
-        (e.target.lineno - shift, e.target.col_offset, (e.target.end_lineno or 0) - shift,
-         e.target.end_col_offset, type(e.target)): e.intended for e in edits
-        if e.holder is None}
-    result = _Put(wanted).visit(tree)
-    assert isinstance(result, ast.Module)
-    _insert(result, [e for e in edits if e.inserts is not None], shift)
-    renamed = {(getattr(h, "lineno", 0) - shift, getattr(h, "col_offset", 0), type(h), field):
-               getattr(e.intended, "id", "") for e in edits if e.holder is not None
-               for h, field in [e.holder]}
-    if renamed:  # identifiers: the new name goes into the field of the node holding it
-        for node in ast.walk(result):
-            line, col = getattr(node, "lineno", 0), getattr(node, "col_offset", 0)
-            for field in ("name", "arg", "attr", "asname"):
-                new_name = renamed.get((line, col, type(node), field))
-                if new_name is not None:
-                    setattr(node, field, new_name)
-    return result
+    """``tree`` (parsed from a snippet, modified in place) as each edit says it must read;
+    ``shift`` is the line offset from the file to the snippet."""
+    intent = Intent(shift)
+    for edit in edits:
+        edit.intend(intent)
+    return intent.apply(tree)

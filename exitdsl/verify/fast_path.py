@@ -10,10 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ..actions.base import Edit
+from ..actions.edits import Edit
 from ..planning.job import ChunkJob
 from ..results import Change, Rejection
-from ..vocabulary.numbers import literal_number
 from .checks import splice
 from .pipeline import verify_swap
 from .registry import Check, fast_path_allowed
@@ -30,8 +29,7 @@ def literal_swap_key(job: ChunkJob, checks: Sequence[Check]) -> tuple[object, ..
 
 
 def _swaps_literal(edit: Edit) -> bool:
-    return (edit.replaces and literal_number(edit.target) is not None
-            and literal_number(edit.intended) is not None)
+    return edit.swaps_number()
 
 
 def swap_literals(job: ChunkJob, parenthesized: tuple[bool, ...], checks: Sequence[Check]

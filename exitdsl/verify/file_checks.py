@@ -7,6 +7,7 @@ from __future__ import annotations
 import ast
 import warnings
 
+from ..actions.edits import Edit
 from ..planning.plan import Planned
 from ..policy.bindings import unbound
 from ..text.lines import line_starts
@@ -88,13 +89,13 @@ def _offset(source: str, line: int | None) -> int | None:
     return starts[line - 1] if 0 < line <= len(starts) else None
 
 
-def _renames_a_name(edit: object) -> bool:
+def _renames_a_name(edit: Edit) -> bool:
     """Does ``edit`` rename a variable (a name read or bound, a parameter, a def or class,
     an import)? Keyword and attribute names are not variables."""
-    holder = getattr(edit, "holder", None)
-    if holder is not None:
-        return isinstance(holder[0], _BINDERS)
-    return isinstance(getattr(edit, "target", None), ast.Name)
+    renamed = edit.renames()
+    if renamed is not None:
+        return isinstance(renamed[0], _BINDERS)
+    return edit.replaces and isinstance(edit.target, ast.Name)
 
 
 def attributes(view: FileView) -> list[tuple[Planned, str]]:

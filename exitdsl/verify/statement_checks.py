@@ -25,7 +25,7 @@ def confinement(view: StatementView) -> Problem | None:
         col = offset - lines.starts[line - 1] + 1
         return Problem(f"bytes outside the targeted spans changed, at line {line}, col {col}")
     replaced = [i for i, e in enumerate(job.edits) if e.replaces]
-    inserted = [view.new_spans[i] for i, e in enumerate(job.edits) if e.inserts is not None]
+    inserted = [view.new_spans[i] for i, e in enumerate(job.edits) if e.inserted() is not None]
     moved = comments_kept(job.text, view.new_chunk, [job.spans[i] for i in replaced],
                           [view.new_spans[i] for i in replaced], inserted)
     return None if moved is None else Problem(moved)
@@ -58,8 +58,8 @@ def safety(view: StatementView) -> Problem | None:
                            if isinstance(node, ast.expr))
     new = [n for e in job.edits for n in introduced(e.intended, e.target, captured)]
     # An inserted statement is new code from end to end (its target included).
-    new += [n for e in job.edits if e.inserts is not None
-            for child in ast.iter_child_nodes(e.inserts[2])
+    new += [n for e in job.edits if (statement := e.inserted()) is not None
+            for child in ast.iter_child_nodes(statement)
             for n in post_order(child, lambda _: False)]
     problem = unsafe(new, is_known)
     if problem is None:
@@ -68,12 +68,11 @@ def safety(view: StatementView) -> Problem | None:
 
 
 def _import_renamed(job: ChunkJob) -> str | None:
-    renames = [(e.holder, getattr(e.intended, "id", "")) for e in job.edits
-               if e.holder is not None]
+    renames = [renamed for e in job.edits if (renamed := e.renames()) is not None]
     if not renames or job.prepared.module is None:
         return None
     imported = modules_imported(job.prepared.module)
-    for (holder, field), new in renames:
+    for holder, field, new in renames:
         problem = renamed_import(holder, field, new, imported)
         if problem is not None:
             return problem
