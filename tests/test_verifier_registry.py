@@ -515,3 +515,25 @@ def test_the_v3_migration_renames_a_setting_with_its_reads(tmp_path: Path) -> No
     assert not result.rejections
     assert result.new_source == source.replace("use_sell_signal", "use_exit_signal").replace(
         "(IStrategy):\n", "(IStrategy):\n    INTERFACE_VERSION = 3\n")
+
+
+def test_a_compile_error_blames_the_innermost_site_holding_it(tmp_path: Path) -> None:
+    """Found by attack: two inserts in one top-level def; only the one above the nonlocal
+    breaks it, and only it is left out."""
+    engine = _rules(tmp_path, """\
+        rule outer { match `def h(): ...` insert `x = 1` at start }
+        rule inner { match `def g(): ...` insert `x = 1` at start }
+        """)
+    source = textwrap.dedent("""\
+        def h():
+            x = 2
+
+            def g():
+                nonlocal x
+                x = 3
+            return x
+        """)
+    result = engine.rewrite(source)
+    assert [(r.rule, r.check) for r in result.rejections] == [("r.inner", "syntax")]
+    assert "before nonlocal declaration" in result.rejections[0].detail
+    assert result.new_source == source.replace("def h():\n", "def h():\n    x = 1\n")

@@ -76,7 +76,7 @@ class Rewriter:
         pieces: list[str] = []
         changes: list[Change] = []
         rejections: list[Rejection] = []
-        placed: list[tuple[int, int, list[Planned]]] = []  # new offsets of each chunk
+        placed: list[tuple[int, int, list[Planned], int]] = []  # each chunk, new offsets
         position = size = 0
         for first, last, members in chunks(planned, lines, prepared.cache, prepared.module):
             start = lines.starts[first - 1]
@@ -91,14 +91,14 @@ class Rewriter:
                 new_chunk = source[start:end]
             else:
                 changes.extend(chunk_changes)
-                placed.append((size, size + len(new_chunk), members))
+                placed.append((size, size + len(new_chunk), members, first))
             pieces.append(new_chunk)
             size += len(new_chunk)
             position = end
         pieces.append(source[position:])
         new_source = "".join(pieces)
         if changes:
-            kept = [p for _, _, members in placed for p in members]
+            kept = [p for _, _, members, _ in placed for p in members]
             view = FileView(prepared, kept, new_source, _structural(kept),
                             self.verify == "full", placed)
             for check in file_checks(self.checks):

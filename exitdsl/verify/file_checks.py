@@ -5,7 +5,9 @@ again and checks again."""
 from __future__ import annotations
 
 import ast
+import bisect
 import warnings
+from collections.abc import Sequence
 
 from ..actions.edits import Edit
 from ..planning.plan import Planned
@@ -46,19 +48,48 @@ def compiles(view: FileView) -> list[tuple[Planned, str]]:
     """Structural edits compiled in their real context: ``f(b=1, b=2)`` from a keyword
     rename, a duplicate parameter, an assignment moved above its ``global``. Number swaps
     cannot make such errors, so a file of swaps alone is not compiled (unless --verify
-    full). The sites whose new text holds the error are left out; when the error stands
-    outside every rewritten chunk, every structural site of the file is. An input that
-    does not compile itself (a snippet with a bare ``return``) cannot be judged so."""
+    full). The site whose statement, innermost, holds the error is left out (every site
+    of the chunk when none does; every structural site of the file when the error stands
+    outside the rewritten chunks). An input that does not compile itself (a snippet with
+    a bare ``return``) cannot be judged so."""
     if not (view.structural or view.full):
         return []
     error = _compile_error(view.new_source, view.prepared.path)
-    if error is not None and _input_compiles(view):
-        detail = f"compile() rejects the result: {error.msg} (line {error.lineno})"
-        offset = _offset(view.new_source, error.lineno)
-        holding = [p for start, end, members in view.chunks for p in members
-                   if offset is not None and start <= offset < end]
-        return [(p, detail) for p in holding or view.planned]
-    return []
+    if error is None or not _input_compiles(view):
+        return []
+    detail = f"compile() rejects the result: {error.msg} (line {error.lineno})"
+    starts = line_starts(view.new_source)
+    line = error.lineno or 0
+    for start, end, members, old_first in view.chunks:
+        if 0 < line <= len(starts) and start <= starts[line - 1] < end:
+            blamed = _innermost(members, _old_line(members, line, starts, start, old_first))
+            return [(p, detail) for p in blamed or members]
+    return [(p, detail) for p in view.planned]
+
+
+def _old_line(members: Sequence[Planned], line: int, starts: list[int], start: int,
+              old_first: int) -> int:
+    """Where new ``line`` of a chunk stood in the input: the chunk moved by the lines
+    inserted above it, and the lines inserted inside it above ``line`` came from nothing."""
+    first = bisect.bisect_right(starts, start)
+    old = line - (first - old_first)
+    inserted = sorted((e.target.lineno, e.text.count("\n")) for p in members
+                      for e in p.edits if e.inserted() is not None)
+    for at, count in inserted:
+        if at <= old - count:
+            old -= count
+    return old
+
+
+def _innermost(members: Sequence[Planned], line: int) -> list[Planned]:
+    """The sites whose statement holds ``line``, if they share the innermost one."""
+    holding = [p for p in members
+               if p.site.statement.lineno <= line <= (p.site.statement.end_lineno or 0)]
+    if not holding:
+        return []
+    inner = max(holding, key=lambda p: (p.site.statement.lineno,
+                                        -(p.site.statement.end_lineno or 0)))
+    return [p for p in holding if p.site.statement is inner.site.statement]
 
 
 def _compile_error(source: str, path: str) -> SyntaxError | None:
@@ -79,14 +110,6 @@ def _input_compiles(view: FileView) -> bool:
     if cache.input_compiles is None:
         cache.input_compiles = _compile_error(view.prepared.source, view.prepared.path) is None
     return cache.input_compiles
-
-
-def _offset(source: str, line: int | None) -> int | None:
-    """Where ``line`` starts (``\r\n``, ``\n`` or a lone ``\r`` ends a line, as for Python)."""
-    if line is None:
-        return None
-    starts = line_starts(source)
-    return starts[line - 1] if 0 < line <= len(starts) else None
 
 
 def _renames_a_name(edit: Edit) -> bool:

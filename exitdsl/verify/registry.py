@@ -59,7 +59,8 @@ class FileView:
     new_source: str
     structural: bool  # some edit is more than a number-literal swap
     full: bool  # --verify full
-    chunks: Sequence[tuple[int, int, Sequence[Planned]]]  # new offsets and their sites
+    # each rewritten chunk: its offsets in the new text, its sites, its first line in the input
+    chunks: Sequence[tuple[int, int, Sequence[Planned], int]]
 
 
 StatementRun = Callable[[StatementView], "Problem | None"]
