@@ -537,3 +537,16 @@ def test_a_compile_error_blames_the_innermost_site_holding_it(tmp_path: Path) ->
     assert [(r.rule, r.check) for r in result.rejections] == [("r.inner", "syntax")]
     assert "before nonlocal declaration" in result.rejections[0].detail
     assert result.new_source == source.replace("def h():\n", "def h():\n    x = 1\n")
+
+
+def test_a_u_prefixed_string_is_replaced_in_its_style(tmp_path: Path) -> None:
+    engine = _rules(tmp_path, """\
+        rule tag {
+          match `df[$k]`
+          where $k ~ /^buy$/
+          set $k = `"enter_long"`
+        }
+        """)
+    result = engine.rewrite("df[u'buy'] = 1  # entries\n")
+    assert not result.rejections
+    assert result.new_source == "df[u'enter_long'] = 1  # entries\n"
