@@ -550,3 +550,16 @@ def test_a_u_prefixed_string_is_replaced_in_its_style(tmp_path: Path) -> None:
     result = engine.rewrite("df[u'buy'] = 1  # entries\n")
     assert not result.rejections
     assert result.new_source == "df[u'enter_long'] = 1  # entries\n"
+
+
+def test_a_literal_keeps_the_parentheses_an_attribute_needs(tmp_path: Path) -> None:
+    engine = _rules(tmp_path, """\
+        allow names [real]
+        rule r {
+          match `x = $a`
+          set $a = `$a.real`
+        }
+        """)
+    result = engine.rewrite("x = 1\n")
+    assert not result.rejections
+    assert result.new_source == "x = (1).real\n"

@@ -71,19 +71,27 @@ def template_text(template: Pattern, captures: Captures, lines: LineIndex) -> st
         written.append(code)
         bare.append(isinstance(value, str) or atomic(code) or isinstance(
             value, (ast.Name, ast.Attribute, ast.Call, ast.Subscript, ast.Constant)))
-    if all(bare):
-        return _filled(text, slots, written, bare)
     intended = ast.dump(substitute(template, captures), include_attributes=False)
+    if all(bare):
+        filled = _filled(text, slots, written, bare)
+        if _means(filled) == intended:
+            return filled
+        # `$a.real` with 1: a literal needs its parentheses before an attribute
+        bare = [isinstance(captures[s.group(1)], (str, ast.Name)) for s in slots]
     for i, needed in enumerate(bare):
         if needed:
             continue
         bare[i] = True  # try this capture bare; keep it so if the meaning holds
-        try:
-            trial = ast.dump(parse_expression(_filled(text, slots, written, bare)))
-        except (SyntaxError, ValueError, RecursionError):
-            trial = ""
-        bare[i] = trial == intended
+        bare[i] = _means(_filled(text, slots, written, bare)) == intended
     return _filled(text, slots, written, bare)
+
+
+def _means(code: str) -> str:
+    """The ``ast`` of an expression's text, dumped ("" when it does not parse)."""
+    try:
+        return ast.dump(parse_expression(code))
+    except (SyntaxError, ValueError, RecursionError):
+        return ""
 
 
 def _filled(text: str, slots: list[re.Match[str]], written: list[str], bare: list[bool]) -> str:

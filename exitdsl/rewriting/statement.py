@@ -64,6 +64,12 @@ def rewrite_chunk(job: ChunkJob, checks: Sequence[Check]) -> Outcome:
     return new_chunk, job.changes(new_texts), None
 
 
+def _first_line(exc: Exception) -> str:
+    """libcst's messages run over several lines (the code, a caret): a rejection is one."""
+    lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
+    return "; ".join(lines[:2]) if lines else type(exc).__name__
+
+
 def _wrapper(text: str) -> str:
     """What goes before a chunk so that it parses alone, with its real header: an indented
     chunk is wrapped in `if True:`; an `elif` branch (a nested `If` whose line starts with
@@ -104,7 +110,8 @@ def _libcst_rewrite(job: ChunkJob, wrapper: str, shift: int
         try:
             return rewrite_snippet(parsed, cst_edits)
         except Exception as exc:  # libcst refusing our edit is a rejected rewrite, not a crash
-            return job.reject("syntax", f"libcst could not rewrite: {type(exc).__name__}: {exc}")
+            return job.reject("syntax", f"libcst could not rewrite: {type(exc).__name__}: "
+                                        f"{_first_line(exc)}")
 
     return _until_intended(job, wrapper, shift, through_libcst)
 
@@ -141,7 +148,8 @@ def _parsed(job: ChunkJob, snippet: str) -> ParsedSnippet | Rejection:
         try:
             parsed = parse_snippet(snippet)
         except Exception as exc:  # libcst failing on what ast accepts: reject, never crash
-            return job.reject("syntax", f"libcst cannot parse the statement: {exc}")
+            return job.reject("syntax",
+                              f"libcst cannot parse the statement: {_first_line(exc)}")
         snippets[snippet] = parsed
     return parsed
 
