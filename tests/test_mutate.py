@@ -158,6 +158,37 @@ def test_a_rerun_into_the_same_folder_needs_append(tmp_path: Path,
     assert len((out / "lineage.jsonl").read_text().splitlines()) == 4
 
 
+def test_append_continues_the_numbering_and_overwrites_nothing(tmp_path: Path) -> None:
+    """Found by attack: a second run numbered its children from 1 again, overwriting the
+    first run's, and the lineage then pointed at other files."""
+    import hashlib
+
+    parent = ROOT / "examples/strategies/finlab/revenue_breakout.py"
+    out = tmp_path / "out"
+    assert main(["mutate", str(parent), "-n", "2", "--out", str(out), "-q"]) == 0
+    first = {p.name: p.read_bytes() for p in out.rglob("*.py")}
+    assert main(["mutate", str(parent), "-n", "2", "--out", str(out), "-q", "--seed", "1",
+                 "--append"]) == 0
+    lineage = [json.loads(line) for line in (out / "lineage.jsonl").read_text().splitlines()]
+    assert [r["child"] for r in lineage] == [f"revenue_breakout/revenue_breakout.{k}.py"
+                                             for k in (1, 2, 3, 4)]
+    for record in lineage:  # every record names the bytes it describes
+        data = (out / record["child"]).read_bytes()
+        assert hashlib.sha256(data).hexdigest() == record["child_sha256"]
+    assert all((out / "revenue_breakout" / name).read_bytes() == data
+               for name, data in first.items())
+
+
+def test_a_parent_named_like_the_lineage_file_is_refused(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    source = (ROOT / "examples/strategies/finlab/revenue_breakout.py").read_text()
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "lineage.jsonl.py").write_text(source)
+    assert main(["mutate", str(tmp_path / "in"), "-n", "1", "--out", str(tmp_path / "out"),
+                 "-q"]) == 2
+    assert "lineage.jsonl, the lineage file's name" in capsys.readouterr().err
+
+
 def test_a_parent_with_few_children_stops_early(tmp_path: Path,
                                                 capsys: pytest.CaptureFixture[str]) -> None:
     """`-n 100000` on a file with one site ends once 200 tries in a row found nothing new."""

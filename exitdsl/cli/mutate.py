@@ -120,6 +120,11 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if not targets and not problems:
         raise UsageError(f"no Python files found in {', '.join(args.paths)}")
     colliding(targets, lambda t: Path(t.relative).with_suffix(""))
+    reserved = [t for t in targets if Path(t.relative).with_suffix("") == Path("lineage.jsonl")]
+    if reserved:
+        raise UsageError(f"{reserved[0].path}: its children would go to a folder named "
+                         "lineage.jsonl, the lineage file's name (rename the parent or leave "
+                         "it out with --extend-exclude)")
     args.out.mkdir(parents=True, exist_ok=True)
     stats = MutationStats()
     total = 0

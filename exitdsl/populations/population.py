@@ -6,9 +6,11 @@ number, so the children and the lineage are the same whatever the number of proc
 
 from __future__ import annotations
 
+import glob
 import hashlib
 import json
 import os
+import re
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
@@ -150,16 +152,21 @@ def breed_all(engine: Engine, paths: Sequence[tuple[str, str]], count: int, run_
 def write_family(family: Family, out: Path, lineage: TextIO) -> list[Path]:
     """Write each child as ``out/<parent's path under its root, less .py>/<stem>.<k>.py``
     with its lineage record, record first: a kill can leave a record whose child is not
-    there yet, never a child without its record. Children keep the parent's mode."""
+    there yet, never a child without its record. Children keep the parent's mode. Numbers
+    continue after the children already in the folder (``--append``): none is overwritten."""
     folder = out / Path(family.relative).with_suffix("")
     stem = folder.name
+    first = 1 + max((int(found.group(1)) for path in (folder.glob(f"{glob.escape(stem)}.*.py")
+                                                     if folder.is_dir() else ())
+                     if (found := re.fullmatch(rf"{re.escape(stem)}\.(\d+)\.py", path.name))),
+                    default=0)
     try:
         mode: os.stat_result | None = os.stat(family.parent)
     except OSError:
         mode = None
     written = []
-    for number, child in enumerate(family.children, start=1):
-        target = folder / f"{stem}.{number}.py"
+    for index, child in enumerate(family.children):
+        target = folder / f"{stem}.{first + index}.py"
         data = child.code.encode(family.encoding)
         record: dict[str, object] = {
             "schema": SCHEMA, "kind": "child", "parent": family.parent, "parent_sha256": family.parent_sha256,
@@ -168,7 +175,7 @@ def write_family(family: Family, out: Path, lineage: TextIO) -> list[Path]:
             "line": child.line, "col": child.col, "old": child.old, "new": child.new,
             "seed": child.seed}
         if family.verdicts:
-            verdict = family.verdicts[number - 1].as_json()
+            verdict = family.verdicts[index].as_json()
             del verdict["child"]
             record["behaviour"] = verdict
         print(json.dumps(record, ensure_ascii=False), file=lineage, flush=True)
