@@ -90,3 +90,49 @@ def test_the_suite_never_writes_the_users_cache() -> None:
 
     folder = Path(os.environ["XDG_CACHE_HOME"]).resolve()
     assert folder != Path.home() / ".cache" and Path.home() / ".cache" not in folder.parents
+
+
+RULE = "rule r {\n  match `sim(..., stop_loss=$sl, ...)`\n  set $sl = round($sl * 0.8, 4)\n}\n"
+
+
+def _stored(cache_home: Path) -> Path:
+    ir_cache.store(parse_rules(RULE, "r.rules"), RULE, "r.rules")
+    (entry,) = (cache_home / "exitdsl" / "ir").iterdir()
+    return entry
+
+
+def test_a_folder_others_can_write_to_is_never_read(cache_home: Path) -> None:
+    """Found by attack: a planted entry in a shared cache folder turned x0.8 into x8.0."""
+    entry = _stored(cache_home)
+    assert ir_cache.load(RULE, "r.rules") is not None
+    entry.parent.chmod(0o777)
+    assert ir_cache.load(RULE, "r.rules") is None
+    entry.unlink()
+    ir_cache.store(parse_rules(RULE, "r.rules"), RULE, "r.rules")
+    assert not any(entry.parent.iterdir())  # nor written to
+    entry.parent.chmod(0o700)
+
+
+def test_a_symlinked_folder_or_entry_is_never_followed(cache_home: Path, tmp_path: Path) -> None:
+    entry = _stored(cache_home)
+    planted = tmp_path / "planted"
+    planted.mkdir(mode=0o700)
+    moved = planted / entry.name
+    entry.rename(moved)
+    entry.symlink_to(moved)
+    assert ir_cache.load(RULE, "r.rules") is None  # the entry is a symlink
+    folder = entry.parent
+    entry.unlink()
+    folder.rmdir()
+    folder.symlink_to(planted)
+    assert ir_cache.load(RULE, "r.rules") is None  # the folder is a symlink
+
+
+def test_an_entry_with_a_field_of_the_wrong_type_is_ignored(cache_home: Path) -> None:
+    """Found by attack: a well-formed entry with a wrong field type ended every run with
+    exit 70; it is now a miss, and the rule file is parsed again."""
+    entry = _stored(cache_home)
+    data = json.loads(entry.read_text(encoding="utf-8"))
+    data["rules"]["@t"][0]["name"] = 3
+    entry.write_text(json.dumps(data), encoding="utf-8")
+    assert ir_cache.load(RULE, "r.rules") is None

@@ -17,6 +17,9 @@ import functools
 import hashlib
 import json
 import os
+import stat
+import types
+import typing
 from pathlib import Path
 from typing import Any
 
@@ -60,15 +63,38 @@ def enabled() -> bool:
 
 
 def load(text: str, path: str) -> ir.RuleFile | None:
-    """The cached parse of ``text`` read from ``path``, or None."""
-    if not enabled():
+    """The cached parse of ``text`` read from ``path``, or None: only from a folder that is
+    this user's alone, only a regular file of this user's (no symlink followed), and only
+    an entry whose every field has its declared type."""
+    if not enabled() or not _trusted(cache_dir()):
         return None
     try:
-        data = json.loads((cache_dir() / f"{key(text, path)}.json").read_text("utf-8"))
+        data = json.loads(_read_own(cache_dir() / f"{key(text, path)}.json"))
         found = _decode(data, _classes())
     except (OSError, ValueError, TypeError, KeyError, RecursionError):
         return None
-    return found if isinstance(found, ir.RuleFile) else None
+    return found if isinstance(found, ir.RuleFile) and valid(found, ir.RuleFile) else None
+
+
+def _trusted(folder: Path) -> bool:
+    """Is ``folder`` a real directory (not a symlink), owned by this user, writable by no one
+    else? A planted entry in a shared or foreign folder could change what a rule does."""
+    try:
+        info = os.lstat(folder)
+    except OSError:
+        return False
+    owner = getattr(os, "getuid", lambda: info.st_uid)()
+    return stat.S_ISDIR(info.st_mode) and info.st_uid == owner and not info.st_mode & 0o022
+
+
+def _read_own(entry: Path) -> str:
+    descriptor = os.open(entry, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    with os.fdopen(descriptor, "rb") as handle:
+        info = os.fstat(handle.fileno())
+        owner = getattr(os, "getuid", lambda: info.st_uid)()
+        if not stat.S_ISREG(info.st_mode) or info.st_uid != owner:
+            raise OSError("not a regular file of this user's")
+        return handle.read().decode("utf-8")
 
 
 def store(rule_file: ir.RuleFile, text: str, path: str) -> None:
@@ -78,6 +104,8 @@ def store(rule_file: ir.RuleFile, text: str, path: str) -> None:
     try:
         folder = cache_dir()
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        if not _trusted(folder):
+            return
         data = json.dumps(_encode(rule_file), separators=(",", ":"))
         write_atomic(folder / f"{key(text, path)}.json", data.encode("utf-8"))
     except (OSError, ValueError, TypeError, RecursionError):
@@ -105,6 +133,45 @@ def _encode(value: Any) -> Any:
     if value is None or isinstance(value, (str, int, float, bool)):
         return value
     raise TypeError(f"cannot cache a {type(value).__name__}")
+
+
+def valid(value: Any, hint: Any) -> bool:
+    """Does ``value`` have the type ``hint`` declares (dataclasses field by field, tuples,
+    unions, literals, the JSON scalars)? Unknown forms are accepted."""
+    if dataclasses.is_dataclass(hint) and isinstance(hint, type):
+        return isinstance(value, hint) and all(
+            valid(getattr(value, name), field_hint)
+            for name, field_hint in _hints(hint).items())
+    origin, args = typing.get_origin(hint), typing.get_args(hint)
+    if origin in (typing.Union, types.UnionType):
+        return any(valid(value, arg) for arg in args)
+    if origin is typing.Literal:
+        return value in args
+    if origin in (tuple, list):
+        if not isinstance(value, origin):
+            return False
+        if origin is tuple and len(args) == 2 and args[1] is Ellipsis or origin is list:
+            return all(valid(item, args[0]) for item in value) if args else True
+        return len(value) == len(args) and all(valid(v, a) for v, a in zip(value, args))
+    if hint is type(None):
+        return value is None
+    if hint is bool:
+        return isinstance(value, bool)
+    if hint is int:
+        return isinstance(value, int) and not isinstance(value, bool)
+    if hint is float:
+        return isinstance(value, (int, float)) and not isinstance(value, bool)
+    if hint is str:
+        return isinstance(value, str)
+    return True
+
+
+@functools.lru_cache(maxsize=None)
+def _hints(kind: type[Any]) -> dict[str, Any]:
+    try:
+        return typing.get_type_hints(kind)
+    except (NameError, TypeError):  # a hint that cannot be resolved is not checked
+        return {}
 
 
 def _decode(value: Any, classes: dict[str, type[Any]]) -> Any:
