@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .text.printable import printable
+
 
 @dataclass(frozen=True)
 class Span:
@@ -17,7 +19,7 @@ class Span:
     end_col: int | None = None
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}:{self.col}"
+        return f"{printable(self.path)}:{self.line}:{self.col}"
 
     def caret(self) -> str:
         """The offending line with a caret under the column (tabs kept so it lines up)."""

@@ -355,3 +355,30 @@ def test_a_huge_statement_is_left_alone_with_its_reason(tmp_path: Path) -> None:
     assert [s.reason for s in result.skips] == [
         f"its statement spans {len(source):,} characters; statements over 200,000 are left "
         "alone"]
+
+
+def test_a_newline_in_a_file_name_cannot_forge_a_diff_header(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Found by attack: `patch -p0` would then have patched another file."""
+    from exitdsl.cli import main
+
+    name = "evil\n+++ other.py"
+    (tmp_path / name).write_text("report = sim(position, stop_loss=0.1)\n", encoding="utf-8")
+    main(["apply", "-r", "finlab", "--rule", "finlab.stop_loss.widen", str(tmp_path / name),
+          "--seed", "1", "-q"])
+    out = capsys.readouterr().out
+    headers = [line for line in out.splitlines() if line.startswith(("---", "+++"))]
+    assert len(headers) == 2
+    assert all(line.endswith('evil\\n+++ other.py"') for line in headers)
+    assert headers[0].startswith('--- "a/')
+
+
+def test_control_characters_in_names_never_reach_the_terminal_raw(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from exitdsl.cli import main
+
+    name = "bad\x1b[2Jname.py"
+    (tmp_path / name).write_text("report = sim(position,\n", encoding="utf-8")
+    main(["apply", str(tmp_path / name), "-q"])
+    err = capsys.readouterr().err
+    assert "\x1b" not in err and "bad\\x1b[2Jname.py:" in err

@@ -7,6 +7,7 @@ from typing import TextIO
 
 from ..errors import RuleError
 from .common import EXIT_OK, EXIT_USAGE, command, resolve_rule_paths
+from ..text.printable import printable
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -29,6 +30,6 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             status = EXIT_USAGE
             continue
         for rule in rules.rules:
-            print(f"{rule.id}  [{rule.tier}, weight {rule.weight:g}]  {rule.source.description}",
+            print(f"{rule.id}  [{rule.tier}, weight {rule.weight:g}]  {printable(rule.source.description)}",
                   file=out)
     return status
