@@ -67,7 +67,10 @@ def test_an_include_that_is_a_fifo_is_located(tmp_path: Path) -> None:
 def test_a_link_to_a_device_is_not_read(tmp_path: Path) -> None:
     (tmp_path / "z.py").symlink_to("/dev/zero")
     done = run("apply", "-r", str(rules(tmp_path)), str(tmp_path))
-    assert done.returncode == 3
+    assert done.returncode == 3  # in a walked folder, a link out of it is left alone
+    assert "z.py: a symbolic link out of the folder being walked" in done.stderr
+    done = run("apply", "-r", str(rules(tmp_path)), str(tmp_path / "z.py"))
+    assert done.returncode == 3  # named, it is followed, and the device is refused
     assert "z.py:1:1: not a regular file" in done.stderr
 
 

@@ -118,18 +118,36 @@ def test_fifty_thousand_lines(rules: Path, tmp_path: Path,
 def test_symlinks_are_written_through_and_loops_do_not_trap(
         rules: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     tree = tmp_path / "tree"
-    tree.mkdir()
-    real = tmp_path / "real.py"
+    (tree / "shared").mkdir(parents=True)
+    real = tree / "shared" / "real.py"
     real.write_text(LINE + "\n")
     (tree / "link.py").symlink_to(real)
     (tree / "loop").symlink_to(tree, target_is_directory=True)
-    (tree / "dangling.py").symlink_to(tmp_path / "missing.py")
+    outside = tmp_path / "outside.py"
+    outside.write_text(LINE + "\n")
+    (tree / "out.py").symlink_to(outside)
     code, err = apply(rules, tree, capsys=capsys)
     assert code == 3
-    assert err.splitlines() == [f"{tree / 'dangling.py'}:1:1: cannot read: No such file or "
-                                "directory"]
+    assert err.splitlines() == [f"exitdsl: {tree / 'out.py'}: a symbolic link out of the "
+                                "folder being walked; left alone (name the file itself to "
+                                "process it)"]
     assert (tree / "link.py").is_symlink()
-    assert real.read_text() == NEW + "\n"
+    assert real.read_text() == NEW + "\n"  # once, through the link or the file
+    assert outside.read_text() == LINE + "\n"  # found attack: rewritten through the tree
+    code, _ = apply(rules, tree / "out.py", capsys=capsys)  # named: followed, as documented
+    assert code == 0 and outside.read_text() == NEW + "\n"
+
+
+def test_a_folder_with_an_undecodable_name_is_walked(
+        rules: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Found by attack: an empty folder named with a non-UTF-8 byte stopped the whole run
+    with exit 70 before any file was processed."""
+    tree = tmp_path / "tree"
+    tree.mkdir()
+    os.mkdir(os.fsencode(tree) + b"/bad\xff")
+    (tree / "s.py").write_text(LINE + "\n")
+    code, _ = apply(rules, tree, capsys=capsys)
+    assert code == 0 and (tree / "s.py").read_text() == NEW + "\n"
 
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root reads files whatever their mode")

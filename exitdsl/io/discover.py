@@ -57,7 +57,7 @@ def discover(arguments: list[str], seen: set[object] | None = None,
     for argument in arguments:
         root = Path(argument)
         if root.is_dir():
-            found: Iterable[Target] = _walk(root, exclusions)
+            found: Iterable[Target | str] = _walk(root, exclusions)
         elif root.exists():
             found = [Target(root, Path(root.name))]
         elif root.is_symlink():
@@ -67,6 +67,9 @@ def discover(arguments: list[str], seen: set[object] | None = None,
             yield f"{argument}: no such file or directory"
             continue
         for target in found:
+            if isinstance(target, str):
+                yield target
+                continue
             identity = file_identity(target.path)
             if identity is not None:
                 if identity in seen:
@@ -75,8 +78,11 @@ def discover(arguments: list[str], seen: set[object] | None = None,
             yield target
 
 
-def _walk(root: Path, exclusions: Exclusions) -> Iterator[Target]:
+def _walk(root: Path, exclusions: Exclusions) -> Iterator[Target | str]:
+    """The ``*.py`` files under ``root``; a file symlink that leads out of the tree is left
+    alone and reported (a file named on the command line is still followed)."""
     excluded = _spec(exclusions.patterns)
+    top = root.resolve()
     ignores = _Ignores(root) if exclusions.gitignore else None
     for directory, subdirs, files in os.walk(root, followlinks=False):
         here = Path(directory)
@@ -86,7 +92,7 @@ def _walk(root: Path, exclusions: Exclusions) -> Iterator[Target]:
         relative = here.relative_to(root)
 
         def kept(name: str, is_dir: bool) -> bool:
-            path = (relative / name).as_posix() + ("/" if is_dir else "")
+            path = matchable((relative / name).as_posix() + ("/" if is_dir else ""))
             if excluded.match_file(path):
                 return False
             return ignores is None or not ignores.ignored(absolute / name, is_dir)
@@ -94,7 +100,26 @@ def _walk(root: Path, exclusions: Exclusions) -> Iterator[Target]:
         for name in sorted(files):
             if name.endswith(".py") and kept(name, False):
                 path = here / name
+                if path.is_symlink() and not _inside(path, top):
+                    yield (f"{path}: a symbolic link out of the folder being walked; left "
+                           "alone (name the file itself to process it)")
+                    continue
                 yield Target(path, path.relative_to(root))
+
+
+def _inside(path: Path, top: Path) -> bool:
+    try:
+        return path.resolve().is_relative_to(top)
+    except (OSError, RuntimeError):  # a loop of links
+        return False
+
+
+def matchable(path: str) -> str:
+    """``path`` as a gitignore pattern can match it: an undecodable byte of a file name
+    (held as a surrogate) becomes U+FFFD, which no pattern names."""
+    if not any("\udc80" <= c <= "\udcff" for c in path):
+        return path
+    return path.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
 def _spec(patterns: Iterable[str]) -> pathspec.GitIgnoreSpec:
@@ -132,6 +157,6 @@ class _Ignores:
                 relative = path.relative_to(base).as_posix()
             except ValueError:
                 continue
-            if spec.match_file(relative + ("/" if is_dir else "")):
+            if spec.match_file(matchable(relative + ("/" if is_dir else ""))):
                 return True
         return False
