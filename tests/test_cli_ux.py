@@ -127,3 +127,16 @@ def test_every_site_is_accounted_for_and_skips_can_be_summarised(
                  str(strategy)]) == 0
     assert [json.loads(line)["kind"] for line in capsys.readouterr().out.splitlines()] == \
         ["change", "summary"]
+
+
+@pytest.mark.parametrize("value", ["nan", "inf", "1e12", "0", "-3", "soon"])
+def test_a_timeout_that_is_not_a_sane_number_is_a_usage_error(
+        value: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """Found by attack: --timeout nan|inf|1e12 ended with an internal error (exit 70)."""
+    from exitdsl.cli import main
+
+    parent = "examples/strategies/backtesting/sma_cross.py"
+    with pytest.raises(SystemExit) as info:
+        main(["behave", parent, parent, "--timeout", value])
+    assert info.value.code == 2
+    assert "argument --timeout" in capsys.readouterr().err

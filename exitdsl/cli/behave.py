@@ -12,7 +12,7 @@ from typing import TextIO
 from ..errors import ExitdslError, UsageError
 from ..io.emit import dumps, record, summary_record
 from ..io.sourcefile import read_source
-from .common import EXIT_CHANGES, EXIT_INPUT, EXIT_OK, command
+from .common import EXIT_CHANGES, EXIT_INPUT, EXIT_OK, command, seconds
 
 EXIT_CODES = """exit codes:
   0  every child is effective
@@ -36,7 +36,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
                         help="one JSON record per child (JSON Lines; docs/behaviour.md)")
     behave.add_argument("-j", "--jobs", type=int, default=1, metavar="J",
                         help="children run at a time (default 1)")
-    behave.add_argument("--timeout", type=float, default=60.0, metavar="S",
+    behave.add_argument("--timeout", type=seconds, default=60.0, metavar="S",
                         help="wall-clock seconds per run; CPU seconds too (default 60)")
     behave.add_argument("--memory-mb", type=int, default=3072, metavar="MB",
                         help="address-space limit per run (default 3072)")

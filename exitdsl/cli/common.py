@@ -37,6 +37,18 @@ EXIT_CODES = """exit codes:
 141  the reader of the output went away (e.g. `| head`); output stops quietly"""
 
 
+def seconds(text: str) -> float:
+    """An argparse type: a finite number of seconds above 0 and at most a day (``nan``,
+    ``inf`` and ``1e12`` are usage errors, not internal ones)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not 0 < value <= 86_400:  # also false for nan
+        raise argparse.ArgumentTypeError(f"{text}: expected seconds above 0, at most 86400")
+    return value
+
+
 def add_global_options(parser: argparse.ArgumentParser, default: object) -> None:
     """Options every command takes, before or after its name (``default`` is SUPPRESS on
     a subcommand, so that a value given before the name is not overwritten)."""

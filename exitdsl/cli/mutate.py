@@ -13,7 +13,8 @@ from ..errors import UsageError
 from ..io.discover import discover
 from ..io.progress import Progress
 from .common import (EXIT_INPUT, EXIT_OK, add_discovery_options, add_rule_options, colliding,
-                     command, exclusions, load_selected, out_beside_inputs, outside, run_seed)
+                     command, exclusions, load_selected, out_beside_inputs, outside, run_seed,
+                     seconds)
 
 if TYPE_CHECKING:
     from ..engine import Engine
@@ -43,7 +44,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     mutate.add_argument("--require-effect", action="store_true",
                         help="keep only children whose exits change what the strategy does "
                              "(implies --behaviour; redraws a bounded number of times)")
-    mutate.add_argument("--timeout", type=float, default=60.0, metavar="S",
+    mutate.add_argument("--timeout", type=seconds, default=60.0, metavar="S",
                         help="wall-clock seconds per behavioural run (default 60)")
     mutate.add_argument("--append", action="store_true",
                         help="add to a non-empty --out DIR (its lineage.jsonl grows)")
