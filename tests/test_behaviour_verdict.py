@@ -109,3 +109,33 @@ def test_the_guard_confines_reads_and_writes(hook: Hook, tmp_path: Path) -> None
         hook("os.listdir", ("/root",))
     with pytest.raises(PermissionError):  # os.open with O_WRONLY and no mode string
         hook("open", ("/opt/python/lib/x", None, os.O_WRONLY | os.O_CREAT))
+
+
+@pytest.mark.parametrize("answer, message", [
+    (b'{"ok": true, "events": [], "trades": 0, "return_pct": NaN}', "ended without an answer"),
+    (b'[1, 2]', "a malformed answer (not an object)"),
+    (b'{"ok": true, "events": [[1, "entry"]], "trades": 1, "return_pct": 0.5}',
+     "a malformed answer"),
+    (b'{"ok": true, "events": [[1, "buy", 1, 2.0]], "trades": 1, "return_pct": 0.5}',
+     "a malformed answer"),
+    (b'{"ok": true, "events": [], "trades": "many", "return_pct": 0.5}', "a malformed answer"),
+    (b'{"ok": "yes", "error": "\\u001b[2Jcleared"}', "\\x1b[2Jcleared"),
+])
+def test_a_malformed_answer_fails_its_child_only(answer: bytes, message: str) -> None:
+    """Found by attack: a malformed answer ended the whole run with exit 70 (later children
+    were never judged), and a forged NaN made --json invalid."""
+    from exitdsl.behaviour.sandbox import Limits, StrategyFailed, _read_answer
+
+    with pytest.raises(StrategyFailed) as info:
+        _read_answer(0, answer, b"", Limits())
+    assert message in str(info.value)
+
+
+def test_a_well_formed_answer_is_a_run() -> None:
+    from exitdsl.behaviour.sandbox import Limits, _read_answer
+
+    run = _read_answer(0, b'{"ok": true, "events": [[3, "exit", -1, 101.25], '
+                          b'[1, "entry", 1, 100.0]], "trades": 1, "return_pct": 1.25}',
+                       b"", Limits())
+    assert (run.trades, run.return_pct, [(e.bar, e.kind) for e in run.events]) == (
+        1, 1.25, [(1, "entry"), (3, "exit")])

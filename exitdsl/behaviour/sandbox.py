@@ -10,6 +10,7 @@ audit hook of ``guard``. Strategy code never runs in the process that holds the 
 from __future__ import annotations
 
 import json
+import math
 import os
 import signal
 import subprocess
@@ -19,6 +20,7 @@ from dataclasses import asdict, dataclass
 
 from .frameworks import Framework
 from .verdict import Run, event
+from ..text.printable import printable
 
 _SIGNALS = {signal.SIGXCPU: "the CPU time limit", signal.SIGKILL: "SIGKILL",
             signal.SIGSEGV: "a segmentation fault", signal.SIGXFSZ: "the file size limit"}
@@ -82,14 +84,41 @@ def _read_answer(code: int, out: bytes, err: bytes, limits: Limits) -> Run:
             cause += f" ({limits.cpu_seconds} s)"
         raise StrategyFailed(f"stopped by {cause}")
     try:
-        answer = json.loads(out)
+        answer = json.loads(out, parse_constant=_no_constant)
     except ValueError:
         tail = err.decode(errors="replace").strip().splitlines()[-1:] or [f"exit code {code}"]
         raise StrategyFailed(f"ended without an answer: {tail[0][:300]}") from None
-    if not answer.get("ok"):
-        raise StrategyFailed(str(answer.get("error", "unknown error")))
-    events = tuple(sorted(event(*e) for e in answer["events"]))
-    return Run(events, int(answer["trades"]), float(answer["return_pct"]))
+    if not isinstance(answer, dict):
+        raise StrategyFailed("a malformed answer (not an object)")
+    if answer.get("ok") is not True:
+        raise StrategyFailed(printable(str(answer.get("error", "unknown error")))[:300])
+    return _run_of(answer)
+
+
+def _no_constant(name: str) -> object:
+    raise ValueError(f"{name} is not a number a run can report")
+
+
+def _run_of(answer: dict[str, object]) -> Run:
+    """The answer as a run, every value checked (a child's answer is untrusted: a malformed
+    one is this child's failure, never the whole run's)."""
+    try:
+        raw = answer["events"]
+        trades, returned = answer["trades"], answer["return_pct"]
+        if not isinstance(raw, list) or not all(isinstance(e, list) and 4 <= len(e) <= 5
+                                                 and all(isinstance(v, (int, float, str))
+                                                         for v in e) for e in raw):
+            raise ValueError("events")
+        if not isinstance(trades, int) or not isinstance(returned, (int, float)) \
+                or not math.isfinite(returned):
+            raise ValueError("figures")
+        events = tuple(sorted(event(*e) for e in raw))
+    except (KeyError, TypeError, ValueError, OverflowError):
+        raise StrategyFailed("a malformed answer (events, trades and return_pct expected)") \
+            from None
+    if any(e.kind not in ("entry", "exit") or not math.isfinite(e.price) for e in events):
+        raise StrategyFailed("a malformed answer (events, trades and return_pct expected)")
+    return Run(events, trades, float(returned))
 
 
 def _kill_group(pid: int) -> None:
