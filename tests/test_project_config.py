@@ -135,3 +135,21 @@ def test_exclude_options_on_the_command_line(tmp_path: Path, capsys: pytest.Capt
         "a.py", "env/lib.py", "keep/b.py", "keep/old/c.py", "logs/x.py"]
     assert changed("--exclude", "keep/", "--exclude", "archive") == [
         ".hidden/d.py", "a.py", "build/gen.py"]
+
+
+def test_config_rules_that_leave_the_project_are_refused_like_includes(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Found by attack: `rules: ["/"]` walked the file system and quoted what it found."""
+    from exitdsl.cli import main
+
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "exitdsl.yaml").write_text('seed: 1\nrules: ["/"]\n', encoding="utf-8")
+    (project / "s.py").write_text("report = sim(position, stop_loss=0.1)\n", encoding="utf-8")
+    assert main(["apply", str(project)]) == 2
+    config = project / "exitdsl.yaml"
+    assert capsys.readouterr().err.splitlines() == [
+        f"{config}:2:8: the config's rules entry '/' leads out of the config's folder "
+        "(--allow-include-anywhere to allow it)",
+        '    rules: ["/"]',
+        "           ^"]

@@ -142,6 +142,10 @@ def load_selected(args: argparse.Namespace) -> RuleSet:
     config = find_config(args.config, Path(paths_given[0]) if paths_given else None)
     log = logging.getLogger("exitdsl")
     log.info("config: %s", config.path or "none found (defaults)")
+    if not args.rules and config.rules_outside and not args.allow_include_anywhere:
+        name, span = config.rules_outside[0]
+        raise RuleError(f"the config's rules entry {name!r} leads out of the config's folder "
+                        "(--allow-include-anywhere to allow it)", span)
     paths = resolve_rule_paths(args.rules or list(config.rules))
     rules = load_rules(paths, config, include_anywhere=args.allow_include_anywhere)
     log.info("rules: %d from %s", len(rules.rules), ", ".join(map(str, paths)))

@@ -57,6 +57,9 @@ class Config:
     exclude: tuple[str, ...] | None = None  # None: the default exclusions
     extend_exclude: tuple[str, ...] = ()
     respect_gitignore: bool = True
+    # `rules` entries that lead out of the config's folder tree, with where they are said:
+    # refused like an include that leaves home (unless --allow-include-anywhere)
+    rules_outside: tuple[tuple[str, Span], ...] = ()
 
 
 def find_config(explicit: str | None, start: Path | None = None) -> Config:
@@ -131,11 +134,14 @@ class _Reader:
         choices: dict[str, Override] = {}
         weights = dict(DEFAULT_TIER_WEIGHTS)
         lists: dict[str, tuple[str, ...]] = {}
+        rules_at = self.where(root)
         gitignore = True
         for key, value in self.mapping(root, "the config"):
             name = key.value.replace("_", "-") if key.value != "tier_weights" else key.value
             if name in LISTS:
                 lists[name] = self.strings(value)
+                if name == "rules":
+                    rules_at = self.where(value)
             elif name == "respect-gitignore":
                 gitignore = self.boolean(value)
             elif key.value == "seed":
@@ -163,8 +169,12 @@ class _Reader:
         folder = Path(self.path).parent
         rules = tuple(r if "/" not in r and not r.endswith(".rules") else str(folder / r)
                       for r in lists.get("rules", ()))
+        home = folder.resolve()
+        outside = tuple((r, rules_at) for r in rules if r != Path(r).name.removesuffix(".rules")
+                        and not Path(r).resolve().is_relative_to(home))
         return Config(self.path, seed, bounds, choices, weights, rules, lists.get("tiers", ()),
-                      lists.get("exclude"), lists.get("extend-exclude", ()), gitignore)
+                      lists.get("exclude"), lists.get("extend-exclude", ()), gitignore,
+                      outside)
 
     def strings(self, node: yaml.Node) -> tuple[str, ...]:
         import yaml
