@@ -400,3 +400,22 @@ def test_control_characters_in_names_never_reach_the_terminal_raw(
     main(["apply", str(tmp_path / name), "-q"])
     err = capsys.readouterr().err
     assert "\x1b" not in err and "bad\\x1b[2Jname.py:" in err
+
+
+def test_json_output_is_valid_utf8_whatever_the_file_names(
+        rules: Path, tmp_path: Path) -> None:
+    """Found by attack: a non-UTF-8 file name was written as raw bytes into --json."""
+    import json
+    import subprocess
+    import sys
+
+    tree = tmp_path / "tree"
+    tree.mkdir()
+    name = os.fsencode(tree) + b"/bad\xffname.py"
+    with open(name, "w", encoding="utf-8") as handle:
+        handle.write(LINE + "\n")
+    done = subprocess.run([sys.executable, "-m", "exitdsl", "apply", "-r", str(rules), "--json",
+                           str(tree)], capture_output=True, timeout=120, check=False)
+    records = [json.loads(line) for line in done.stdout.decode("utf-8").splitlines()]
+    changed = [r for r in records if r["kind"] == "change"]
+    assert changed and changed[0]["file"].endswith("bad\\xffname.py")

@@ -51,4 +51,23 @@ def in_source_order(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def dumps(data: dict[str, Any]) -> str:
-    return json.dumps(data, ensure_ascii=False, sort_keys=False)
+    """One JSON record, always valid UTF-8: an undecodable byte of a file name (held as a
+    surrogate) is written as its escape, ``\\xff``, never raw."""
+    text = json.dumps(data, ensure_ascii=False, sort_keys=False)
+    return text if text.isascii() or not _has_surrogate(text) else json.dumps(
+        _valid_text(data), ensure_ascii=False, sort_keys=False)
+
+
+def _has_surrogate(text: str) -> bool:
+    return any("\ud800" <= c <= "\udfff" for c in text)
+
+
+def _valid_text(value: Any) -> Any:
+    if isinstance(value, str):
+        return value.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace") \
+            if _has_surrogate(value) else value
+    if isinstance(value, dict):
+        return {_valid_text(k): _valid_text(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_valid_text(v) for v in value]
+    return value

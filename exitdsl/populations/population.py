@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import glob
 import hashlib
-import json
 import os
 import re
 from collections.abc import Iterator, Sequence
@@ -19,7 +18,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from ..engine import Engine
 from ..errors import ExitdslError
-from ..io.emit import SCHEMA
+from ..io.emit import SCHEMA, dumps
 from ..io.files import write_atomic
 from ..io.sourcefile import read_source
 from ..results import Mutation
@@ -178,7 +177,7 @@ def write_family(family: Family, out: Path, lineage: TextIO) -> list[Path]:
             verdict = family.verdicts[index].as_json()
             del verdict["child"]
             record["behaviour"] = verdict
-        print(json.dumps(record, ensure_ascii=False), file=lineage, flush=True)
+        print(dumps(record), file=lineage, flush=True)
         os.fsync(lineage.fileno())
         write_atomic(target, data, like=mode)
         written.append(target)
