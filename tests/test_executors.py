@@ -4,7 +4,7 @@ give the children, lineage and statistics of a run in this process."""
 from __future__ import annotations
 
 import pickle
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Executor, ProcessPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -100,3 +100,56 @@ def test_mutate_executor_option(tmp_path: Path, capsys: pytest.CaptureFixture[st
                  folder]) == 2
     assert capsys.readouterr().err.strip() == (
         "--executor threads: expected 'processes' or 'dask[:ADDRESS]'")
+
+
+class _Recording(Executor):
+    """An executor that runs nothing: it keeps what each task was given, and answers as a
+    pool whose worker died (BrokenProcessPool) or as a worker with its own file system."""
+
+    def __init__(self, outcome: str) -> None:
+        self.outcome = outcome
+        self.calls: list[tuple[object, ...]] = []
+
+    def submit(self, fn, /, *args, **kwargs):  # type: ignore[no-untyped-def, override]
+        from concurrent.futures import Future
+        from concurrent.futures.process import BrokenProcessPool
+
+        self.calls.append(args)
+        future: Future[object] = Future()
+        if self.outcome == "dead":
+            future.set_exception(BrokenProcessPool("a child process terminated abruptly"))
+        else:  # a worker that reads its own file at the path instead of the bytes sent
+            shipped, path, count, run_seed, relative, behaviour, _ = args
+            future.set_result(fn(shipped, path, count, run_seed, relative, behaviour,
+                                 b"x = 1\n"))
+        return future
+
+
+def test_a_lost_worker_is_a_one_line_error_per_parent_and_the_rest_go_on(
+        tmp_path: Path) -> None:
+    """Found by attack: killing a pool worker ended the run with an internal error and
+    dropped the remaining parents silently."""
+    from exitdsl.populations.population import breed_all
+
+    parents = [str(ROOT / "examples/strategies/finlab/revenue_breakout.py"),
+               str(ROOT / "examples/strategies/finlab/value_lowvol.py")]
+    engine = Engine(load_rules(ROOT / "rules" / "finlab.rules"))
+    families = list(breed_all(engine, [(p, Path(p).name) for p in parents], 2, 1,
+                              _Recording("dead")))
+    assert [f.error for f in families] == [
+        f"{p}: not bred: the worker breeding it was lost (BrokenProcessPool)" for p in parents]
+
+
+def test_a_worker_breeds_the_clients_bytes_and_its_digest_is_checked(tmp_path: Path) -> None:
+    """Found by attack: tasks carried paths, so a Dask worker bred from its own file system
+    and the client recorded those children as its own."""
+    from exitdsl.populations.population import breed_all
+
+    parents = [str(ROOT / "examples/strategies/finlab/revenue_breakout.py"),
+               str(ROOT / "examples/strategies/finlab/value_lowvol.py")]
+    engine = Engine(load_rules(ROOT / "rules" / "finlab.rules"))
+    executor = _Recording("foreign")
+    families = list(breed_all(engine, [(p, Path(p).name) for p in parents], 2, 1, executor))
+    assert [call[-1] for call in executor.calls] == [Path(p).read_bytes() for p in parents]
+    assert [f.error for f in families] == [
+        f"{p}: not bred: the worker bred other bytes than these" for p in parents]

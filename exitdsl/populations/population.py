@@ -11,7 +11,7 @@ import hashlib
 import os
 import re
 from collections.abc import Iterator, Sequence
-from concurrent.futures import Executor
+from concurrent.futures import BrokenExecutor, CancelledError, Executor, Future
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
@@ -20,7 +20,7 @@ from ..engine import Engine
 from ..errors import ExitdslError
 from ..io.emit import SCHEMA, dumps
 from ..io.files import write_atomic
-from ..io.sourcefile import read_source
+from ..io.sourcefile import decode, read_bytes, read_source
 from ..results import Mutation
 from .executors import ship, unship
 from ..evolve.stats import MutationStats
@@ -70,11 +70,12 @@ def child_seed(run_seed: int, number: int) -> int:
 
 
 def breed(engine: Engine, path: str, count: int, run_seed: int, relative: str = "",
-          behaviour: BehaviourCheck | None = None) -> Family:
-    """Up to ``count`` distinct children of the file at ``path``."""
+          behaviour: BehaviourCheck | None = None, data: bytes | None = None) -> Family:
+    """Up to ``count`` distinct children of the file at ``path`` (of ``data``, its bytes as
+    the client read them, when given: a worker breeds exactly the client's parent)."""
     relative = relative or Path(path).name
     try:
-        source = read_source(Path(path))
+        source = read_source(Path(path)) if data is None else decode(data, path)
         parent = engine.prepare(source.text, path)
         base = _baseline(source.text, path, behaviour)
     except ExitdslError as exc:
@@ -127,8 +128,8 @@ def _baseline(source: str, path: str, behaviour: BehaviourCheck | None) -> Basel
 
 
 def _breed_task(engine: Any, path: str, count: int, run_seed: int, relative: str,
-                behaviour: BehaviourCheck | None) -> Family:
-    return breed(unship(engine), path, count, run_seed, relative, behaviour)
+                behaviour: BehaviourCheck | None, data: bytes | None = None) -> Family:
+    return breed(unship(engine), path, count, run_seed, relative, behaviour, data)
 
 
 def breed_all(engine: Engine, paths: Sequence[tuple[str, str]], count: int, run_seed: int,
@@ -142,10 +143,46 @@ def breed_all(engine: Engine, paths: Sequence[tuple[str, str]], count: int, run_
             yield breed(engine, path, count, run_seed, relative, behaviour)
         return
     shipped = ship(executor, engine)
-    futures = [executor.submit(_breed_task, shipped, path, count, run_seed, relative,
-                               behaviour) for path, relative in paths]
-    for future in futures:
-        yield future.result()
+    pending: list[tuple[str, str, Future[Family] | Family]] = []
+    expected: dict[str, str] = {}  # path -> SHA-256 of the bytes sent
+    for path, relative in paths:
+        # The parent's bytes travel with the task: a worker on another machine (Dask)
+        # would otherwise breed from whatever its own file system holds at that path.
+        try:
+            data = read_bytes(Path(path), path)
+            source = decode(data, path)  # for the digest breed() records, from these bytes
+        except ExitdslError as exc:
+            pending.append((path, relative, Family(path, "", wanted=count,
+                                                   error=exc.one_line(), relative=relative)))
+            continue
+        expected[path] = hashlib.sha256(source.encode(source.text)).hexdigest()
+        pending.append((path, relative, executor.submit(
+            _breed_task, shipped, path, count, run_seed, relative, behaviour, data)))
+    for path, relative, task in pending:
+        if isinstance(task, Family):
+            yield task
+            continue
+        family = _settled(task, path, relative, count)
+        if family.error is None and family.parent_sha256 != expected[path]:
+            family = Family(path, "", wanted=count, relative=relative,
+                            error=f"{path}: not bred: the worker bred other bytes than these")
+        yield family
+
+
+def _settled(task: Future[Family], path: str, relative: str, count: int) -> Family:
+    """The family a task bred, or, when its worker was lost (killed, out of memory, the
+    cluster gone), a family with that error: the run goes on and says which parents were
+    not bred."""
+    try:
+        return task.result()
+    except Exception as exc:  # noqa: BLE001 - only a lost worker; anything else is raised
+        if not isinstance(exc, (BrokenExecutor, CancelledError, OSError, EOFError,
+                                TimeoutError)) \
+                and not type(exc).__module__.startswith("distributed"):
+            raise
+        return Family(path, "", wanted=count, relative=relative,
+                      error=f"{path}: not bred: the worker breeding it was lost "
+                            f"({type(exc).__name__})")
 
 
 def write_family(family: Family, out: Path, lineage: TextIO) -> list[Path]:
