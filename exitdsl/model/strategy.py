@@ -24,7 +24,8 @@ class StrategyModel:
         self._outline: FileIndex | None = None
         self._families: dict[BaseFamily, frozenset[ClassKey]] = {}
         self._bodies: dict[int, dict[str, list[ast.stmt]]] = {}
-        self._classes: dict[int, ClassInfo] | None = None
+        self._classes: dict[int, ClassInfo] | None = None  # the outline's
+        self._full_classes: dict[int, ClassInfo] | None = None  # the full index's
 
     @property
     def index(self) -> FileIndex:
@@ -75,8 +76,14 @@ class StrategyModel:
             self._bodies[key] = found
         return found
 
-    def class_info(self, node: ast.ClassDef) -> ClassInfo | None:
-        """The class table of a class statement of this file (None for a copy of one)."""
+    def class_info(self, node: ast.ClassDef, uses: bool = False) -> ClassInfo | None:
+        """The class table of a class statement of this file (None for a copy of one);
+        with ``uses``, from the full traversal, whose tables hold ``self.``/``cls.`` uses
+        (the outline's do not)."""
+        if uses:
+            if self._full_classes is None:
+                self._full_classes = {id(c.node): c for c in self.index.classes}
+            return self._full_classes.get(id(node))
         if self._classes is None:
             self._classes = {id(c.node): c for c in self.outline.classes}
         return self._classes.get(id(node))

@@ -1,0 +1,111 @@
+"""The semantic model of one strategy file (exitdsl/model/): what every stage asks of it,
+on a freqtrade strategy written as real ones are."""
+
+from __future__ import annotations
+
+import ast
+import textwrap
+
+from exitdsl.language.ir import BaseFamily
+from exitdsl.errors import Span
+from exitdsl.model.strategy import StrategyModel
+
+SOURCE = textwrap.dedent("""\
+    import talib.abstract as ta
+    from freqtrade.strategy import IStrategy, DecimalParameter
+    from mixins import TrailingMixin
+
+
+    class Base(IStrategy):
+        stoploss = -0.10
+        sell_rsi = DecimalParameter(60, 90, default=75, space="sell")
+
+        def populate_indicators(self, dataframe, metadata):
+            dataframe["rsi"] = ta.RSI(dataframe, timeperiod=14)
+            return dataframe
+
+        def populate_sell_trend(self, dataframe, metadata):
+            limit = self.sell_rsi.value
+            dataframe.loc[dataframe["rsi"] > limit, "sell"] = 1
+            return dataframe
+
+
+    class Tuned(Base, TrailingMixin):
+        stoploss = -0.05
+
+        def custom_sell(self, pair, trade, current_time, **kwargs):
+            def late(hours):
+                return hours > self.stoploss
+            try:
+                return late(3)
+            except ValueError as problem:
+                return None
+
+
+    class Helper:
+        trailing_stop = True
+    """)
+
+
+def model() -> tuple[StrategyModel, ast.Module]:
+    module = ast.parse(SOURCE)
+    return StrategyModel(module), module
+
+
+def classes(module: ast.Module) -> dict[str, ast.ClassDef]:
+    return {node.name: node for node in module.body if isinstance(node, ast.ClassDef)}
+
+
+def test_classes_have_attribute_tables_methods_and_self_uses() -> None:
+    built, module = model()
+    base = built.class_info(classes(module)["Base"], uses=True)
+    assert base is not None
+    assert sorted(base.attributes) == ["sell_rsi", "stoploss"]
+    assert sorted(base.methods) == ["populate_indicators", "populate_sell_trend"]
+    assert [(u.method, u.node.lineno, u.store) for u in base.uses["sell_rsi"]] == [
+        ("populate_sell_trend", 15, False)]
+    tuned = built.class_info(classes(module)["Tuned"], uses=True)
+    assert tuned is not None  # a closure inside a method reads its method's self
+    assert [(u.method, u.node.lineno) for u in tuned.uses["stoploss"]] == [("custom_sell", 25)]
+
+
+def test_bindings_per_scope_answer_defined_before_a_line() -> None:
+    built, module = model()
+    sell = classes(module)["Base"].body[3]
+    assert isinstance(sell, ast.FunctionDef)
+    assert built.defined_before("limit", sell, 16)  # assigned on line 15
+    assert not built.defined_before("limit", sell, 15)  # not before its own line
+    assert built.defined_before("dataframe", sell, 14)  # a parameter
+    assert built.defined_before("ta", module, 2)  # an import
+    assert not built.defined_before("Tuned", module, 20)  # the class starts on line 20
+    assert built.defined_before("Tuned", module, 21)
+    custom = classes(module)["Tuned"].body[1]
+    bindings = built.index.scopes[id(custom)].bindings
+    assert sorted((name, b[0].kind) for name, b in bindings.items()) == [
+        ("current_time", "parameter"), ("kwargs", "parameter"), ("late", "def"),
+        ("pair", "parameter"), ("problem", "except"), ("self", "parameter"),
+        ("trade", "parameter")]
+
+
+def test_calls_by_callee_and_names_made_here() -> None:
+    built, _ = model()
+    assert [c.lineno for c in built.index.calls["RSI"]] == [11]
+    assert [c.lineno for c in built.index.calls["late"]] == [27]
+    assert built.made_here("limit") and built.made_here("Helper")
+    assert not built.made_here("ta") and not built.made_here("sim")
+
+
+def test_base_families_reach_subclasses_and_classes_defining_an_attribute() -> None:
+    built, _ = model()
+    here = Span("<test>", 1, 1)
+    plain = BaseFamily("IStrategy", (), here)
+    defining = BaseFamily("IStrategy", ("trailing_stop",), here)
+    assert sorted(name for name, _ in built.family(plain)) == ["Base", "Tuned"]
+    assert sorted(name for name, _ in built.family(defining)) == ["Base", "Helper", "Tuned"]
+
+
+def test_the_outline_is_enough_for_families_and_never_walks_expressions() -> None:
+    built, _ = model()
+    built.family(BaseFamily("IStrategy", (), Span("<test>", 1, 1)))
+    assert built._index is None  # the full traversal was not needed
+    assert ast.Call not in built.outline.by_type
