@@ -34,19 +34,24 @@ class Contexts:
         self.remember = remember
         self.solutions: dict[tuple[int, int], SolutionIndex | None] = {}
         self.listed: dict[int, list[Signature] | None] = {}  # id(pattern) -> its listed
+        self.order: dict[int, tuple[CompiledContext, ...]] = {}  # id(rule) -> its contexts
 
     def holds(self, rule: CompiledRule, captures: Captures, ancestors: Sequence[ast.AST],
-              scope: ast.AST) -> Captures | None:
+              scope: ast.AST, known: frozenset[int] = frozenset()) -> Captures | None:
         """The captures with the contexts' own, or None when a context does not hold (or
-        an `unless` one does)."""
-        captures, failing = self.check(rule, captures, ancestors, scope)
+        an `unless` one does). ``known``: ids of capture-free contexts known to hold here
+        (matching/gates.py), not asked again."""
+        captures, failing = self.check(rule, captures, ancestors, scope, known)
         return None if failing is not None else captures
 
     def check(self, rule: CompiledRule, captures: Captures, ancestors: Sequence[ast.AST],
-              scope: ast.AST) -> tuple[Captures, CompiledContext | None]:
+              scope: ast.AST, known: frozenset[int] = frozenset()
+              ) -> tuple[Captures, CompiledContext | None]:
         """The captures so far and the first context that fails (None: all hold). Negated
         contexts go last: they may use any capture."""
-        for context in sorted(rule.contexts, key=lambda c: c.negated):
+        for context in self._ordered(rule):
+            if id(context) in known and not context.pattern.captures:
+                continue
             candidates: Sequence[ast.AST] = (scope,) if context.kind == "inside" else ancestors
             found = next((trial for candidate in candidates
                           if (trial := self._match(context, candidate, captures)) is not None),
@@ -55,6 +60,12 @@ class Contexts:
                 return captures, context
             captures = found or captures
         return captures, None
+
+    def _ordered(self, rule: CompiledRule) -> tuple[CompiledContext, ...]:
+        found = self.order.get(id(rule))
+        if found is None:
+            found = self.order[id(rule)] = tuple(sorted(rule.contexts, key=lambda c: c.negated))
+        return found
 
     def holds_at(self, context: CompiledContext, candidate: ast.AST) -> bool:
         """Does the context's pattern match ``candidate`` at all (no captures bound)?"""

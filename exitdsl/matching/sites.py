@@ -121,6 +121,7 @@ class _Finder:
         self.by_words: dict[frozenset[str], ByType] = {}
         self.gates = Gates(contexts, rules)
         self.within: frozenset[int] = frozenset()  # `within` gates the ancestors satisfy
+        self.holding: frozenset[int] = frozenset()  # gates known to hold in this body
         self.blocked: frozenset[int] = frozenset()
         # Off the candidate lines, only the anchorless rules are tried; when all their
         # patterns are statements, a statement's expressions need no visit there.
@@ -147,16 +148,17 @@ class _Finder:
 
     def statements(self, body: Sequence[ast.stmt], ancestors: tuple[ast.stmt, ...],
                    scope: ast.AST, scope_path: str) -> None:
-        outer = self.blocked
+        outer, outer_holding = self.blocked, self.holding
         if self.gates:
-            self.blocked = self.gates.blocked(self.within | self.gates.inside(scope))
+            self.holding = self.within | self.gates.inside(scope)
+            self.blocked = self.gates.blocked(self.holding)
         for stmt in body:
             words = self._words(stmt)
             if words is not None:
                 self.statement(stmt, ancestors, scope, scope_path, self._table(words))
             elif self.anchorless:
                 self.statement(stmt, ancestors, scope, scope_path, self.anchorless)
-        self.blocked = outer
+        self.blocked, self.holding = outer, outer_holding
 
     def statement(self, stmt: ast.stmt, ancestors: tuple[ast.stmt, ...], scope: ast.AST,
                   scope_path: str, by_type: ByType) -> None:
@@ -208,7 +210,7 @@ class _Finder:
             if key in seen:
                 continue
             seen.add(key)
-            in_context = self.contexts.holds(rule, captures, ancestors, scope)
+            in_context = self.contexts.holds(rule, captures, ancestors, scope, self.holding)
             if in_context is not None and not any(
                     match(u.node, node, dict(in_context)) for u in rule.unless):
                 found.append(in_context if pattern.is_statement else
