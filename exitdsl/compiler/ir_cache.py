@@ -21,6 +21,7 @@ import stat
 import types
 import typing
 from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 from .._version import __version__
@@ -138,32 +139,41 @@ def _encode(value: Any) -> Any:
 def valid(value: Any, hint: Any) -> bool:
     """Does ``value`` have the type ``hint`` declares (dataclasses field by field, tuples,
     unions, literals, the JSON scalars)? Unknown forms are accepted."""
+    return _checker(hint)(value)
+
+
+Check = Callable[[Any], bool]
+
+
+@functools.lru_cache(maxsize=None)
+def _checker(hint: Any) -> Check:
+    """A test for ``hint``, made once per hint (a warm run checks thousands of values);
+    nested hints are looked up when a value is checked, so recursive types terminate."""
     if dataclasses.is_dataclass(hint) and isinstance(hint, type):
-        return isinstance(value, hint) and all(
-            valid(getattr(value, name), field_hint)
-            for name, field_hint in _hints(hint).items())
+        fields = tuple(_hints(hint).items())
+        kind = hint
+        return lambda v: isinstance(v, kind) and all(
+            _checker(h)(getattr(v, name)) for name, h in fields)
     origin, args = typing.get_origin(hint), typing.get_args(hint)
     if origin in (typing.Union, types.UnionType):
-        return any(valid(value, arg) for arg in args)
+        return lambda v: any(_checker(arg)(v) for arg in args)
     if origin is typing.Literal:
-        return value in args
-    if origin in (tuple, list):
-        if not isinstance(value, origin):
-            return False
-        if origin is tuple and len(args) == 2 and args[1] is Ellipsis or origin is list:
-            return all(valid(item, args[0]) for item in value) if args else True
-        return len(value) == len(args) and all(valid(v, a) for v, a in zip(value, args))
-    if hint is type(None):
-        return value is None
-    if hint is bool:
-        return isinstance(value, bool)
-    if hint is int:
-        return isinstance(value, int) and not isinstance(value, bool)
-    if hint is float:
-        return isinstance(value, (int, float)) and not isinstance(value, bool)
-    if hint is str:
-        return isinstance(value, str)
-    return True
+        return lambda v: v in args
+    if origin is list or (origin is tuple and len(args) == 2 and args[1] is Ellipsis):
+        item = args[0] if args else Any
+        container = origin
+        return lambda v: isinstance(v, container) and all(_checker(item)(x) for x in v)
+    if origin is tuple:
+        return lambda v: isinstance(v, tuple) and len(v) == len(args) and all(
+            _checker(a)(x) for x, a in zip(v, args))
+    simple: dict[Any, Check] = {
+        type(None): lambda v: v is None,
+        bool: lambda v: isinstance(v, bool),
+        int: lambda v: isinstance(v, int) and not isinstance(v, bool),
+        float: lambda v: isinstance(v, (int, float)) and not isinstance(v, bool),
+        str: lambda v: isinstance(v, str),
+    }
+    return simple.get(hint, lambda v: True)
 
 
 @functools.lru_cache(maxsize=None)
