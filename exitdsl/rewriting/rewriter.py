@@ -31,6 +31,7 @@ class Rewriter:
         self.verify = verify
         # The verifier's registry, read when the rewriter is made (a test may extend it).
         self.checks = tuple(checklist.CHECKS if checks is None else checks)
+        self.file_checks = file_checks(self.checks)
         self.only = frozenset(only)  # stable site ids: rewrite just these sites
         # False sends number-literal swaps through libcst too: the reference the tests
         # compare the splice against.
@@ -97,22 +98,23 @@ class Rewriter:
             position = end
         pieces.append(source[position:])
         new_source = "".join(pieces)
-        if changes:
-            kept = [p for _, _, members, _ in placed for p in members]
-            view = FileView(prepared, kept, new_source, _structural(kept),
-                            self.verify == "full", placed)
-            for check in file_checks(self.checks):
-                assert check.run_file is not None
-                if check.structural_only and not (view.structural or view.full):
-                    continue
-                culprits = check.run_file(view)
-                if culprits:  # leave those sites out, say why, and splice the rest again
-                    left_out = {id(p) for p, _ in culprits}
-                    result = self._splice(prepared, [p for p in planned
-                                                     if id(p) not in left_out],
-                                          skips, seed, sites)
-                    return replace(result, rejections=result.rejections + tuple(_file_rejection(prepared, p, check.name, detail)
-                                           for p, detail in culprits))
+        kept = [p for _, _, members, _ in placed for p in members]
+        structural = bool(changes) and _structural(kept)
+        # A file of number swaps skips the checks only a structural edit can fail (the
+        # warm mutation path), unless --verify full asks for them.
+        checks = [c for c in self.file_checks if structural or self.verify == "full"
+                  or not c.structural_only] if changes else []
+        view = FileView(prepared, kept, new_source, structural, self.verify == "full",
+                        placed) if checks else None
+        for check in checks:
+            assert check.run_file is not None and view is not None
+            culprits = check.run_file(view)
+            if culprits:  # leave those sites out, say why, and splice the rest again
+                left_out = {id(p) for p, _ in culprits}
+                result = self._splice(prepared, [p for p in planned if id(p) not in left_out],
+                                      skips, seed, sites)
+                return replace(result, rejections=result.rejections + tuple(
+                    _file_rejection(prepared, p, check.name, detail) for p, detail in culprits))
         return FileResult(path, source, new_source, tuple(changes), tuple(skips),
                           tuple(rejections), sites)
 
