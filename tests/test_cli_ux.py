@@ -135,8 +135,20 @@ def test_a_timeout_that_is_not_a_sane_number_is_a_usage_error(
     """Found by attack: --timeout nan|inf|1e12 ended with an internal error (exit 70)."""
     from exitdsl.cli import main
 
-    parent = "examples/strategies/backtesting/sma_cross.py"
+    parent = str(ROOT / "examples/strategies/backtesting/sma_cross.py")
     with pytest.raises(SystemExit) as info:
         main(["behave", parent, parent, "--timeout", value])
     assert info.value.code == 2
     assert "argument --timeout" in capsys.readouterr().err
+
+
+def test_a_misspelt_shipped_rule_set_gets_a_suggestion(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    from exitdsl import RuleError, load_rules
+    from exitdsl.cli import main
+
+    assert main(["apply", "-r", "finlb", str(ROOT / "examples")]) == 2
+    assert capsys.readouterr().err == ("rule file 'finlb': cannot read: No such file or "
+                                       "directory (did you mean 'finlab'?)\n")
+    with pytest.raises(RuleError, match=r"\(did you mean 'finlab'\?\)"):
+        load_rules("finlb")

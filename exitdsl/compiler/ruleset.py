@@ -9,7 +9,8 @@ from pathlib import Path
 
 from ..errors import MAX_RULE_ERRORS, RuleError, Span, raise_all
 from ..io.files import MAX_RULE_FILE_BYTES, FileProblem, read_regular
-from ..io.resources import default_rule_files, rule_path, shipped_rules_dir
+from ..io.resources import (default_rule_files, rule_path, shipped_rule_names,
+                            shipped_rules_dir)
 from ..vocabulary.tiers import TIERS
 from ..language import ir
 from .compile import allowable, compile_invariant, compile_rule
@@ -222,7 +223,9 @@ def _read_rule_file(path: Path, resolved: Path, where: Span | None) -> str:
     try:
         return read_regular(resolved, MAX_RULE_FILE_BYTES)[0].decode("utf-8")
     except FileProblem as exc:
-        raise RuleError(f"rule file {str(path)!r}: {exc}", where) from None
+        hint = did_you_mean(str(path), shipped_rule_names()) \
+            if "/" not in str(path) and not path.suffix and not path.exists() else ""
+        raise RuleError(f"rule file {str(path)!r}: {exc}{hint}", where) from None
     except UnicodeDecodeError as exc:
         raise RuleError(f"rule file {str(path)!r} is not UTF-8: {exc.reason} at byte "
                         f"{exc.start}", where) from None

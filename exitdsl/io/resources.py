@@ -45,6 +45,12 @@ def rule_path(name: str, base: Path | None = None) -> Path:
     return shipped if shipped is not None and not path.exists() else path
 
 
+def shipped_rule_names() -> list[str]:
+    """The names ``-r NAME`` accepts for the shipped rule sets (migrations included)."""
+    folder = shipped_rules_dir()
+    return sorted(p.stem for p in [*folder.glob("*.rules"), *(folder / MIGRATIONS).glob("*.rules")])
+
+
 def shipped_rule_file(name: str) -> Path | None:
     """The shipped ``rules/NAME.rules`` or ``rules/migrations/NAME.rules``, if any."""
     for shipped in (shipped_rules_dir() / f"{name}.rules",
