@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import ast
 import copy
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar

@@ -80,7 +80,6 @@ def find_sites(facts: FileFacts, source: str, rules: Sequence[CompiledRule],
     # A rule with an alternative that names no word must see every statement; the others
     # still see only the lines holding their words.
     anchorless = [r for r in rules if any(not anchors for anchors in r.anchor_sets())]
-    anchored = [r for r in rules if r not in anchorless]
     module = facts.module
     finder = _Finder(facts.contexts, rules, candidate_lines(source, rules), anchorless,
                      accepts)

@@ -57,8 +57,3 @@ def unbound(module: ast.Module) -> set[str]:
         else:
             _bind(node, bound)
     return loads - bound - _BUILTINS
-
-
-def newly_unbound(old: ast.Module, new: ast.Module) -> set[str]:
-    """Names the rewrite left used but unbound (that were not so before)."""
-    return unbound(new) - unbound(old)

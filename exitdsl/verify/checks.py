@@ -19,17 +19,6 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from ..text.parsing import parses, quiet_parse
-
-def compiles(code: str, path: str) -> str | None:
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", SyntaxWarning)
-            compile(code, path, "exec", dont_inherit=True)
-    except (SyntaxError, ValueError) as exc:
-        return f"compile() rejects the result: {exc}"
-    return None
-
 
 def compiles_expressions(nodes: Iterable[ast.expr]) -> str | None:
     """``compile()`` each new expression alone: catches what parses but cannot run, such as

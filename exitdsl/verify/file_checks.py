@@ -52,8 +52,6 @@ def compiles(view: FileView) -> list[tuple[Planned, str]]:
     of the chunk when none does; every structural site of the file when the error stands
     outside the rewritten chunks). An input that does not compile itself (a snippet with
     a bare ``return``) cannot be judged so."""
-    if not (view.structural or view.full):
-        return []
     error = _compile_error(view.new_source, view.prepared.path)
     if error is None or not _input_compiles(view):
         return []
