@@ -76,7 +76,7 @@ HOSTILE = {
                "MemoryError: over the memory limit (3072 MB)"),
     "system": ("import os\nos.system('touch pwned')\n",
                "PermissionError: exitdsl sandbox: os.system is not allowed"),
-    "home": ("import os, pwd\nopen(os.path.join(pwd.getpwuid(os.getuid()).pw_dir, '.profile'))\n",
+    "home": (f"open({str(Path.home() / '.profile')!r})\n",
              "PermissionError: exitdsl sandbox: open '"),
     "environment": ("import os\nassert 'EXITDSL_TEST_SECRET' not in os.environ\n"
                     "raise SystemExit(os.environ['HOME'] == os.getcwd())\n", "SystemExit: True"),

@@ -1,8 +1,9 @@
 """Child side: the sandboxed process ``sandbox.run_strategy`` starts.
 
 Reads one request (JSON on stdin), puts the kernel limits on itself, lets the adapter
-import its framework, raises the guard, runs the strategy, and writes one JSON answer on
-the stdout it saved before pointing the strategy's stdout and stderr at /dev/null.
+import its framework, loads the seccomp filter (inside the boundary), raises the guard,
+runs the strategy, and writes one JSON answer on the stdout it saved before pointing the
+strategy's stdout and stderr at /dev/null.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import sys
 import warnings
 from typing import Any
 
-from . import guard
+from . import guard, syscalls
 
 ADAPTERS = {"backtesting": "backtesting_py", "template": "template", "vectorbt": "vectorbt"}
 
@@ -22,7 +23,8 @@ ADAPTERS = {"backtesting": "backtesting_py", "template": "template", "vectorbt":
 def main() -> None:
     request = json.load(sys.stdin)
     limits = request["limits"]
-    guard.apply_limits(limits["cpu_seconds"], limits["memory_mb"], limits["file_mb"])
+    guard.apply_limits(limits["cpu_seconds"], limits["memory_mb"], limits["file_mb"],
+                       request["nproc"])
     answer_fd = os.dup(1)
     quiet = os.open(os.devnull, os.O_WRONLY)
     os.dup2(quiet, 1)
@@ -36,6 +38,8 @@ def _answer(request: dict[str, Any]) -> dict[str, Any]:
         adapter = importlib.import_module(f".adapters.{ADAPTERS[request['framework']]}",
                                           __package__)
         adapter.prepare()
+        if request["limits"]["isolated"]:
+            syscalls.load()
         guard.install(os.getcwd(), guard.read_roots(), getattr(adapter, "ALLOWED_EVENTS",
                                                                frozenset()))
         answer: dict[str, Any] = adapter.run(request["source"])

@@ -39,12 +39,13 @@ WRITES = frozenset({
 _WRITE_FLAGS = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_TRUNC | os.O_APPEND
 
 
-def apply_limits(cpu_seconds: int, memory_mb: int, file_mb: int) -> None:
+def apply_limits(cpu_seconds: int, memory_mb: int, file_mb: int, nproc: int) -> None:
     """Kernel limits on this process: CPU time (SIGXCPU, then SIGKILL), address space
-    (allocations fail with MemoryError), size of any file written, no core files."""
+    (allocations fail with MemoryError), size of any file written, no core files, open
+    files, and tasks (the kernel does not hold root to ``RLIMIT_NPROC``: seccomp does)."""
     for limit, value in ((resource.RLIMIT_CPU, cpu_seconds), (resource.RLIMIT_AS, memory_mb * MIB),
                          (resource.RLIMIT_FSIZE, file_mb * MIB), (resource.RLIMIT_CORE, 0),
-                         (resource.RLIMIT_NOFILE, 256)):
+                         (resource.RLIMIT_NOFILE, 256), (resource.RLIMIT_NPROC, nproc)):
         hard = value + 1 if limit == resource.RLIMIT_CPU else value
         resource.setrlimit(limit, (value, hard))
 
@@ -68,6 +69,9 @@ def install(workdir: str, roots: Iterable[str], allowed: frozenset[str] = frozen
 def make_hook(workdir: str, roots: tuple[str, ...],
               refused: frozenset[str] = REFUSED) -> Callable[[str, tuple[Any, ...]], None]:
     readable = (workdir, *roots)
+    # Bound here, not looked up in the module when an event comes: replacing
+    # ``guard._check`` from strategy code must not switch the hook off.
+    check, numba_caching = _check, _numba_caching
 
     def hook(event: str, args: tuple[Any, ...]) -> None:
         if event in refused:
@@ -76,15 +80,15 @@ def make_hook(workdir: str, roots: tuple[str, ...],
             path, mode, flags = (tuple(args) + (None, None, None))[:3]
             writes = bool(mode and set(str(mode)) & set("wax+")) or bool(
                 isinstance(flags, int) and flags & _WRITE_FLAGS)
-            if writes and _numba_caching(path):
+            if writes and numba_caching(path):
                 return
-            _check(event, path, (workdir,) if writes else readable)
+            check(event, path, (workdir,) if writes else readable)
         elif event in READS:
-            _check(event, args[0] if args else ".", readable)
+            check(event, args[0] if args else ".", readable)
         elif event in WRITES:
             for path in args[:2]:
-                if isinstance(path, (str, bytes, os.PathLike)) and not _numba_caching(path):
-                    _check(event, path, (workdir,))
+                if isinstance(path, (str, bytes, os.PathLike)) and not numba_caching(path):
+                    check(event, path, (workdir,))
     return hook
 
 
@@ -92,7 +96,10 @@ def _numba_caching(path: object) -> bool:
     """numba saving a compiled function into its cache (vectorbt compiles what the set-up
     did not): the one write outside the working folder, and only from numba's own code."""
     cache = os.environ.get("NUMBA_CACHE_DIR")
-    if not cache or not isinstance(path, str) or not path.startswith(cache + os.sep):
+    if not cache or not isinstance(path, str):
+        return False
+    # Resolved first: ``CACHE/../../home/x`` starts with the cache's name and is not in it.
+    if not os.path.realpath(path).startswith(os.path.realpath(cache) + os.sep):
         return False
     frame: FrameType | None = sys._getframe(2)
     for _ in range(6):

@@ -1,10 +1,13 @@
-"""Parent side: run one strategy in a limited child process and read back its trades.
+"""Parent side: run one strategy in an isolated child process and read back its trades.
 
-The child is a fresh interpreter (``python -I``: no user site, no PYTHON* variables) in a
-new session, in an empty temporary working folder, with an environment of a few fixed
-variables (nothing inherited: no tokens, no keys), kernel limits on CPU time, memory and
-file size, a wall-clock timeout after which its whole process group is killed, and the
-audit hook of ``guard``. Strategy code never runs in the process that holds the engine.
+The child is a fresh interpreter (``python -I``: no user site, no PYTHON* variables) inside
+the operating-system boundary of ``isolation`` (bubblewrap namespaces, a read-only root, a
+capped tmpfs, no network, a seccomp filter), with an environment of a few fixed variables
+(nothing inherited: no tokens, no keys), kernel limits on CPU time, memory, file size and
+processes, a wall-clock deadline after which the whole sandbox is killed, and the audit hook
+of ``guard`` as a second layer. Strategy code never runs in the process that holds the
+engine. Without the boundary (``isolated=False``, the user's explicit ``--no-isolation``)
+the child runs in a temporary folder of the host with the limits and the hook only.
 """
 
 from __future__ import annotations
@@ -16,9 +19,13 @@ import signal
 import subprocess
 import sys
 import tempfile
-from dataclasses import asdict, dataclass
+import time
+from dataclasses import asdict, dataclass, replace
 
+from .channel import ANSWER_CAP, exchange
+from .cleanup import remove_tree
 from .frameworks import Framework
+from .isolation import WORKDIR, boundary, command, user_tasks
 from .verdict import Run, event
 from ..text.printable import printable
 
@@ -34,18 +41,20 @@ class Limits:
     cpu_seconds: int = 60
     memory_mb: int = 3072  # address space: pandas and numpy reserve much more than they use
     file_mb: int = 16
+    disk_mb: int = 64  # the whole writable tmpfs of an isolated run
+    isolated: bool = True  # False only when the user said --no-isolation
 
 
 class StrategyFailed(Exception):
     """The strategy could not be run to the end; the message says why, in one line."""
 
 
-def environment(workdir: str) -> dict[str, str]:
+def environment(workdir: str, numba: str) -> dict[str, str]:
     """The child's whole environment."""
     return {"PATH": "/usr/bin:/bin", "HOME": workdir, "TMPDIR": workdir, "LANG": "C.UTF-8",
             "PYTHONHASHSEED": "0", "MPLBACKEND": "Agg", "OPENBLAS_NUM_THREADS": "1",
             "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "NUMBA_NUM_THREADS": "1",
-            "NUMBA_CACHE_DIR": numba_cache()}
+            "NUMBA_CACHE_DIR": numba}
 
 
 def numba_cache() -> str:
@@ -59,22 +68,54 @@ def numba_cache() -> str:
 
 def run_strategy(framework: Framework, source: str, limits: Limits = Limits()) -> Run:
     """The trades ``source`` makes on the bundled data, run by ``framework``'s adapter."""
+    # RLIMIT_NPROC counts all the user's tasks: the margin lets the child start threads.
     request = json.dumps({"framework": framework.name, "source": source,
-                          "limits": asdict(limits)}).encode()
-    with tempfile.TemporaryDirectory(prefix="exitdsl-behave-") as workdir:
-        child = subprocess.Popen(
-            [sys.executable, "-I", "-m", "exitdsl.behaviour.child"], stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=workdir,
-            env=environment(workdir), start_new_session=True)
-        try:
-            out, err = child.communicate(request, timeout=limits.timeout)
-        except subprocess.TimeoutExpired:
-            _kill_group(child.pid)
-            child.communicate()
-            raise StrategyFailed(f"timed out after {limits.timeout:g} s (wall clock)") from None
-        finally:
-            _kill_group(child.pid)  # whatever it left running
-    return _read_answer(child.returncode, out, err, limits)
+                          "limits": asdict(limits), "nproc": user_tasks() + 64}).encode()
+    python = [sys.executable, "-I", "-m", "exitdsl.behaviour.child"]
+    if limits.isolated:
+        found = boundary()
+        if not found.available:
+            raise StrategyFailed(f"no operating-system boundary: {found.missing}")
+        argv = command(found.bwrap, python, limits.disk_mb)
+        return _run(argv, "/", environment(WORKDIR, f"{WORKDIR}/numba"), request, limits)
+    workdir = tempfile.mkdtemp(prefix="exitdsl-behave-")
+    try:
+        return _run(python, workdir, environment(workdir, numba_cache()), request, limits)
+    finally:
+        remove_tree(workdir)
+
+
+def _run(argv: list[str], cwd: str, env: dict[str, str], request: bytes, limits: Limits) -> Run:
+    child = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, cwd=cwd, env=env, start_new_session=True)
+    started = time.monotonic()
+    try:
+        got = exchange(child, request, limits.timeout)
+        if not (got.timed_out or got.oversized):  # the answer is in: let the child end
+            try:
+                child.wait(max(0.0, limits.timeout - (time.monotonic() - started)))
+            except subprocess.TimeoutExpired:
+                got = replace(got, timed_out=True)
+    finally:
+        _kill_group(child.pid)  # the sandbox, or whatever the child left running
+        for pipe in (child.stdin, child.stdout, child.stderr):
+            if pipe is not None:
+                pipe.close()
+        child.wait()
+    if got.timed_out:
+        raise StrategyFailed(f"timed out after {limits.timeout:g} s (wall clock)")
+    if got.oversized:
+        raise StrategyFailed(f"an answer over {ANSWER_CAP // 1024 // 1024} MB")
+    return _read_answer(_exit_code(child.returncode, limits.isolated), got.answer,
+                        got.error_tail, limits)
+
+
+def _exit_code(code: int, isolated: bool) -> int:
+    """The child's code as Popen gives it (negative: a signal). bubblewrap reports a
+    command killed by a signal as 128 + its number."""
+    if isolated and 128 < code < 128 + 65:
+        return -(code - 128)
+    return code
 
 
 def _read_answer(code: int, out: bytes, err: bytes, limits: Limits) -> Run:

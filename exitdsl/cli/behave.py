@@ -12,7 +12,7 @@ from typing import TextIO
 from ..errors import ExitdslError, UsageError
 from ..io.emit import dumps, record, summary_record
 from ..io.sourcefile import read_source
-from .common import EXIT_CHANGES, EXIT_INPUT, EXIT_OK, command, seconds
+from .common import EXIT_CHANGES, EXIT_INPUT, EXIT_OK, add_isolation_option, command, seconds
 
 EXIT_CODES = """exit codes:
   0  every child is effective
@@ -40,6 +40,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
                         help="wall-clock seconds per run; CPU seconds too (default 60)")
     behave.add_argument("--memory-mb", type=int, default=3072, metavar="MB",
                         help="address-space limit per run (default 3072)")
+    add_isolation_option(behave)
     behave.add_argument("parent", metavar="PARENT", help="the parent strategy file")
     behave.add_argument("children", nargs="+", metavar="CHILD", help="child strategy files")
     behave.set_defaults(run=run)
@@ -47,12 +48,14 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
 def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from ..behaviour.check import behave  # lazily: see cli/apply.py
+    from ..behaviour.isolation import require
     from ..behaviour.sandbox import Limits
 
     if args.jobs < 1 or args.timeout <= 0 or args.memory_mb < 64:
         raise UsageError("-j must be at least 1, --timeout positive, --memory-mb at least 64")
+    require(args.isolated)
     limits = Limits(timeout=args.timeout, cpu_seconds=max(1, int(args.timeout)),
-                    memory_mb=args.memory_mb)
+                    memory_mb=args.memory_mb, isolated=args.isolated)
     parent = read_source(Path(args.parent)).text
     problems: list[str] = []
 

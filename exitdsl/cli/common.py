@@ -49,6 +49,13 @@ def seconds(text: str) -> float:
     return value
 
 
+def add_isolation_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--no-isolation", dest="isolated", action="store_false",
+                        help="UNSAFE: run strategy code without the operating-system boundary "
+                             "(bubblewrap namespaces and seccomp), with the in-process guard "
+                             "only, where the boundary is missing (docs/safety.md)")
+
+
 def add_global_options(parser: argparse.ArgumentParser, default: object) -> None:
     """Options every command takes, before or after its name (``default`` is SUPPRESS on
     a subcommand, so that a value given before the name is not overwritten)."""

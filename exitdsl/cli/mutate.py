@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING, TextIO
 from ..errors import UsageError
 from ..io.discover import discover
 from ..io.progress import Progress
-from .common import (EXIT_INPUT, EXIT_OK, add_discovery_options, add_rule_options, colliding,
-                     command, exclusions, load_selected, out_beside_inputs, outside, run_seed,
+from .common import (EXIT_INPUT, EXIT_OK, add_discovery_options, add_isolation_option,
+                     add_rule_options, colliding, command, exclusions, load_selected, out_beside_inputs, outside, run_seed,
                      seconds)
 
 if TYPE_CHECKING:
@@ -46,6 +46,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
                              "(implies --behaviour; redraws a bounded number of times)")
     mutate.add_argument("--timeout", type=seconds, default=60.0, metavar="S",
                         help="wall-clock seconds per behavioural run (default 60)")
+    add_isolation_option(mutate)
     mutate.add_argument("--append", action="store_true",
                         help="add to a non-empty --out DIR (its lineage.jsonl grows)")
     mutate.add_argument("--verify", choices=("default", "full"), default="default",
@@ -59,13 +60,15 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 def behaviour_check(args: argparse.Namespace) -> BehaviourCheck | None:
     if not (args.behaviour or args.require_effect):
         return None
+    from ..behaviour.isolation import require
     from ..behaviour.sandbox import Limits
     from ..populations.population import BehaviourCheck
 
     if args.timeout <= 0:
         raise UsageError("--timeout must be positive")
-    return BehaviourCheck(Limits(timeout=args.timeout, cpu_seconds=max(1, int(args.timeout))),
-                          args.require_effect)
+    require(args.isolated)
+    return BehaviourCheck(Limits(timeout=args.timeout, cpu_seconds=max(1, int(args.timeout)),
+                                 isolated=args.isolated), args.require_effect)
 
 
 @contextlib.contextmanager
