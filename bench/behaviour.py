@@ -20,6 +20,7 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -27,8 +28,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 
 import exitdsl  # noqa: E402
-from exitdsl.behaviour.check import baseline  # noqa: E402
-from exitdsl.behaviour.sandbox import Limits  # noqa: E402
+from exitdsl.behaviour.check import Baseline, baseline  # noqa: E402
+from exitdsl.behaviour.isolation import boundary  # noqa: E402
+from exitdsl.behaviour.sandbox import Limits, StrategyFailed, run_strategy  # noqa: E402
+from exitdsl.behaviour.verdict import compare  # noqa: E402
 from exitdsl.populations.executors import EnginePool  # noqa: E402
 from exitdsl.populations.population import breed_all  # noqa: E402
 from realistic import generate  # noqa: E402
@@ -52,6 +55,23 @@ def measured(into: dict[str, float], count: int) -> Iterator[None]:
     into["cpu_s"] = round((cpu() - used) / count, 3)
 
 
+@dataclass(frozen=True)
+class Judged:
+    verdict: str
+    cpu_s: float
+
+
+def judged(base: Baseline, name: str, code: str) -> Judged:
+    """A child's verdict and the CPU its run reported."""
+    if base.run is None:
+        return Judged("failed", 0.0)
+    try:
+        run = run_strategy(base.framework, code, base.limits)
+    except StrategyFailed:
+        return Judged("failed", 0.0)
+    return Judged(compare(name, base.run, run).verdict, run.cpu_s)
+
+
 def behaviour_cost(engine: exitdsl.Engine, children: int) -> dict[str, Any]:
     report: dict[str, Any] = {}
     for name, relative in PARENTS.items():
@@ -68,16 +88,33 @@ def behaviour_cost(engine: exitdsl.Engine, children: int) -> dict[str, Any]:
             if len(kids) == children:
                 break
         figures: dict[str, Any] = {"children": len(kids)}
-        parent_cost: dict[str, float] = {}
-        with measured(parent_cost, 1):
-            base = baseline(source, relative, Limits(timeout=300, cpu_seconds=300))
-        verdicts: dict[str, int] = {}
-        with measured(figures, len(kids)):
-            for number, code in enumerate(kids):
-                verdict = base.judge(str(number), code).verdict
-                verdicts[verdict] = verdicts.get(verdict, 0) + 1
-        figures["parent_wall_s"] = parent_cost["wall_s"]
-        figures["verdicts"] = verdicts
+        # Each child with the operating-system boundary, then with the in-process guard
+        # only (the figures of earlier rounds): the boundary's own cost, paired.
+        modes = {"boundary": True, "guard only": False} if boundary().available \
+            else {"guard only": False}
+        for mode, isolated in modes.items():
+            limits = Limits(timeout=300, cpu_seconds=300, isolated=isolated)
+            cost: dict[str, Any] = {}
+            parent_cost: dict[str, float] = {}
+            with measured(parent_cost, 1):
+                base = baseline(source, relative, limits)
+            verdicts: dict[str, int] = {}
+            inside = 0.0  # CPU of children in a pid namespace, which rusage never sees
+            with measured(cost, len(kids)):
+                for number, code in enumerate(kids):
+                    verdict = judged(base, str(number), code)
+                    verdicts[verdict.verdict] = verdicts.get(verdict.verdict, 0) + 1
+                    inside += verdict.cpu_s if isolated else 0.0
+            cost["cpu_s"] = round(cost["cpu_s"] + inside / len(kids), 3)
+            cost["parent_wall_s"] = parent_cost["wall_s"]
+            cost["verdicts"] = verdicts
+            figures[mode] = cost
+        if len(modes) == 2:
+            figures["boundary / guard only"] = {
+                unit: round(figures["boundary"][unit] / figures["guard only"][unit], 2)
+                for unit in ("wall_s", "cpu_s")}
+        else:
+            figures["boundary"] = f"not available here: {boundary().missing}"
         report[name] = figures
     return report
 

@@ -159,7 +159,9 @@ def _run_of(answer: dict[str, object]) -> Run:
             from None
     if any(e.kind not in ("entry", "exit") or not math.isfinite(e.price) for e in events):
         raise StrategyFailed("a malformed answer (events, trades and return_pct expected)")
-    return Run(events, trades, float(returned))
+    cpu = answer.get("cpu_s", 0.0)
+    valid = isinstance(cpu, (int, float)) and math.isfinite(cpu) and cpu >= 0
+    return Run(events, trades, float(returned), float(cpu) if valid else 0.0)
 
 
 def _kill_group(pid: int) -> None:

@@ -10,7 +10,7 @@ first, with the same exits at that bar, means the rule reached the entry logic: 
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 EFFECTIVE = "effective"
@@ -42,6 +42,9 @@ class Run:
     events: tuple[Event, ...]
     trades: int
     return_pct: float
+    # CPU seconds the run took, as the child reports it (inside the sandbox's pid namespace
+    # the parent's rusage never sees it): for the benchmark only, never for a verdict.
+    cpu_s: float = field(default=0.0, compare=False)
 
 
 @dataclass(frozen=True)

@@ -39,7 +39,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
                         help="'processes' (J local processes) or 'dask[:ADDRESS]' (a Dask "
                              "scheduler at ADDRESS, or a local cluster); same children")
     mutate.add_argument("--behaviour", "--behavior", action="store_true",
-                        help="run each child and its parent on bundled data (in a limited "
+                        help="run each child and its parent on bundled data (in a sandboxed "
                              "child process) and record the verdict in the lineage")
     mutate.add_argument("--require-effect", action="store_true",
                         help="keep only children whose exits change what the strategy does "
