@@ -160,8 +160,9 @@ def _run_of(answer: dict[str, object]) -> Run:
     if any(e.kind not in ("entry", "exit") or not math.isfinite(e.price) for e in events):
         raise StrategyFailed("a malformed answer (events, trades and return_pct expected)")
     cpu = answer.get("cpu_s", 0.0)
-    valid = isinstance(cpu, (int, float)) and math.isfinite(cpu) and cpu >= 0
-    return Run(events, trades, float(returned), float(cpu) if valid else 0.0)
+    if not isinstance(cpu, (int, float)) or not math.isfinite(cpu) or cpu < 0:
+        cpu = 0.0
+    return Run(events, trades, float(returned), float(cpu))
 
 
 def _kill_group(pid: int) -> None:
