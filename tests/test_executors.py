@@ -153,3 +153,27 @@ def test_a_worker_breeds_the_clients_bytes_and_its_digest_is_checked(tmp_path: P
     assert [call[-1] for call in executor.calls] == [Path(p).read_bytes() for p in parents]
     assert [f.error for f in families] == [
         f"{p}: not bred: the worker bred other bytes than these" for p in parents]
+
+
+def test_an_unreachable_scheduler_is_one_line_and_leaves_a_retry_possible(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    pytest.importorskip("distributed", reason="the dev extra installs Dask")
+    import dask
+
+    from exitdsl.cli import main
+
+    parent = str(ROOT / "examples/strategies/finlab/momentum_quarterly.py")
+    out = tmp_path / "out"
+    with dask.config.set({"distributed.comm.timeouts.connect": "1s"}):
+        assert main(["mutate", "-n", "1", "-q", "--executor", "dask:tcp://127.0.0.1:1",
+                     "--out", str(out), parent]) == 2
+    assert capsys.readouterr().err == (
+        "cannot reach the Dask scheduler at tcp://127.0.0.1:1: Timed out trying to connect "
+        "to tcp://127.0.0.1:1 after 1 s; no parent was bred and nothing was written\n")
+    assert not out.exists()
+    # A folder an interrupted run left with an empty lineage holds no child: a plain retry
+    # works there.
+    out.mkdir()
+    (out / "lineage.jsonl").touch()
+    assert main(["mutate", "-n", "1", "-q", "--out", str(out), parent]) == 0
+    assert sorted(p.name for p in out.iterdir()) == ["lineage.jsonl", "momentum_quarterly"]

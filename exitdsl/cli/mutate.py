@@ -77,7 +77,14 @@ def executor_for(kind: str, address: str, jobs: int, engine: Engine) -> Iterator
     if kind == "dask":
         from ..populations.dask import dask_executor
 
-        with dask_executor(address or None, jobs if jobs > 1 else 2) as executor:
+        where = f"the Dask scheduler at {address}" if address else "a local Dask cluster"
+        with contextlib.ExitStack() as stack:
+            try:
+                executor = stack.enter_context(dask_executor(address or None,
+                                                             jobs if jobs > 1 else 2))
+            except OSError as exc:  # before any parent is bred: nothing written yet
+                raise UsageError(f"cannot reach {where}: {exc}; no parent was bred and "
+                                 "nothing was written") from None
             yield executor
     elif jobs > 1:
         from ..populations.executors import EnginePool
@@ -114,7 +121,8 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         raise UsageError(f"--executor {args.executor}: expected 'processes' or "
                          "'dask[:ADDRESS]'")
     out_beside_inputs(args.out, args.paths)
-    if args.out.is_dir() and any(args.out.iterdir()) and not args.append:
+    if args.out.is_dir() and not args.append and any(
+            p.name != "lineage.jsonl" or p.stat().st_size for p in args.out.iterdir()):
         raise UsageError(f"--out {args.out} is not empty: an earlier run's children and "
                          "lineage would mix with these (use --append to add to it)")
     rules = load_selected(args)
@@ -129,24 +137,25 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         raise UsageError(f"{reserved[0].path}: its children would go to a folder named "
                          "lineage.jsonl, the lineage file's name (rename the parent or leave "
                          "it out with --extend-exclude)")
-    args.out.mkdir(parents=True, exist_ok=True)
     stats = MutationStats()
     total = 0
     engine = Engine(rules, seed=seed, verify=args.verify)
     work = [(str(t.path), str(t.relative)) for t in targets]
     behaviour = behaviour_check(args)
-    with (args.out / "lineage.jsonl").open("a", encoding="utf-8") as lineage, \
-            executor_for(kind, address, args.jobs, engine) as executor, \
-            Progress(len(targets), err, not args.quiet, unit="parent") as progress:
-        for family in breed_all(engine, work, args.n, seed, executor, behaviour):
-            progress.step(family.parent)
-            stats.merge(family.stats)
-            if family.error is None:
-                total += len(write_family(family, args.out, lineage))
-            problems += family.error is not None
-            message = shortfall(family, args.require_effect)
-            if message:
-                progress.say(message)
+    # The executor first: a scheduler that cannot be reached leaves no output folder behind.
+    with executor_for(kind, address, args.jobs, engine) as executor:
+        args.out.mkdir(parents=True, exist_ok=True)
+        with (args.out / "lineage.jsonl").open("a", encoding="utf-8") as lineage, \
+                Progress(len(targets), err, not args.quiet, unit="parent") as progress:
+            for family in breed_all(engine, work, args.n, seed, executor, behaviour):
+                progress.step(family.parent)
+                stats.merge(family.stats)
+                if family.error is None:
+                    total += len(write_family(family, args.out, lineage))
+                problems += family.error is not None
+                message = shortfall(family, args.require_effect)
+                if message:
+                    progress.say(message)
     if args.stats:
         print(stats.as_json(), file=out)
     if not args.quiet:
