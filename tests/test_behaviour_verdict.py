@@ -111,6 +111,25 @@ def test_the_guard_confines_reads_and_writes(hook: Hook, tmp_path: Path) -> None
         hook("open", ("/opt/python/lib/x", None, os.O_WRONLY | os.O_CREAT))
 
 
+def test_a_forged_numba_frame_writes_only_inside_the_cache(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    cache = tmp_path / "numba"
+    cache.mkdir()
+    monkeypatch.setenv("NUMBA_CACHE_DIR", str(cache))
+    hook = make_hook(str(tmp_path / "work"), ())
+    # Code compiled under numba's caching file name: the guard trusts its frames, but the
+    # path is resolved before the prefix test, so ``CACHE/../..`` is not in the cache.
+    forged = compile("def save(hook, path):\n    hook('open', (path, 'w', 0))\n",
+                     "/x/numba/core/caching.py", "exec")
+    space: dict[str, object] = {}
+    exec(forged, space)
+    save = space["save"]
+    assert callable(save)
+    save(hook, str(cache / "f.nbi"))  # inside the cache: numba's own saving
+    with pytest.raises(PermissionError, match="is outside the folders"):
+        save(hook, f"{cache}/../../outside")
+
+
 @pytest.mark.parametrize("answer, message", [
     (b'{"ok": true, "events": [], "trades": 0, "return_pct": NaN}', "ended without an answer"),
     (b'[1, 2]', "a malformed answer (not an object)"),
