@@ -402,6 +402,22 @@ def test_control_characters_in_names_never_reach_the_terminal_raw(
     assert "\x1b" not in err and "bad\\x1b[2Jname.py:" in err
 
 
+def test_control_characters_in_rule_descriptions_are_escaped_in_check_and_docs(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from exitdsl.cli import main
+
+    rules = tmp_path / "evil.rules"
+    rules.write_text('rule stop.double {\n  "Doubles \x1b[31mred\x1b[0m stops."\n'
+                     "  tier parametric\n  match `sim(..., stop_loss=$v, ...)`\n"
+                     "  where number($v)\n  set $v = $v * 2\n}\n", encoding="utf-8")
+    assert main(["check", str(rules)]) == 0
+    assert capsys.readouterr().out.splitlines()[0] == (
+        "evil.stop.double  [parametric, weight 1]  Doubles \\x1b[31mred\\x1b[0m stops.")
+    assert main(["docs", str(rules), "--out", str(tmp_path / "docs")]) == 0
+    page = (tmp_path / "docs/evil.md").read_text(encoding="utf-8")
+    assert "\x1b" not in page and "| Doubles \\x1b[31mred\\x1b[0m stops. |" in page
+
+
 def test_json_output_is_valid_utf8_whatever_the_file_names(
         rules: Path, tmp_path: Path) -> None:
     """Found by attack: a non-UTF-8 file name was written as raw bytes into --json."""
