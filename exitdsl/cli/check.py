@@ -6,7 +6,7 @@ import argparse
 from typing import TextIO
 
 from ..errors import RuleError
-from .common import EXIT_OK, EXIT_USAGE, command, resolve_rule_paths
+from .common import EXIT_OK, EXIT_USAGE, command, project_rule_paths
 from ..text.printable import printable
 
 
@@ -14,7 +14,9 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     check = command(commands, "check", "compile rule files and report errors",
                     "Parse and compile rule files; print every rule's id, or the first error "
                     "of each file with its location.", exit_codes=False)
-    check.add_argument("rules", nargs="+", metavar="RULES", help="rule files or directories")
+    check.add_argument("rules", nargs="*", metavar="RULES",
+                       help="rule files or directories (default: the rules of the project's "
+                            "config, found from the working directory, else the shipped rules)")
     check.set_defaults(run=run)
 
 
@@ -22,9 +24,9 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from ..compiler.ruleset import load_rules  # lazily: see cli/apply.py
 
     status = EXIT_OK
-    for name in args.rules:
+    for path in project_rule_paths(args.rules):
         try:
-            rules = load_rules(resolve_rule_paths([name]))
+            rules = load_rules([path])
         except RuleError as exc:
             print(exc.render(), file=err)
             status = EXIT_USAGE

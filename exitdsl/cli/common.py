@@ -139,6 +139,23 @@ def resolve_rule_paths(names: Sequence[str]) -> list[Path]:
     return paths
 
 
+def project_rule_paths(names: Sequence[str]) -> list[Path]:
+    """Rule arguments as paths; none means the project's rules (the ``rules`` of the config
+    found from the working directory), else every shipped rule file."""
+    if names:
+        return resolve_rule_paths(names)
+    from ..compiler.config import find_config
+
+    config = find_config(None)
+    if config.rules_outside:
+        name, span = config.rules_outside[0]
+        raise RuleError(f"the config's rules entry {name!r} leads out of the config's folder",
+                        span)
+    if config.rules:
+        logging.getLogger("exitdsl").info("rules: the config's (%s)", config.path)
+    return resolve_rule_paths(list(config.rules))
+
+
 def load_selected(args: argparse.Namespace) -> RuleSet:
     """The rules a command runs: ``-r`` (else the config's ``rules``, else every shipped
     rule file), narrowed by ``--rule`` and ``--tier`` (else the config's ``tiers``)."""

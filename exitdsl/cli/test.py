@@ -6,12 +6,13 @@ import argparse
 from typing import TextIO
 
 from ..io.emit import dumps, record, summary_record
-from .common import EXIT_CHANGES, EXIT_OK, command, resolve_rule_paths
+from .common import EXIT_CHANGES, EXIT_OK, command, project_rule_paths
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     test = command(commands, "test", "run the test blocks of rule files",
-                   "Run every `test` block of the rule files (default: the shipped rules). "
+                   "Run every `test` block of the rule files (default: the rules of the project's "
+                   "config, found from the working directory, else the shipped rules). "
                    "A failing case shows a diff; --update rewrites `after` blocks in place.")
     test.add_argument("rules", nargs="*", metavar="RULES", help="rule files or directories")
     test.add_argument("--json", action="store_true",
@@ -28,7 +29,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from ..ruletest.blocks import run_tests, update_expectations
     from ..ruletest.cases import SNAPSHOT, load_case, run_file_case, update_case
 
-    paths = resolve_rule_paths(args.rules)
+    paths = project_rule_paths(args.rules)
     files = rule_files(paths)
     cases = [load_case(c) for p in paths if p.is_dir() for c in sorted(p.rglob("case.yaml"))]
     if args.update:

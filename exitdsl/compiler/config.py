@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 
 from ..errors import RuleError, Span, span_in
 from ..io.files import MAX_RULE_FILE_BYTES, FileProblem, read_regular
-from ..io.resources import CONFIG_NAMES
+from ..io.resources import CONFIG_NAMES, shipped_rule_names
 from ..vocabulary.tiers import DEFAULT_TIER_WEIGHTS, TIERS
 from ..language.domains import Domain
 from ..language.suggest import did_you_mean
@@ -142,6 +142,9 @@ class _Reader:
                 lists[name] = self.strings(value)
                 if name == "rules":
                     rules_at = self.where(value)
+                    self.shipped_names(value)
+                elif name == "tiers":
+                    self.tiers(value)
             elif name == "respect-gitignore":
                 gitignore = self.boolean(value)
             elif key.value == "seed":
@@ -162,10 +165,6 @@ class _Reader:
             else:
                 raise RuleError(f"unknown config key {key.value!r}{did_you_mean(key.value, KEYS)}"
                                 f"; expected one of {', '.join(KEYS)}", self.where(key))
-        for tier in lists.get("tiers", ()):
-            if tier not in TIERS:
-                raise RuleError(f"unknown tier {tier!r}; expected one of {', '.join(TIERS)}",
-                                self.where(root))
         folder = Path(self.path).parent
         rules = tuple(r if "/" not in r and not r.endswith(".rules") else str(folder / r)
                       for r in lists.get("rules", ()))
@@ -184,6 +183,23 @@ class _Reader:
                 for item in node.value):
             raise RuleError("expected a list of strings", self.where(node))
         return tuple(str(item.value) for item in node.value)
+
+    def tiers(self, node: yaml.SequenceNode) -> None:
+        for item in node.value:
+            if item.value not in TIERS:
+                raise RuleError(f"unknown tier {item.value!r}{did_you_mean(item.value, TIERS)}; "
+                                f"expected one of {', '.join(TIERS)}", self.where(item))
+
+    def shipped_names(self, node: yaml.SequenceNode) -> None:
+        """A bare name (no ``/``, no ``.rules``) names a shipped rule set: check it here,
+        where its line is known."""
+        names = shipped_rule_names()
+        for item in node.value:
+            name = str(item.value)
+            if "/" not in name and not name.endswith(".rules") and name not in names:
+                raise RuleError(f"no shipped rule set {name!r}{did_you_mean(name, names)}; "
+                                "a path needs a '/' or the .rules suffix (`exitdsl rules` "
+                                "lists the shipped ones)", self.where(item))
 
     def boolean(self, node: yaml.Node) -> bool:
         import yaml

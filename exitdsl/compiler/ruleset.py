@@ -9,7 +9,7 @@ from pathlib import Path
 
 from ..errors import MAX_RULE_ERRORS, RuleError, Span, raise_all
 from ..io.files import MAX_RULE_FILE_BYTES, FileProblem, read_regular
-from ..io.resources import (default_rule_files, rule_path, shipped_rule_names,
+from ..io.resources import (MIGRATIONS, default_rule_files, rule_path, shipped_rule_names,
                             shipped_rules_dir)
 from ..vocabulary.tiers import TIERS
 from ..language import ir
@@ -40,7 +40,8 @@ class RuleSet:
     def select(self, ids: Sequence[str] = (), tiers: Sequence[str] = ()) -> RuleSet:
         """The rules named by ``ids`` (full ``ruleset.rule`` ids or local names) and ``tiers``.
 
-        Raises ``ValueError`` for a tier that does not exist (a typo would select nothing).
+        Raises ``ValueError`` for a tier or a rule that does not exist (a typo would select
+        nothing).
         """
         if isinstance(tiers, str) or isinstance(ids, str):
             raise TypeError("select() takes lists of ids and tiers, not a single string")
@@ -48,6 +49,10 @@ class RuleSet:
             if tier not in TIERS:
                 raise ValueError(f"unknown tier {tier!r}{did_you_mean(tier, TIERS)}; "
                                  f"tiers are {', '.join(TIERS)}")
+        names = {r.id for r in self.rules} | {r.source.name for r in self.rules}
+        for rule_id in ids:  # a typo would select nothing, silently
+            if rule_id not in names:
+                raise ValueError(f"no rule {rule_id!r}{did_you_mean(rule_id, sorted(names))}")
         chosen = [r for r in self.rules
                   if (not ids or r.id in ids or r.source.name in ids)
                   and (not tiers or r.tier in tiers)]
@@ -71,12 +76,18 @@ def shipped_rules(config: Config | None = None) -> RuleSet:
 
 
 def rule_files(paths: Iterable[str | Path]) -> list[Path]:
-    """Each path, with directories expanded to the ``*.rules`` files below them (sorted); a
-    bare name that is no path, such as ``"finlab"``, names a shipped rule file."""
+    """Each path, with directories expanded to the ``*.rules`` files below them (sorted),
+    but for those in a ``migrations/`` folder below it: a migration runs only when named
+    (``-r rules`` is exit mutation; ``-r freqtrade_v3`` or ``-r rules/migrations`` migrates).
+    A bare name that is no path, such as ``"finlab"``, names a shipped rule file."""
     files: list[Path] = []
     for item in paths:
         path = Path(item) if isinstance(item, Path) else rule_path(item)
-        files.extend(sorted(path.rglob("*.rules")) if path.is_dir() else [path])
+        if path.is_dir():
+            files.extend(f for f in sorted(path.rglob("*.rules"))
+                         if MIGRATIONS not in f.relative_to(path).parts[:-1])
+        else:
+            files.append(path)
     return files
 
 

@@ -56,8 +56,22 @@ def _mark(node: Any, lines: list[str], from_line: int, path: str, col: int = 0) 
                 if equals >= 0 else key_col
             _mark(value, lines, line, path, value_col)
     elif isinstance(node, yaml.SequenceNode):
+        line, at = from_line, col
         for item in node.value:
-            _mark(item, lines, from_line, path, col)
+            if isinstance(item, yaml.ScalarNode):
+                line, at = _find_item(lines, str(item.value), line, at)
+            _mark(item, lines, line, path, at)
+
+
+def _find_item(lines: list[str], value: str, from_line: int, col: int) -> tuple[int, int]:
+    """Where the string ``value`` is written in a list that starts at ``from_line``:``col``
+    (lists may span lines); the list's start when it cannot be found."""
+    quoted = re.compile(rf"""["']{re.escape(value)}["']""")
+    for number in range(from_line, min(len(lines), from_line + 200)):
+        found = quoted.search(lines[number], col if number == from_line else 0)
+        if found:
+            return number, found.start()
+    return from_line, col
 
 
 def _find_key(lines: list[str], key: str, from_line: int) -> tuple[int, int]:
