@@ -184,13 +184,13 @@ class _Reader:
             raise RuleError("expected a list of strings", self.where(node))
         return tuple(str(item.value) for item in node.value)
 
-    def tiers(self, node: yaml.SequenceNode) -> None:
-        for item in node.value:
+    def tiers(self, node: yaml.Node) -> None:
+        for item in node.value:  # a list of strings: checked by ``strings``
             if item.value not in TIERS:
                 raise RuleError(f"unknown tier {item.value!r}{did_you_mean(item.value, TIERS)}; "
                                 f"expected one of {', '.join(TIERS)}", self.where(item))
 
-    def shipped_names(self, node: yaml.SequenceNode) -> None:
+    def shipped_names(self, node: yaml.Node) -> None:
         """A bare name (no ``/``, no ``.rules``) names a shipped rule set: check it here,
         where its line is known."""
         names = shipped_rule_names()
