@@ -14,7 +14,7 @@ from ..io.resources import (default_rule_files, rule_path, shipped_rule_names,
 from ..vocabulary.tiers import TIERS
 from ..language import ir
 from .compile import allowable, compile_invariant, compile_rule
-from ..language.suggest import did_you_mean
+from ..language.suggest import closest, did_you_mean
 from . import ir_cache
 from ..language.compiled import CompiledRule
 from .config import Config, overridden
@@ -147,7 +147,8 @@ def _tested_rule(test: ir.RuleTest, namespace: str, rule_file: ir.RuleFile) -> s
         and test.rule[len(namespace) + 1:] in local else test.rule
     if name not in local:
         raise RuleError(f"test names unknown rule {test.rule!r}"
-                        f"{did_you_mean(test.rule, sorted(local))}", test.span)
+                        f"{did_you_mean(test.rule, sorted(local))}", test.span,
+                        suggestion=closest(test.rule, sorted(local)))
     return f"{namespace}.{name}"
 
 

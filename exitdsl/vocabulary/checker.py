@@ -36,7 +36,7 @@ class Checker:
             near = closest(capture.name, self.captures)
             hint = f" (did you mean ${near}?)" if near else ""
             raise RuleError(f"unknown capture ${capture.name}{hint} (captured by every match: "
-                            f"{known})", capture.span)
+                            f"{known})", capture.span, suggestion=f"${near}" if near else None)
 
     def domain(self, expr: ir.Expr | ir.PatternText, want: str) -> Domain:
         if not isinstance(expr, ir.Ref):
@@ -44,7 +44,7 @@ class Checker:
         found = self.domains.get(expr.name)
         if found is None:
             raise RuleError(f"unknown {want} {expr.name!r}{did_you_mean(expr.name, self.domains)}",
-                            expr.span)
+                            expr.span, suggestion=closest(expr.name, self.domains))
         if found.is_map:
             raise RuleError(f"{expr.name!r} is a map, not a {want}", expr.span)
         if (want == "choices") != found.is_choices:
@@ -81,7 +81,8 @@ class Checker:
             domain = self.domains.get(expr.domain)
             if domain is None:
                 raise RuleError(f"unknown bound, choices or map {expr.domain!r}"
-                                f"{did_you_mean(expr.domain, self.domains)}", expr.span)
+                                f"{did_you_mean(expr.domain, self.domains)}", expr.span,
+                                suggestion=closest(expr.domain, self.domains))
             if domain.is_map:  # `$k in signal_columns`: the capture's word is a key
                 if not isinstance(expr.value, ir.Capture):
                     raise RuleError(f"`in {expr.domain}` (a map) takes a $capture",
@@ -122,7 +123,8 @@ class Checker:
             known = ", ".join(sorted({*FUNCTIONS, *PREDICATES}))
             raise RuleError(f"unknown function {call.func!r}"
                             f"{did_you_mean(call.func, {*FUNCTIONS, *PREDICATES})} "
-                            f"(known: {known})", call.span)
+                            f"(known: {known})", call.span,
+                            suggestion=closest(call.func, {*FUNCTIONS, *PREDICATES}))
         signatures, variadic = function.signatures, function.variadic
         # With one signature of the call's arity, its own error is the most precise.
         fitting = [s for s in signatures if len(s) == len(call.args)
