@@ -7,7 +7,7 @@ accepts is one the evaluator can run.
 from __future__ import annotations
 
 from ..errors import RuleError, Span
-from .functions import FUNCTIONS, PREDICATES
+from .functions import FUNCTIONS, PREDICATES, describe
 from .operators import BY_TOKEN
 from ..language import ir
 from ..language.domains import Domain
@@ -139,13 +139,13 @@ class Checker:
             except RuleError as exc:
                 errors.append(exc)
         raise errors[-1] if len(signatures) == 1 else RuleError(
-            f"{call.func}() takes {' or '.join(_describe(s, variadic) for s in signatures)}",
+            f"{call.func}() takes {' or '.join(describe(s, variadic) for s in signatures)}",
             call.span)
 
     def _check_args(self, call: ir.Call, signature: tuple[str, ...], variadic: bool) -> None:
         args = call.args
         if len(args) < len(signature) or (len(args) > len(signature) and not variadic):
-            raise RuleError(f"{call.func}() takes {_describe(signature, variadic)}, "
+            raise RuleError(f"{call.func}() takes {describe(signature, variadic)}, "
                             f"got {len(args)} argument(s)", call.span)
         kinds = list(signature) + [signature[-1]] * (len(args) - len(signature))
         for arg, kind in zip(args, kinds):
@@ -187,10 +187,6 @@ def no_draws(expr: ir.Expr | ir.PatternText) -> None:
         if sub is not None:
             no_draws(sub)
 
-
-def _describe(signature: tuple[str, ...], variadic: bool) -> str:
-    names = {"num": "number", "bound": "bound", "choices": "choices"}
-    return "(" + ", ".join(names.get(k, k) for k in signature) + (", ..." if variadic else "") + ")"
 
 
 def _span(expr: object) -> Span | None:
