@@ -10,7 +10,7 @@ import pytest_lsp
 from lsprotocol import types
 from pytest_lsp import LanguageClient, client_capabilities
 
-from .lsp_client import SERVER, closed, opened, position, span
+from .lsp_client import SERVER, changed, closed, opened, position, span
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
@@ -105,4 +105,22 @@ async def test_a_quick_fix_applies_the_did_you_mean(client: LanguageClient,
                                            types.CodeActionKind.QuickFix)
     assert action.edit is not None and action.edit.changes is not None
     assert list(action.edit.changes[uri]) == [types.TextEdit(span(15, 24, 28), "gauss")]
+    closed(client, uri)
+
+
+async def test_diagnostics_follow_the_buffer_as_it_is_typed(client: LanguageClient,
+                                                            tmp_path: Path) -> None:
+    path = tmp_path / "typed.rules"
+    path.write_text(TWO_MISTAKES)  # the saved file keeps its mistakes throughout
+    uri = await opened(client, path)
+    assert len(client.diagnostics[uri]) == 2
+    fixed = TWO_MISTAKES.replace("stop_los\n", "stop_loss\n").replace("gaus(", "gauss(")
+    await changed(client, uri, fixed, 2)
+    assert list(client.diagnostics[uri]) == []
+    await changed(client, uri, fixed.replace("match `sim(..., take", "matches `sim(..., take"), 3)
+    [diagnostic] = client.diagnostics[uri]
+    assert (diagnostic.range, diagnostic.message) == (
+        span(13, 2, 9), "unknown rule item 'matches' (did you mean 'match'?); expected one of "
+                        "tier, weight, match, inside, within, unless, where, ensure, set, add, "
+                        "remove, append, drop, rename, flip, insert")
     closed(client, uri)
