@@ -3,10 +3,11 @@ server for the module, one document per test."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-import pytest_lsp
+import pytest_asyncio
 from lsprotocol import types
 from pytest_lsp import LanguageClient, client_capabilities
 
@@ -35,12 +36,17 @@ rule tp.jitter {
 """
 
 
-@pytest_lsp.fixture(config=SERVER, scope="module")
-async def client(lsp_client: LanguageClient):  # type: ignore[no-untyped-def]
-    await lsp_client.initialize_session(types.InitializeParams(
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def client() -> AsyncIterator[LanguageClient]:
+    """One server for the module: pytest-lsp's client, started as its fixture would (its
+    plugin is off, see pyproject.toml)."""
+    started = await SERVER.start()
+    assert isinstance(started, LanguageClient)
+    await started.initialize_session(types.InitializeParams(
         capabilities=client_capabilities("visual-studio-code")))
-    yield
-    await lsp_client.shutdown_session()
+    yield started
+    await started.shutdown_session()
+    await started.stop()
 
 
 async def test_two_mistakes_two_diagnostics_as_the_cli_says_them(
