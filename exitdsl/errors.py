@@ -60,7 +60,15 @@ class ExitdslError(Exception):
 
 
 class RuleError(ExitdslError):
-    """A mistake in a rule file, found before any strategy code is touched."""
+    """A mistake in a rule file, found before any strategy code is touched.
+
+    ``suggestion`` is the did-you-mean word the message offers, as data: what would replace
+    the text at the span (an editor's quick fix applies it without reading the message)."""
+
+    def __init__(self, message: str, span: Span | None = None, *,
+                 suggestion: str | None = None) -> None:
+        super().__init__(message, span)
+        self.suggestion = suggestion
 
 
 MAX_RULE_ERRORS = 10  # mistakes reported from one load of rule files
@@ -70,7 +78,7 @@ class RuleErrors(RuleError):
     """Several mistakes in rule files, reported together (the first is the one-line form)."""
 
     def __init__(self, errors: list[RuleError]) -> None:
-        super().__init__(errors[0].message, errors[0].span)
+        super().__init__(errors[0].message, errors[0].span, suggestion=errors[0].suggestion)
         self.errors = tuple(errors)
 
     def render(self) -> str:

@@ -146,3 +146,39 @@ def test_every_error_of_a_file_is_reported_each_with_its_caret(
         "                         ^\n"
         f"{path}:7:7: unknown capture $z (captured by every match: $y)\n      set $z = 2\n"
         "          ^^\n2 errors\n")
+
+
+SUGGESTIONS = {  # a case whose message says "did you mean X" -> X, as the error's data
+    "unknown_tier": "parametric", "unknown_action": "rename", "keyword_with_a_tail": "match",
+    "unknown_declaration": "rule", "unknown_function_near": "clamp",
+}
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_a_did_you_mean_is_also_the_errors_suggestion(name: str, tmp_path: Path) -> None:
+    """An editor's quick fix reads the suggestion from the error, never from its text."""
+    path = tmp_path / f"{name}.rules"
+    path.write_text(CASES[name][0])
+    with pytest.raises(RuleError) as info:
+        load_rules(path)
+    assert info.value.suggestion == SUGGESTIONS.get(name)
+    if name in SUGGESTIONS:
+        assert f"(did you mean {SUGGESTIONS[name]!r}?)" in info.value.message
+
+
+@pytest.mark.parametrize(("text", "suggestion"), [
+    ("bound stop_loss = [0.01, 0.2]\nrule a {\n  match `f($x)`\n"
+     "  set $x = clamp($x, stop_los)\n}\n", "stop_loss"),
+    ("bound stop_loss = [0.01, 0.2]\nrule a {\n  match `f($x)`\n  where $x in stop_los\n"
+     "  set $x = 1\n}\n", "stop_loss"),
+    ("rule a {\n  match `f($stop)`\n  set $stp = 1\n}\n", "$stop"),
+    ("rule sl.cap {\n  match `f($x)`\n  set $x = 1\n}\ntest sl.cp {\n  before ```\nf(2)\n```\n"
+     "  unchanged\n}\n", "sl.cap"),
+])
+def test_suggestions_of_names_declared_in_the_file(text: str, suggestion: str,
+                                                   tmp_path: Path) -> None:
+    path = tmp_path / "near.rules"
+    path.write_text(text)
+    with pytest.raises(RuleError) as info:
+        load_rules(path)
+    assert info.value.suggestion == suggestion

@@ -20,7 +20,7 @@ from ..errors import RuleError, Span
 from ..vocabulary.numbers import MAX_MAGNITUDE, in_range
 from ..vocabulary.tiers import TIERS
 from ..language import grammar, ir
-from ..language.suggest import did_you_mean
+from ..language.suggest import closest, did_you_mean
 from ..language.syntax_errors import syntax_errors
 
 @lru_cache(maxsize=1)
@@ -197,7 +197,8 @@ class _Lower(Transformer[Token, Any]):
     def tier(self, c: list[Token]) -> tuple[str, str, Span]:
         if str(c[0]) not in TIERS:
             raise RuleError(f"unknown tier {str(c[0])!r}{did_you_mean(str(c[0]), TIERS)}; "
-                            f"expected one of {', '.join(TIERS)}", self.span(c[0]))
+                            f"expected one of {', '.join(TIERS)}", self.span(c[0]),
+                            suggestion=closest(str(c[0]), TIERS))
         return ("tier", str(c[0]), self.span(c[0]))
 
     def weight(self, c: list[Any]) -> tuple[str, float, Span | None]:

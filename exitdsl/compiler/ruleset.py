@@ -3,7 +3,7 @@ limits), ids namespaced by ruleset, config overrides applied."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -14,7 +14,7 @@ from ..io.resources import (MIGRATIONS, default_rule_files, rule_path, shipped_r
 from ..vocabulary.tiers import TIERS
 from ..language import ir
 from .compile import allowable, compile_invariant, compile_rule
-from ..language.suggest import did_you_mean
+from ..language.suggest import closest, did_you_mean
 from . import ir_cache
 from ..language.compiled import CompiledRule
 from .config import Config, overridden
@@ -92,17 +92,19 @@ def rule_files(paths: Iterable[str | Path]) -> list[Path]:
 
 
 def load_rules(paths: str | Path | Iterable[str | Path], config: Config | None = None, *,
-               include_anywhere: bool = False) -> RuleSet:
+               include_anywhere: bool = False,
+               sources: Mapping[Path, str] | None = None) -> RuleSet:
     """Load, check and compile rule files (directories: every ``*.rules`` inside).
 
     ``config`` overrides bounds and choices (see config.py); an override that names no
     declared domain is an error located in the config file. An include (``use "..."``)
     must be a ``.rules`` file inside the including file's folder tree or the shipped rules,
-    unless ``include_anywhere``.
+    unless ``include_anywhere``. ``sources`` gives the text of files by resolved path, read
+    instead of the disk (an editor's unsaved buffers).
     """
     config = config or Config()
     loaded: dict[Path, tuple[ir.RuleFile, dict[str, Domain]]] = {}
-    loader = _Loader(loaded, include_anywhere)
+    loader = _Loader(loaded, include_anywhere, sources or {})
     for path in rule_files([paths] if isinstance(paths, (str, Path)) else paths):
         loader.load(path, stack=(), via=None)
     rules: list[CompiledRule] = []
@@ -151,6 +153,16 @@ def load_rules(paths: str | Path | Iterable[str | Path], config: Config | None =
     return RuleSet(tuple(rules), tuple(tests), tuple(str(p) for p in loaded), config)
 
 
+def loaded_files(path: Path, sources: Mapping[Path, str] | None = None, *,
+                 include_anywhere: bool = False
+                 ) -> dict[Path, tuple[ir.RuleFile, dict[str, Domain]]]:
+    """The rule file at ``path`` and every file it includes, by resolved path, each parsed
+    and with the domains it sees, as ``load_rules`` reads them (raises the same errors)."""
+    loaded: dict[Path, tuple[ir.RuleFile, dict[str, Domain]]] = {}
+    _Loader(loaded, include_anywhere, sources or {}).load(path, stack=(), via=None)
+    return loaded
+
+
 def _tested_rule(test: ir.RuleTest, namespace: str, rule_file: ir.RuleFile) -> str:
     """The id of the rule a ``test`` block names, by its name or its full id."""
     local = {r.name for r in rule_file.rules}
@@ -158,7 +170,8 @@ def _tested_rule(test: ir.RuleTest, namespace: str, rule_file: ir.RuleFile) -> s
         and test.rule[len(namespace) + 1:] in local else test.rule
     if name not in local:
         raise RuleError(f"test names unknown rule {test.rule!r}"
-                        f"{did_you_mean(test.rule, sorted(local))}", test.span)
+                        f"{did_you_mean(test.rule, sorted(local))}", test.span,
+                        suggestion=closest(test.rule, sorted(local)))
     return f"{namespace}.{name}"
 
 
@@ -166,9 +179,10 @@ class _Loader:
     """Rule files and their includes, each parsed once, with the include limits."""
 
     def __init__(self, loaded: dict[Path, tuple[ir.RuleFile, dict[str, Domain]]],
-                 include_anywhere: bool) -> None:
+                 include_anywhere: bool, sources: Mapping[Path, str]) -> None:
         self.loaded = loaded
         self.include_anywhere = include_anywhere
+        self.sources = sources
 
     def load(self, path: Path, stack: tuple[Path, ...], via: ir.Use | None) -> dict[str, Domain]:
         where = via.span if via else None
@@ -187,7 +201,12 @@ class _Loader:
             raise RuleError(f"include cycle: {chain}", where)
         if resolved in self.loaded:
             return self.loaded[resolved][1]
-        rule_file = _parse(_read_rule_file(path, resolved, where), path)
+        if resolved in self.sources:  # an unsaved buffer: parsed as it is, never cached
+            from .parse import parse_rules
+
+            rule_file = parse_rules(self.sources[resolved], str(path))
+        else:
+            rule_file = _parse(_read_rule_file(path, resolved, where), path)
         domains: dict[str, Domain] = {}
         for use in rule_file.uses:
             domains.update(self.load(path.parent / use.path, (*stack, resolved), use))

@@ -62,6 +62,7 @@ def syntax_errors(parser: lark.Lark, first: lark.UnexpectedInput, text: str,
 
 def syntax_error(exc: lark.UnexpectedInput, text: str, path: str) -> RuleError:
     line, col = exc.line, exc.column
+    suggestion = None
     if isinstance(exc, lark.UnexpectedToken) and exc.token.type == "$END":
         opened = _unclosed_brace(text)
         if opened is not None:
@@ -72,7 +73,7 @@ def syntax_error(exc: lark.UnexpectedInput, text: str, path: str) -> RuleError:
             line, col = len(lines), len(lines[-1]) + 1
             message = f"unexpected end of file; expected {_describe(exc.expected)}"
     elif isinstance(exc, lark.UnexpectedToken) and (word := _misspelt(exc, text)) is not None:
-        (line, col), message = word
+        (line, col), message, suggestion = word
     elif isinstance(exc, lark.UnexpectedToken) and exc.token.type == "STRING" \
             and "NUMBER" in exc.expected:
         message = f"a string ({exc.token.value}) cannot be used here; expected a number"
@@ -93,10 +94,11 @@ def syntax_error(exc: lark.UnexpectedInput, text: str, path: str) -> RuleError:
         message = "unexpected end of file"
     if line < 1:
         line, col = 1, 1
-    return RuleError(message, span_in(path, text, line, col))
+    return RuleError(message, span_in(path, text, line, col), suggestion=suggestion)
 
 
-def _misspelt(exc: lark.UnexpectedToken, text: str) -> tuple[tuple[int, int], str] | None:
+def _misspelt(exc: lark.UnexpectedToken, text: str
+              ) -> tuple[tuple[int, int], str, str | None] | None:
     """An unknown word where a keyword goes: ``replace $x = 1`` in a rule, ``matches``
     (lexed as ``match`` + ``es``), ``rules r {`` at the top level (``rule`` + ``s``)."""
     lines = text.splitlines()
@@ -125,7 +127,7 @@ def _misspelt(exc: lark.UnexpectedToken, text: str) -> tuple[tuple[int, int], st
     hint = f" (did you mean {near!r}?)" if near else ""
     what = "rule item" if keywords is RULE_ITEMS else "declaration"
     return (exc.line, start + 1), (f"unknown {what} {word!r}{hint}; expected one of "
-                                   f"{', '.join(keywords)}")
+                                   f"{', '.join(keywords)}"), near
 
 
 def _blank_item(text: str, line: int) -> str:

@@ -92,7 +92,21 @@ def update_expectations(path: Path) -> int:
     rules = load_rules(path)
     # As the loader read it (line endings kept), so the blocks' offsets hold.
     text = read_regular(path, MAX_RULE_FILE_BYTES)[0].decode("utf-8")
-    own = [(rule_id, test, p) for rule_id, test, p in rules.tests if Path(p) == path]
+    edits = expectation_edits(rules, text, path)
+    for start, end, block in sorted(edits, reverse=True):
+        text = text[:start] + block + text[end:]
+    if edits:
+        write_atomic(path, text.encode("utf-8"))
+    return len(edits)
+
+
+def expectation_edits(rules: RuleSet, text: str, path: Path, line: int | None = None
+                      ) -> list[tuple[int, int, str]]:
+    """The ``after`` blocks of ``path`` (whose text, as loaded, is ``text``) that the rules
+    no longer produce, as (start, end, new block) offsets into ``text``; with ``line``, only
+    the test block starting on that line. ``unchanged`` tests are never rewritten."""
+    own = [(rule_id, test, p) for rule_id, test, p in rules.tests if Path(p) == path
+           and (line is None or test.span.line == line)]
     edits: list[tuple[int, int, str]] = []
     for rule_id, test, test_path in own:
         if test.after is None:  # unchanged, or rejected
@@ -101,11 +115,7 @@ def update_expectations(path: Path) -> int:
         if result.actual != test.after.text:
             edits.append((test.after.start, test.after.end, _fence(result.actual, text,
                                                                    test.after)))
-    for start, end, block in sorted(edits, reverse=True):
-        text = text[:start] + block + text[end:]
-    if edits:
-        write_atomic(path, text.encode("utf-8"))
-    return len(edits)
+    return edits
 
 
 def _fence(code: str, text: str, old: ir.CodeBlock) -> str:

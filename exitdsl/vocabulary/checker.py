@@ -7,7 +7,7 @@ accepts is one the evaluator can run.
 from __future__ import annotations
 
 from ..errors import RuleError, Span
-from .functions import FUNCTIONS, PREDICATES
+from .functions import FUNCTIONS, PREDICATES, describe
 from .operators import BY_TOKEN
 from ..language import ir
 from ..language.domains import Domain
@@ -36,7 +36,7 @@ class Checker:
             near = closest(capture.name, self.captures)
             hint = f" (did you mean ${near}?)" if near else ""
             raise RuleError(f"unknown capture ${capture.name}{hint} (captured by every match: "
-                            f"{known})", capture.span)
+                            f"{known})", capture.span, suggestion=f"${near}" if near else None)
 
     def domain(self, expr: ir.Expr | ir.PatternText, want: str) -> Domain:
         if not isinstance(expr, ir.Ref):
@@ -44,7 +44,7 @@ class Checker:
         found = self.domains.get(expr.name)
         if found is None:
             raise RuleError(f"unknown {want} {expr.name!r}{did_you_mean(expr.name, self.domains)}",
-                            expr.span)
+                            expr.span, suggestion=closest(expr.name, self.domains))
         if found.is_map:
             raise RuleError(f"{expr.name!r} is a map, not a {want}", expr.span)
         if (want == "choices") != found.is_choices:
@@ -81,7 +81,8 @@ class Checker:
             domain = self.domains.get(expr.domain)
             if domain is None:
                 raise RuleError(f"unknown bound, choices or map {expr.domain!r}"
-                                f"{did_you_mean(expr.domain, self.domains)}", expr.span)
+                                f"{did_you_mean(expr.domain, self.domains)}", expr.span,
+                                suggestion=closest(expr.domain, self.domains))
             if domain.is_map:  # `$k in signal_columns`: the capture's word is a key
                 if not isinstance(expr.value, ir.Capture):
                     raise RuleError(f"`in {expr.domain}` (a map) takes a $capture",
@@ -122,7 +123,8 @@ class Checker:
             known = ", ".join(sorted({*FUNCTIONS, *PREDICATES}))
             raise RuleError(f"unknown function {call.func!r}"
                             f"{did_you_mean(call.func, {*FUNCTIONS, *PREDICATES})} "
-                            f"(known: {known})", call.span)
+                            f"(known: {known})", call.span,
+                            suggestion=closest(call.func, {*FUNCTIONS, *PREDICATES}))
         signatures, variadic = function.signatures, function.variadic
         # With one signature of the call's arity, its own error is the most precise.
         fitting = [s for s in signatures if len(s) == len(call.args)
@@ -137,13 +139,13 @@ class Checker:
             except RuleError as exc:
                 errors.append(exc)
         raise errors[-1] if len(signatures) == 1 else RuleError(
-            f"{call.func}() takes {' or '.join(_describe(s, variadic) for s in signatures)}",
+            f"{call.func}() takes {' or '.join(describe(s, variadic) for s in signatures)}",
             call.span)
 
     def _check_args(self, call: ir.Call, signature: tuple[str, ...], variadic: bool) -> None:
         args = call.args
         if len(args) < len(signature) or (len(args) > len(signature) and not variadic):
-            raise RuleError(f"{call.func}() takes {_describe(signature, variadic)}, "
+            raise RuleError(f"{call.func}() takes {describe(signature, variadic)}, "
                             f"got {len(args)} argument(s)", call.span)
         kinds = list(signature) + [signature[-1]] * (len(args) - len(signature))
         for arg, kind in zip(args, kinds):
@@ -185,10 +187,6 @@ def no_draws(expr: ir.Expr | ir.PatternText) -> None:
         if sub is not None:
             no_draws(sub)
 
-
-def _describe(signature: tuple[str, ...], variadic: bool) -> str:
-    names = {"num": "number", "bound": "bound", "choices": "choices"}
-    return "(" + ", ".join(names.get(k, k) for k in signature) + (", ..." if variadic else "") + ")"
 
 
 def _span(expr: object) -> Span | None:

@@ -51,6 +51,11 @@ class Function:
     variadic: bool  # the last kind of a signature may repeat
     draws: bool  # random: forbidden in `where` and `ensure`
     compute: Callable[[Args, Evaluator], Number]
+    doc: str = ""  # docs/dsl.md's description, word for word (an editor's hover shows it)
+
+    def forms(self) -> tuple[str, ...]:
+        """Each way to call it: ``clamp(number, number, number)``, ``clamp(number, bound)``."""
+        return tuple(f"{self.name}{describe(s, self.variadic)}" for s in self.signatures)
 
 
 @dataclass(frozen=True)
@@ -60,6 +65,16 @@ class Predicate:
     name: str
     signature: tuple[str, ...]
     test: Callable[[Args, Evaluator], bool]
+    doc: str = ""  # docs/dsl.md's description, word for word
+
+    def forms(self) -> tuple[str, ...]:
+        return (f"{self.name}{describe(self.signature, False)}",)
+
+
+def describe(signature: tuple[str, ...], variadic: bool) -> str:
+    """A signature as errors and editors say it: ``(number, bound)``, ``(number, ...)``."""
+    names = {"num": "number", "bound": "bound", "choices": "choices"}
+    return "(" + ", ".join(names.get(k, k) for k in signature) + (", ..." if variadic else "") + ")"
 
 
 def _interval(args: Args, env: Evaluator) -> tuple[float, float]:
@@ -100,22 +115,35 @@ def _step(args: Args, env: Evaluator) -> Number:
 
 FUNCTIONS: dict[str, Function] = {f.name: f for f in (
     Function("gauss", (("num", "num"),), False, True,
-             lambda a, env: env.draw().gauss(env.number(a[0]), env.number(a[1]))),
+             lambda a, env: env.draw().gauss(env.number(a[0]), env.number(a[1])),
+             doc="a normal draw"),
     Function("uniform", (("num", "num"), ("bound",)), False, True,
-             lambda a, env: env.draw().uniform(*_interval(a, env))),
-    Function("choice", (("choices",), ("num",)), True, True, _choice),
-    Function("step", (("num", "choices", "num"),), False, False, _step),
-    Function("clamp", (("num", "num", "num"), ("num", "bound")), False, False, _clamp),
-    Function("round", (("num",), ("num", "num")), False, False, _round),
-    Function("int", (("num",),), False, False, lambda a, env: int(env.number(a[0]))),
+             lambda a, env: env.draw().uniform(*_interval(a, env)),
+             doc="a uniform draw"),
+    Function("choice", (("choices",), ("num",)), True, True, _choice,
+             doc="one of the values, uniformly"),
+    Function("step", (("num", "choices", "num"),), False, False, _step,
+             doc=("the value `n` places from the choice nearest `x`, stopping at the ends (`n` "
+                  "may be `choice(-1, 1)`)")),
+    Function("clamp", (("num", "num", "num"), ("num", "bound")), False, False, _clamp,
+             doc="`x` limited to the interval"),
+    Function("round", (("num",), ("num", "num")), False, False, _round,
+             doc="Python's rounding"),
+    Function("int", (("num",),), False, False, lambda a, env: int(env.number(a[0])),
+             doc="as in Python"),
     # In floats: an int power of a huge int would be a huge int (time and memory).
     Function("pow", (("num", "num"),), False, False,
-             lambda a, env: float(env.number(a[0])) ** float(env.number(a[1]))),
-    Function("abs", (("num",),), False, False, lambda a, env: abs(env.number(a[0]))),
+             lambda a, env: float(env.number(a[0])) ** float(env.number(a[1])),
+             doc=("`x` to the power `y`, in floats (`pow(10, -$dec)`: one unit of `$dec` "
+                  "decimals)")),
+    Function("abs", (("num",),), False, False, lambda a, env: abs(env.number(a[0])),
+             doc="as in Python"),
     Function("min", (("num", "num"),), True, False,
-             lambda a, env: min(env.number(x) for x in a)),
+             lambda a, env: min(env.number(x) for x in a),
+             doc="as in Python"),
     Function("max", (("num", "num"),), True, False,
-             lambda a, env: max(env.number(x) for x in a)),
+             lambda a, env: max(env.number(x) for x in a),
+             doc="as in Python"),
 )}
 
 
@@ -152,16 +180,32 @@ def _is_string(node: object) -> bool:
 # `int(...)` is a predicate where a condition is wanted and a conversion elsewhere.
 PREDICATES: dict[str, Predicate] = {p.name: p for p in (
     Predicate("number", ("capture",),
-              lambda a, env: literal_number(_captured(a, env)) is not None),
+              lambda a, env: literal_number(_captured(a, env)) is not None,
+              doc="`$x` is a number literal (`-0.3` counts)"),
     Predicate("int", ("capture",),
-              lambda a, env: isinstance(literal_number(_captured(a, env)), int)),
+              lambda a, env: isinstance(literal_number(_captured(a, env)), int),
+              doc="`$x` is an int literal"),
     Predicate("constant", ("capture",),
-              lambda a, env: constant_number(_captured(a, env)) is not None),
+              lambda a, env: constant_number(_captured(a, env)) is not None,
+              doc=("`$x` is a number literal or arithmetic (`+ - * /`) on number literals "
+                   "(`0.0025 / 2`); its value is usable like a literal's, and `set` replaces it"
+                   " with the literal it computes")),
     Predicate("name", ("capture",),
-              lambda a, env: isinstance(_captured(a, env), (ast.Name, str))),
-    Predicate("string", ("capture",), lambda a, env: _is_string(_captured(a, env))),
-    Predicate("defined", ("ident",), _defined),
-    Predicate("local", ("ident",), _local),
-    Predicate("contains", ("capture", "pattern"), _contains),
-    Predicate("in_file", ("statement",), lambda a, env: env.in_file(_pattern_text(a[0]))),
+              lambda a, env: isinstance(_captured(a, env), (ast.Name, str)),
+              doc="`$x` is a plain name"),
+    Predicate("string", ("capture",), lambda a, env: _is_string(_captured(a, env)),
+              doc="`$x` is a string literal"),
+    Predicate("defined", ("ident",), _defined,
+              doc="NAME is bound in the site's scope before the site's statement"),
+    Predicate("local", ("ident",), _local,
+              doc=("NAME is made by this file (a `def`, a `class` or an assignment anywhere in "
+                   "it); an import does not count: a `sim` the script defines itself is not "
+                   "finlab's")),
+    Predicate("contains", ("capture", "pattern"), _contains,
+              doc="some node inside `$x` matches PATTERN"),
+    Predicate("in_file", ("statement",), lambda a, env: env.in_file(_pattern_text(a[0])),
+              doc=("some statement or expression of the file, at any depth, matches PATTERN, "
+                   'with the captures bound so far: ``not in_file(`$_ = {..., "stop_atr_mult": '
+                   "$_, ...}`)`` skips a `.get()` default that a module-level dict of defaults "
+                   "overrides")),
 )}
