@@ -60,10 +60,13 @@ class Engine:
         """Every site of one rule (by id or name), or of all rules, in ``source``."""
         if rule is None:
             return self.rewrite(source, path, seed=seed)
-        engine = Engine(self.rules.select([rule]), seed=self.seed, verify=self.verify)
-        if not engine.rules.rules:
+        try:
+            selected = self.rules.select([rule])
+        except ValueError:
             self.rules.get(rule)  # raises KeyError naming the closest rule id
-        return engine.rewrite(source, path, seed=seed)
+            raise
+        return Engine(selected, seed=self.seed, verify=self.verify).rewrite(source, path,
+                                                                            seed=seed)
 
     def mutate(self, source: str | Prepared, seed: int | None = None, *,
                path: str = "<string>", max_attempts: int = 10) -> Mutation:

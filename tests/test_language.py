@@ -261,7 +261,7 @@ def test_config_overrides_bounds_choices_weights_and_seed(tmp_path: Path) -> Non
     ("seeds: 3\n", "1:1: unknown config key 'seeds' (did you mean 'seed'?); expected one of "
                    "seed, bounds, choices, tier_weights, rules, tiers, exclude, extend-exclude, "
                    "respect-gitignore"),
-    ("tiers: [parametric, fast]\n", "1:1: unknown tier 'fast'; expected one of parametric, "
+    ("tiers: [parametric, fast]\n", "1:21: unknown tier 'fast'; expected one of parametric, "
                                     "relational, structural"),
     ("rules: finlab\n", "1:8: expected a list of strings"),
     ("tier_weights: {fast: 1}\n", "1:16: unknown tier 'fast'; expected one of parametric, "

@@ -175,7 +175,6 @@ def load_selected(args: argparse.Namespace) -> RuleSet:
     log.info("rules: %d from %s", len(rules.rules), ", ".join(map(str, paths)))
     if not rules.rules:
         raise UsageError(f"no rule loaded from {', '.join(map(str, paths))}")
-    selected = rules.select(args.rule, args.tier or list(config.tiers))
     unknown = [r for r in args.rule if not any(r in (x.id, x.source.name) for x in rules.rules)]
     if unknown:
         from ..language.suggest import did_you_mean
@@ -184,6 +183,7 @@ def load_selected(args: argparse.Namespace) -> RuleSet:
         hint = did_you_mean(unknown[0], names).strip()[1:-1]  # without its parentheses
         raise RuleError(f"no rule named {unknown[0]!r} ({hint + '; ' if hint else ''}"
                         "see `exitdsl check`)")
+    selected = rules.select(args.rule, args.tier or list(config.tiers))
     if not selected.rules:
         raise UsageError("no rule is both named by --rule and of a --tier given")
     return selected

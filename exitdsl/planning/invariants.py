@@ -134,7 +134,7 @@ def _failing(invariant: CompiledInvariant, captures: Captures) -> str | None:
               patterns=invariant.condition_patterns)
     if first_failing(invariant.where, env) is not None:
         return None  # the invariant does not apply here
-    return first_failing(invariant.ensure, env)
+    return first_failing(invariant.ensure, env, "ensure")
 
 
 def _holding(node: ast.AST, spots: Spots) -> Iterator[ast.AST]:

@@ -116,7 +116,8 @@ def plan_site(site: Site, lines: LineIndex, draws: Draws, module: ast.Module,
     (and, through ``values``, what earlier sites planned for the nodes they edit)."""
     facts = prepared.cache.facts_for(module, prepared.source)
     if not where_holds(site, module, prepared.cache):
-        raise SiteSkipped(f"left alone: {failing_where(site, facts)}")
+        why = prepared.suppressed.get(id(site)) or failing_where(site, facts)
+        raise SiteSkipped(f"left alone: {why}")
     context = PlanContext(site, site_env(site, facts, draws, values), lines, {}, facts.model)
     edits: list[Edit] = []
     for action in site.rule.actions:

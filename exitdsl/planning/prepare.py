@@ -6,7 +6,7 @@ from __future__ import annotations
 import ast
 import gc
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -17,6 +17,7 @@ from ..matching.sites import Site, active_rules, find_sites
 from ..model.strategy import StrategyModel
 from ..text.parsing import quiet_parse
 from ..evaluation.conditions import failing_where
+from .suppressions import suppressed, suppressions
 from .invariants import InvariantMemo
 from ..text.lines import LineIndex
 
@@ -76,6 +77,8 @@ class Prepared:
     sites: tuple[IndexedSite, ...]
     lines: LineIndex | None = None
     cache: PreparedCache = field(default_factory=PreparedCache, compare=False, repr=False)
+    # id(site) -> why an `# exitdsl: ignore` comment leaves it alone
+    suppressed: Mapping[int, str] = field(default_factory=dict, compare=False, repr=False)
 
     def __repr__(self) -> str:  # not the source and its tree
         return f"<Prepared {self.path}: {len(self.sites)} site(s)>"
@@ -133,8 +136,13 @@ def _prepare(rules: Sequence[CompiledRule], source: str, path: str) -> Prepared:
             digest = digests[id(site.node)] = hashlib.sha1(
                 ast.dump(site.node).encode()).hexdigest()[:8]
         indexed.append(IndexedSite(site, index, _site_id(site, digest, id_counts)))
+    comments = suppressions(source)
+    reasons = {id(site): why for site in sites if comments
+               for why in [suppressed(site, comments)] if why is not None}
+    for key in reasons:
+        known[key] = False  # not a candidate of any mutation
     return Prepared(path, source, content_hash, module, tuple(indexed), LineIndex(source),
-                    PreparedCache(conditions=known, facts=facts))
+                    PreparedCache(conditions=known, facts=facts), reasons)
 
 
 def parse_strategy(source: str, path: str) -> ast.Module:

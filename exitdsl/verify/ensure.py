@@ -45,5 +45,5 @@ def ensure_holds(rule: CompiledRule, captures: Captures) -> str | None:
     """None if every ``ensure`` of ``rule`` holds on ``captures``, else which does not."""
     if not rule.ensure:
         return None
-    failing = first_failing(rule.ensure, ensure_env(rule, captures))
+    failing = first_failing(rule.ensure, ensure_env(rule, captures), "ensure")
     return None if failing is None else f"ensure does not hold after the rewrite: {failing}"
