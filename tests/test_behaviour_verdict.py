@@ -30,14 +30,39 @@ def test_same_trades_are_no_effect() -> None:
 
 
 def test_an_exit_that_moves_first_is_effective_even_if_later_entries_move() -> None:
-    # The stop now fires at bar 13; the freed position lets an entry at bar 20 happen.
+    # The stop now fires at bar 13; the freed position lets an entry at bar 14 happen, while
+    # the parent still holds its own: a consequence, not another entry decision.
     child = Run((event(10, "entry", 1, 100.0), event(13, "exit", 1, 98.0),
-                 event(20, "entry", 1, 97.0), event(41, "exit", 1, 95.0)), 2, -1.5)
+                 event(14, "entry", 1, 97.0), event(41, "exit", 1, 95.0)), 2, -1.5)
     verdict = compare("c.py", PARENT, child)
     assert verdict.verdict == "effective"
     assert (verdict.first_divergence, verdict.exits_changed, verdict.return_delta) == (13, 2, -4.5)
     assert verdict.summary == ("effective (trades 2 -> 2, exits changed 2, return -4.50 pp, "
                                "first at bar 13)")
+
+
+def test_an_entry_taken_when_both_are_flat_is_entries_changed_wherever_it_falls() -> None:
+    # The exit moved first (bar 13), but at bar 20 both are flat again and only the child
+    # enters: the same entry logic in the same state would not decide differently.
+    child = Run((event(10, "entry", 1, 100.0), event(13, "exit", 1, 98.0),
+                 event(20, "entry", 1, 97.0), event(41, "exit", 1, 95.0)), 2, -1.5)
+    verdict = compare("c.py", PARENT, child)
+    assert (verdict.verdict, verdict.first_divergence) == ("entries changed", 20)
+
+
+def test_an_entry_and_its_stop_on_one_bar_are_entries_changed() -> None:
+    # The crossover case: the child enters where the parent does not, and its stop hits on
+    # the same bar, so the first difference there looks like an exit.
+    child = Run((event(5, "entry", 1, 101.0), event(5, "exit", 1, 99.0)) + PARENT.events, 3,
+                2.0)
+    verdict = compare("c.py", PARENT, child)
+    assert (verdict.verdict, verdict.first_divergence) == ("entries changed", 5)
+
+
+def test_shorts_count_as_held_positions() -> None:
+    parent = Run((event(3, "entry", -1, 50.0), event(9, "exit", -1, 48.0)), 1, 4.0)
+    later_cover = Run((event(3, "entry", -1, 50.0), event(11, "exit", -1, 47.0)), 1, 6.0)
+    assert compare("c.py", parent, later_cover).verdict == "effective"
 
 
 def test_an_entry_that_moves_first_is_entries_changed() -> None:

@@ -99,7 +99,73 @@ def test_a_relative_path_with_a_folder_descriptor_reaches_nothing_of_the_host(
 def test_the_processes_in_view_are_the_sandbox_s_own() -> None:
     verdict = judge(ESCAPE + "raise SystemExit(sorted(int(p) for p in os.listdir(\n"
                     "    os.open(up + 'proc', os.O_RDONLY, dir_fd=root)) if p.isdigit()))\n")
-    assert verdict.error == "SystemExit: [1, 2]"  # bubblewrap's init and the child
+    assert verdict.error == "SystemExit: [1]"  # the child is the namespace's init
+
+
+def test_there_is_no_unfiltered_init_to_take_over() -> None:
+    # Found by attack: bubblewrap's own init ran without the filter and could be rewritten
+    # through /proc/1/mem. With --as-pid-1 the filtered child is pid 1 itself.
+    verdict = judge(ESCAPE + "status = os.read(os.open(up + 'proc/1/status', os.O_RDONLY, "
+                    "dir_fd=root), 65536).decode()\n"
+                    "raise SystemExit([l for l in status.splitlines() "
+                    "if l.startswith(('Seccomp:', 'NoNewPrivs:'))])\n")
+    assert verdict.error == "SystemExit: ['NoNewPrivs:\\t1', 'Seccomp:\\t2']"
+
+
+def test_the_root_dev_and_shared_memory_are_read_only_and_memfd_is_refused() -> None:
+    for place in ("x", "dev/x", "dev/shm/x", "work/x"):
+        verdict = judge(ESCAPE + f"os.open(up + {place!r}, os.O_CREAT | os.O_WRONLY, "
+                        "dir_fd=root)\n")
+        assert verdict.error == ("OSError: [Errno 30] Read-only file system: "
+                                 f"'../../../../{place}'"), place
+    verdict = judge("import os\nos.memfd_create('hoard')\n")
+    assert verdict.error == "PermissionError: [Errno 1] Operation not permitted"
+
+
+def test_the_callers_import_path_and_working_folder_are_not_bound(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    secret = tmp_path / "id_rsa"
+    secret.write_text("TOP-SECRET", encoding="utf-8")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.setenv("PYTHONPATH", str(tmp_path))
+    monkeypatch.chdir(tmp_path)
+    verdict = judge(f"import os\nraise SystemExit(os.path.exists({str(secret)!r}))\n")
+    assert verdict.error == "SystemExit: False"
+
+
+def test_odd_exit_codes_and_deep_answers_fail_their_child_only() -> None:
+    deep = ("import os, stat\n"
+            "for fd in range(3, 64):\n"
+            "    try:\n"
+            "        if stat.S_ISFIFO(os.fstat(fd).st_mode):\n"
+            "            os.write(fd, b'[' * 200000)\n"
+            "    except OSError:\n"
+            "        pass\n"
+            "os._exit(0)\n")
+    children = [("signal35.py", attacked("import os\nos._exit(128 + 35)\n")),
+                ("deep.py", attacked(deep)), ("same.py", PARENT)]
+    verdicts = list(behave(PARENT, children, limits=QUICK))
+    assert [(v.child, v.verdict, v.error) for v in verdicts] == [
+        ("signal35.py", "failed", "stopped by signal 35"),
+        ("deep.py", "failed", "ended without an answer: exit code 0"),
+        ("same.py", "no effect", None)]
+
+
+def test_a_child_s_error_cannot_paint_the_terminal(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    parent = tmp_path / "parent.py"
+    parent.write_text(PARENT, encoding="utf-8")
+    child = tmp_path / "child.py"
+    child.write_text(attacked("raise ValueError('\\x1b]0;PWNED\\x07\\x1b[2J')"),
+                     encoding="utf-8")
+    assert main(["behave", str(parent), str(child)]) == 1
+    assert capsys.readouterr().out == (
+        f"{child}: failed: ValueError: \\x1b]0;PWNED\\x07\\x1b[2J\n")
+
+
+def test_the_collector_cannot_hand_out_the_hook() -> None:
+    verdict = judge("import gc\ngc.get_objects()\n")
+    assert verdict.error == "PermissionError: exitdsl sandbox: gc.get_objects is not allowed"
 
 
 def test_the_user_s_home_and_files_are_not_there() -> None:
@@ -167,7 +233,7 @@ def test_a_flood_on_the_answer_channel_fails_that_child_only() -> None:
                 ("same.py", PARENT)]
     verdicts = list(behave(PARENT, children, limits=Limits(timeout=20, cpu_seconds=20)))
     assert [(v.child, v.verdict, v.error) for v in verdicts] == [
-        ("flood.py", "failed", "an answer over 16 MB"),
+        ("flood.py", "failed", "an answer over 4 MB"),
         ("forged.py", "failed", "ended without an answer: exit code 0"),
         ("same.py", "no effect", None)]
 

@@ -11,7 +11,9 @@ import subprocess
 import time
 from dataclasses import dataclass
 
-ANSWER_CAP = 16 * 1024 * 1024  # an answer is a list of trades: megabytes at most
+# An answer is a list of trades: a few hundred kilobytes for thousands. The cap is low
+# because decoding multiplies it (``[[],[],...]`` costs the parent ~28 bytes per byte).
+ANSWER_CAP = 4 * 1024 * 1024
 ERROR_TAIL = 4096  # the end of the child's stderr, for the reason it gives on failure
 _GRACE = 0.5  # seconds to drain the pipes after the child exited
 

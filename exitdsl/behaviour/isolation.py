@@ -16,6 +16,7 @@ the user passes ``--no-isolation``.
 
 from __future__ import annotations
 
+import ast
 import ctypes.util
 import functools
 import importlib.util
@@ -79,7 +80,10 @@ def require(isolated: bool) -> None:
 
 def command(bwrap: str, python: list[str], disk_mb: int) -> list[str]:
     """The ``bwrap`` command line that runs ``python`` (argv) inside the boundary."""
-    argv = [bwrap, *_NAMESPACES, "--die-with-parent", "--new-session",
+    # --as-pid-1: the child itself is the namespace's init. bubblewrap's own init would run
+    # without the child's seccomp filter and limits, and a strategy could take it over
+    # through /proc/1/mem (found by attack).
+    argv = [bwrap, *_NAMESPACES, "--as-pid-1", "--die-with-parent", "--new-session",
             "--proc", "/proc", "--dev", "/dev", "--ro-bind", "/usr", "/usr"]
     for top in ("/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32"):
         if os.path.islink(top):  # merged /usr: /lib -> usr/lib
@@ -90,8 +94,10 @@ def command(bwrap: str, python: list[str], disk_mb: int) -> list[str]:
         argv += ["--ro-bind", path, path]
     for root in python_roots():
         argv += ["--ro-bind", root, root]
+    # The root and /dev are tmpfs bubblewrap made to hold the mount points: read-only once
+    # built, so the capped working folder is the one writable place.
     argv += ["--size", str(disk_mb * 1024 * 1024), "--tmpfs", WORKDIR, "--chdir", WORKDIR,
-             "--", *python]
+             "--remount-ro", "/dev", "--remount-ro", "/", "--", *python]
     return argv
 
 
@@ -101,15 +107,25 @@ def _system_files() -> list[str]:
 
 
 def python_roots() -> list[str]:
-    """What the child must read: the interpreter, the import path and exitdsl itself. A
-    path entry that holds exitdsl's source tree (an editable install) contributes only the
-    package folder, never the project around it."""
+    """What the child must read: the isolated interpreter's own import path (``python -I``
+    ignores the caller's working folder and PYTHONPATH, so those are not bound) and
+    exitdsl itself. A path entry holding exitdsl's source tree (an editable install)
+    contributes only the package folder, never the project around it."""
     package = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     roots = {sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix, package}
-    roots.update(p for p in sys.path if p and os.path.isabs(p) and os.path.isdir(p)
+    roots.update(p for p in isolated_path() if os.path.isabs(p) and os.path.isdir(p)
                  and not _holds(p, package))
     real = (os.path.realpath(r) for r in roots)
     return _outermost(r for r in real if r != "/usr" and not r.startswith("/usr/"))
+
+
+@functools.cache
+def isolated_path() -> tuple[str, ...]:
+    """``sys.path`` of ``python -I`` here: the import path the child will have."""
+    shown = subprocess.run([sys.executable, "-I", "-c", "import sys; print(repr(sys.path))"],
+                           capture_output=True, text=True, timeout=60, check=True, cwd="/")
+    found = ast.literal_eval(shown.stdout.strip())
+    return tuple(p for p in found if isinstance(p, str) and p)
 
 
 def _holds(folder: str, package: str) -> bool:

@@ -120,20 +120,30 @@ def _exit_code(code: int, isolated: bool) -> int:
 
 def _read_answer(code: int, out: bytes, err: bytes, limits: Limits) -> Run:
     if code < 0:
-        cause = _SIGNALS.get(signal.Signals(-code), signal.Signals(-code).name)
+        cause = _signal_name(-code)
         if code == -signal.SIGXCPU:
             cause += f" ({limits.cpu_seconds} s)"
         raise StrategyFailed(f"stopped by {cause}")
     try:
         answer = json.loads(out, parse_constant=_no_constant)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: "[[[[..." nested past the stack
         tail = err.decode(errors="replace").strip().splitlines()[-1:] or [f"exit code {code}"]
-        raise StrategyFailed(f"ended without an answer: {tail[0][:300]}") from None
+        raise StrategyFailed(f"ended without an answer: {printable(tail[0][:300])}") from None
     if not isinstance(answer, dict):
         raise StrategyFailed("a malformed answer (not an object)")
     if answer.get("ok") is not True:
         raise StrategyFailed(printable(str(answer.get("error", "unknown error")))[:300])
     return _run_of(answer)
+
+
+def _signal_name(number: int) -> str:
+    """A signal's name for the reason; any number is possible, since a child chooses its own
+    exit code (bubblewrap reports a signal as 128 + its number)."""
+    try:
+        known = signal.Signals(number)
+    except ValueError:
+        return f"signal {number}"
+    return _SIGNALS.get(known, known.name)
 
 
 def _no_constant(name: str) -> object:

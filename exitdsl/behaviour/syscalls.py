@@ -30,7 +30,9 @@ REFUSED = (
     "acct", "quotactl", "syslog", "bpf", "perf_event_open", "userfaultfd",
     "io_uring_setup", "io_uring_enter", "io_uring_register", "keyctl", "add_key",
     "request_key", "personality", "iopl", "ioperm", "name_to_handle_at",
-    "open_by_handle_at", "lookup_dcookie", "fanotify_init",
+    "open_by_handle_at", "lookup_dcookie", "fanotify_init", "open_tree_attr",
+    # memory outside the address-space limit and the disk cap (found by attack)
+    "memfd_create", "memfd_secret",
     # device nodes, FIFOs made by mknod, extended attributes
     "mknod", "mknodat", "setxattr", "lsetxattr", "fsetxattr", "removexattr",
     "lremovexattr", "fremovexattr",

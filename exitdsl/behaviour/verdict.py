@@ -1,10 +1,11 @@
 """Compare what a parent and a child did: the verdicts of ``exitdsl behave``.
 
-A run is a list of trade events. Up to the first bar where the two lists differ, parent
-and child were in the same state; so the kind of event that differs there says what the
-mutation changed. An exit that differs first is the mutation working (later entries may
-then differ too: a position closed earlier frees the next entry). An entry that differs
-first, with the same exits at that bar, means the rule reached the entry logic: a defect.
+A run is a list of trade events. Walking the bars in order, a bar where parent and child
+held the same position (per series: both flat, or both long, ...) is one where the same
+entry logic must decide the same: an entry that one takes there and the other does not
+means the mutation reached the entry logic, a rule defect (``entries changed``), wherever
+that bar falls. Otherwise, a difference is the mutation working (``effective``): an exit
+that moved, and the entries that follow from a position closed earlier or later.
 """
 
 from __future__ import annotations
@@ -84,19 +85,42 @@ def compare(child: str, parent: Run, offspring: Run) -> Verdict:
     trades = (parent.trades, offspring.trades)
     if parent.events == offspring.events:
         return Verdict(child, NO_EFFECT, trades)
-    bar = _first_divergence(parent.events, offspring.events)
     exits = Counter(e for e in parent.events if e.kind == "exit")
     exits.subtract(e for e in offspring.events if e.kind == "exit")
     changed = sum(abs(n) for n in exits.values())
-    at_bar = {e for e in parent.events if e.bar == bar} ^ {e for e in offspring.events
-                                                          if e.bar == bar}
-    verdict = EFFECTIVE if any(e.kind == "exit" for e in at_bar) else ENTRIES_CHANGED
     delta = round(offspring.return_pct - parent.return_pct, 6)
-    return Verdict(child, verdict, trades, changed, delta, bar)
+    entry_bar = _entry_decided_differently(parent.events, offspring.events)
+    if entry_bar is not None:
+        return Verdict(child, ENTRIES_CHANGED, trades, changed, delta, entry_bar)
+    return Verdict(child, EFFECTIVE, trades, changed, delta,
+                   _first_divergence(parent.events, offspring.events))
 
 
 def failed(child: str, error: str) -> Verdict:
     return Verdict(child, FAILED, error=error)
+
+
+def _entry_decided_differently(a: tuple[Event, ...], b: tuple[Event, ...]) -> int | None:
+    """The first bar where both runs held the same position and their entries differ."""
+    by_bar: dict[int, tuple[list[Event], list[Event]]] = {}
+    for run, events in enumerate((a, b)):
+        for e in events:
+            by_bar.setdefault(e.bar, ([], []))[run].append(e)
+    held: tuple[Counter[int], Counter[int]] = (Counter(), Counter())  # series -> net side
+    for bar in sorted(by_bar):
+        here = by_bar[bar]
+        if _open(held[0]) == _open(held[1]) and Counter(e for e in here[0] if e.kind == "entry") != \
+                Counter(e for e in here[1] if e.kind == "entry"):
+            return bar
+        for run in (0, 1):
+            for e in here[run]:
+                held[run][e.series] += e.side if e.kind == "entry" else -e.side
+    return None
+
+
+def _open(held: Counter[int]) -> dict[int, int]:
+    """The series with a position (a short one is negative, which ``+counter`` would drop)."""
+    return {series: side for series, side in held.items() if side}
 
 
 def _first_divergence(a: tuple[Event, ...], b: tuple[Event, ...]) -> int:

@@ -12,6 +12,7 @@ from typing import TextIO
 from ..errors import ExitdslError, UsageError
 from ..io.emit import dumps, record, summary_record
 from ..io.sourcefile import read_source
+from ..text.printable import printable
 from .common import EXIT_CHANGES, EXIT_INPUT, EXIT_OK, add_isolation_option, command, seconds
 
 EXIT_CODES = """exit codes:
@@ -73,7 +74,8 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             print(dumps(record("verdict", parent=args.parent, **verdict.as_json())), file=out,
                   flush=True)
         else:
-            print(f"{verdict.child}: {verdict.summary}", file=out, flush=True)
+            # A child's error is its own text: escaped, so it cannot paint the terminal.
+            print(printable(f"{verdict.child}: {verdict.summary}"), file=out, flush=True)
     if args.json:
         print(dumps(summary_record(children=sum(counts.values()), verdicts=dict(counts),
                                    errors=problems)), file=out)
