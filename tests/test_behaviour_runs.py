@@ -62,6 +62,42 @@ def test_a_rule_that_reaches_entry_logic_is_reported_as_entries_changed(tmp_path
     assert record["behaviour"]["trades"][0] == 24
 
 
+LONG_CROSSOVER = '''\
+"""Long-only SMA crossover with a stop (backtesting.py)."""
+from backtesting import Strategy
+from backtesting.lib import crossover
+from backtesting.test import SMA
+
+
+class SmaCrossLong(Strategy):
+    n1 = 10
+    n2 = 20
+
+    def init(self):
+        close = self.data.Close
+        self.sma1 = self.I(SMA, close, self.n1)
+        self.sma2 = self.I(SMA, close, self.n2)
+
+    def next(self):
+        price = self.data.Close[-1]
+        if not self.position and crossover(self.sma1, self.sma2):
+            self.buy(sl=price * 0.95)
+        elif crossover(self.sma2, self.sma1):
+            self.position.close()
+'''
+
+
+def test_a_crossover_period_changed_is_entries_changed() -> None:
+    # The case that once passed as effective (trades 47 -> 57): the child's first extra
+    # trade enters where the parent has none and its stop hits on the same bar, so the
+    # first difference looked like an exit. Both were flat there: an entry decision.
+    faster = edit(LONG_CROSSOVER, "n1 = 10", "n1 = 5")
+    tighter = edit(LONG_CROSSOVER, "sl=price * 0.95", "sl=price * 0.97")
+    verdicts = judge(LONG_CROSSOVER, faster, tighter)
+    assert [(v.verdict, v.trades) for v in verdicts] == [("entries changed", (47, 57)),
+                                                         ("effective", (47, 47))]
+
+
 def test_a_fixed_stop_under_a_tighter_trailing_stop_has_no_effect() -> None:
     looser = edit(BREAKOUT, "sl=price * 0.92", "sl=price * 0.90")
     trail = edit(BREAKOUT, "set_trailing_sl(2.5)", "set_trailing_sl(2.6)")
