@@ -201,4 +201,5 @@ def test_an_unreadable_child_is_reported_and_the_others_judged(
     assert main(["behave", parent, str(missing), parent]) == 3
     captured = capsys.readouterr()
     assert captured.out == f"{parent}: no effect (same 23 trades)\n"
-    assert captured.err == f"{missing}:1:1: cannot read: No such file or directory\n"
+    assert captured.err == (f"{missing}:1:1: cannot read: No such file or directory\n"
+                            "exitdsl: 1 child(ren): 1 no effect\n")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from .frameworks import Framework, detect
 from .sandbox import Limits, StrategyFailed, run_strategy
@@ -25,9 +25,10 @@ class Baseline:
         if self.run is None:
             return failed(child, f"the parent failed: {self.error}")
         try:
-            return compare(child, self.run, run_strategy(self.framework, source, self.limits))
+            run = run_strategy(self.framework, source, self.limits)
         except StrategyFailed as exc:
             return failed(child, str(exc))
+        return replace(compare(child, self.run, run), run=run)
 
 
 def baseline(source: str, path: str = "<parent>", limits: Limits = Limits()) -> Baseline:
@@ -45,7 +46,12 @@ def baseline(source: str, path: str = "<parent>", limits: Limits = Limits()) -> 
 def behave(parent: str, children: Iterable[tuple[str, str]], *, path: str = "<parent>",
            limits: Limits = Limits(), jobs: int = 1) -> Iterator[Verdict]:
     """Verdicts of ``children`` ((name, source) pairs) against ``parent``, in order."""
-    base = baseline(parent, path, limits)
+    yield from judge_all(baseline(parent, path, limits), children, jobs)
+
+
+def judge_all(base: Baseline, children: Iterable[tuple[str, str]],
+              jobs: int = 1) -> Iterator[Verdict]:
+    """Verdicts of ``children`` against a parent already run, ``jobs`` at a time, in order."""
     if jobs <= 1:
         for name, source in children:
             yield base.judge(name, source)

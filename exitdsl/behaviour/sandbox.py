@@ -26,7 +26,7 @@ from .channel import ANSWER_CAP, exchange
 from .cleanup import remove_tree
 from .frameworks import Framework
 from .isolation import WORKDIR, boundary, command, user_tasks
-from .verdict import Run, event
+from .verdict import Curve, Run, event
 from ..text.printable import printable
 
 _SIGNALS = {signal.SIGXCPU: "the CPU time limit", signal.SIGKILL: "SIGKILL",
@@ -172,7 +172,19 @@ def _run_of(answer: dict[str, object]) -> Run:
     cpu = answer.get("cpu_s", 0.0)
     if not isinstance(cpu, (int, float)) or not math.isfinite(cpu) or cpu < 0:
         cpu = 0.0
-    return Run(events, trades, float(returned), float(cpu))
+    return Run(events, trades, float(returned), float(cpu), _curve_of(answer.get("curve")))
+
+
+def _curve_of(raw: object) -> Curve | None:
+    """The answer's equity curve, if well formed (it only draws: a bad one is dropped)."""
+    if not isinstance(raw, dict):
+        return None
+    dates, equity = raw.get("dates"), raw.get("equity")
+    if not (isinstance(dates, list) and isinstance(equity, list) and len(dates) == len(equity)
+            and all(isinstance(d, str) and len(d) <= 32 for d in dates)
+            and all(isinstance(v, (int, float)) and math.isfinite(v) for v in equity)):
+        return None
+    return Curve(tuple(printable(d) for d in dates), tuple(float(v) for v in equity))
 
 
 def _kill_group(pid: int) -> None:

@@ -37,6 +37,18 @@ class Event:
 
 
 @dataclass(frozen=True)
+class Curve:
+    """Equity by bar (1 at the start) and each bar's date: for dates in messages and the
+    report's chart, never for a verdict."""
+
+    dates: tuple[str, ...]
+    equity: tuple[float, ...]
+
+    def date(self, bar: int | None) -> str | None:
+        return self.dates[bar] if bar is not None and 0 <= bar < len(self.dates) else None
+
+
+@dataclass(frozen=True)
 class Run:
     """What one strategy did on the bundled data."""
 
@@ -46,6 +58,7 @@ class Run:
     # CPU seconds the run took, as the child reports it (inside the sandbox's pid namespace
     # the parent's rusage never sees it): for the benchmark only, never for a verdict.
     cpu_s: float = field(default=0.0, compare=False)
+    curve: Curve | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -59,6 +72,12 @@ class Verdict:
     return_delta: float = 0.0  # child's return minus parent's, in percentage points
     first_divergence: int | None = None  # bar index
     error: str | None = None
+    run: Run | None = field(default=None, compare=False, repr=False)  # the child's, for reports
+
+    @property
+    def divergence_date(self) -> str | None:
+        return self.run.curve.date(self.first_divergence) \
+            if self.run is not None and self.run.curve is not None else None
 
     @property
     def summary(self) -> str:
@@ -66,9 +85,10 @@ class Verdict:
             return f"{FAILED}: {self.error}"
         if self.verdict == NO_EFFECT:
             return f"{NO_EFFECT} (same {self.trades[0]} trades)"
+        when = self.divergence_date or f"bar {self.first_divergence}"
         return (f"{self.verdict} (trades {self.trades[0]} -> {self.trades[1]}, exits changed "
-                f"{self.exits_changed}, return {self.return_delta:+.2f} pp, first at bar "
-                f"{self.first_divergence})")
+                f"{self.exits_changed}, return {self.return_delta:+.2f} pp, first at "
+                f"{when})")
 
     def as_json(self) -> dict[str, object]:
         return {"child": self.child, "verdict": self.verdict, "trades": list(self.trades),

@@ -4,6 +4,7 @@ whether it changed the strategy's exits (and only its exits)."""
 from __future__ import annotations
 
 import argparse
+import re
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -41,6 +42,9 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
                         help="wall-clock seconds per run; CPU seconds too (default 60)")
     behave.add_argument("--memory-mb", type=int, default=3072, metavar="MB",
                         help="address-space limit per run (default 3072)")
+    behave.add_argument("--report", type=Path, metavar="FILE.html",
+                        help="also write one self-contained HTML page: equity curves of the "
+                             "parent and each child, trades, first divergences, verdicts")
     add_isolation_option(behave)
     behave.add_argument("parent", metavar="PARENT", help="the parent strategy file")
     behave.add_argument("children", nargs="+", metavar="CHILD", help="child strategy files")
@@ -48,9 +52,12 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
 
 def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from ..behaviour.check import behave  # lazily: see cli/apply.py
+    from ..behaviour.check import baseline, judge_all  # lazily: see cli/apply.py
     from ..behaviour.isolation import require
+    from ..behaviour.report import Section, write_report
     from ..behaviour.sandbox import Limits
+    from ..behaviour.verdict import VERDICTS, Verdict
+    from ..populations.lineage import origins
 
     if args.jobs < 1 or args.timeout <= 0 or args.memory_mb < 64:
         raise UsageError("-j must be at least 1, --timeout positive, --memory-mb at least 64")
@@ -59,28 +66,48 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                     memory_mb=args.memory_mb, isolated=args.isolated)
     parent = read_source(Path(args.parent)).text
     problems: list[str] = []
+    names = sorted(args.children, key=natural)  # child.2 before child.10
+    made = origins(names)
 
     def children() -> Iterator[tuple[str, str]]:
-        for name in args.children:
+        for name in names:
             try:
                 yield name, read_source(Path(name)).text
             except ExitdslError as exc:
                 problems.append(exc.one_line())
 
     counts: Counter[str] = Counter()
-    for verdict in behave(parent, children(), path=args.parent, limits=limits, jobs=args.jobs):
+    verdicts: list[Verdict] = []
+    base = baseline(parent, args.parent, limits)
+    for verdict in judge_all(base, children(), args.jobs):
         counts[verdict.verdict] += 1
+        verdicts.append(verdict)
+        origin = made.get(verdict.child)
         if args.json:
-            print(dumps(record("verdict", parent=args.parent, **verdict.as_json())), file=out,
-                  flush=True)
+            extra = {"rule": origin.rule, "old": origin.old, "new": origin.new} if origin else {}
+            print(dumps(record("verdict", parent=args.parent, **verdict.as_json(), **extra)),
+                  file=out, flush=True)
         else:
+            change = f" [{origin.change}]" if origin else ""
             # A child's error is its own text: escaped, so it cannot paint the terminal.
-            print(printable(f"{verdict.child}: {verdict.summary}"), file=out, flush=True)
+            print(printable(f"{verdict.child}{change}: {verdict.summary}"), file=out,
+                  flush=True)
     if args.json:
         print(dumps(summary_record(children=sum(counts.values()), verdicts=dict(counts),
                                    errors=problems)), file=out)
+    if args.report:
+        write_report(args.report, [Section(args.parent, base.run, tuple(verdicts), {
+            k: (o.rule, o.old, o.new) for k, o in made.items()})], f"exitdsl behave {args.parent}")
     for problem in problems:
         print(problem, file=err)
+    if not args.json and not args.quiet:
+        told = ", ".join(f"{counts[v]} {v}" for v in VERDICTS if counts[v]) or "none judged"
+        print(f"exitdsl: {sum(counts.values())} child(ren): {told}", file=err)
     if problems:
         return EXIT_INPUT
     return EXIT_OK if counts["effective"] == sum(counts.values()) else EXIT_CHANGES
+
+
+def natural(name: str) -> list[object]:
+    """A sort key that orders the digits in a name by value: ``a.2.py`` before ``a.10.py``."""
+    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", name)]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+from dataclasses import replace
 from collections.abc import Iterator
 from concurrent.futures import Executor
 from pathlib import Path
@@ -17,6 +18,7 @@ from .common import (EXIT_INPUT, EXIT_OK, add_discovery_options, add_isolation_o
                      seconds)
 
 if TYPE_CHECKING:
+    from ..behaviour.report import Section
     from ..engine import Engine
     from ..populations.population import BehaviourCheck, Family
 
@@ -46,6 +48,10 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
                              "(implies --behaviour; redraws a bounded number of times)")
     mutate.add_argument("--timeout", type=seconds, default=60.0, metavar="S",
                         help="wall-clock seconds per behavioural run (default 60)")
+    mutate.add_argument("--report", type=Path, metavar="FILE.html",
+                        help="with --behaviour: also write one self-contained HTML page with "
+                             "each parent's and child's equity curve and the verdict rates "
+                             "per rule")
     add_isolation_option(mutate)
     mutate.add_argument("--append", action="store_true",
                         help="add to a non-empty --out DIR (its lineage.jsonl grows)")
@@ -95,6 +101,16 @@ def executor_for(kind: str, address: str, jobs: int, engine: Engine) -> Iterator
         yield None
 
 
+def report_section(family: Family, written: list[Path]) -> Section:
+    """A parent's part of the report, its children named by the files written."""
+    from ..behaviour.report import Section  # lazily: bokeh only when a report is asked
+
+    verdicts = tuple(replace(v, child=str(path)) for v, path in zip(family.verdicts, written))
+    made = {str(path): (c.rule or "", c.old or "", c.new or "")
+            for c, path in zip(family.children, written)}
+    return Section(family.parent, family.baseline, verdicts, made)
+
+
 def shortfall(family: Family, require_effect: bool) -> str:
     """What to say about a parent that did not give all the children asked."""
     if family.error is not None:
@@ -142,6 +158,9 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     engine = Engine(rules, seed=seed, verify=args.verify)
     work = [(str(t.path), str(t.relative)) for t in targets]
     behaviour = behaviour_check(args)
+    if args.report and behaviour is None:
+        raise UsageError("--report draws the behavioural check: add --behaviour")
+    sections: list[Section] = []
     # The executor first: a scheduler that cannot be reached leaves no output folder behind.
     with executor_for(kind, address, args.jobs, engine) as executor:
         args.out.mkdir(parents=True, exist_ok=True)
@@ -151,11 +170,19 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                 progress.step(family.parent)
                 stats.merge(family.stats)
                 if family.error is None:
-                    total += len(write_family(family, args.out, lineage))
+                    written = write_family(family, args.out, lineage)
+                    total += len(written)
+                    if args.report and family.verdicts:
+                        sections.append(report_section(family, written))
                 problems += family.error is not None
                 message = shortfall(family, args.require_effect)
                 if message:
                     progress.say(message)
+    if args.report:
+        from ..behaviour.report import write_report
+
+        write_report(args.report, sections, f"exitdsl mutate --behaviour ({len(sections)} "
+                     "parents)")
     if args.stats:
         print(stats.as_json(), file=out)
     if not args.quiet:

@@ -79,6 +79,19 @@ def file_identity(path: Path) -> object | None:
     return os.path.realpath(path)
 
 
+def _umask() -> int:
+    """The process's umask, read without setting it (``os.umask`` would change it for every
+    thread for a moment); Linux shows it in /proc, elsewhere the usual 022 is assumed."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    return 0o022
+
+
 def write_atomic(path: Path, data: bytes, like: os.stat_result | None = None) -> None:
     """Replace ``path`` by ``data`` all at once: temp file in the same directory, fsync,
     rename. The new file keeps the mode (and, where allowed, owner and group) of ``like``,
@@ -100,6 +113,8 @@ def write_atomic(path: Path, data: bytes, like: os.stat_result | None = None) ->
             if like is not None:
                 os.fchmod(handle.fileno(), stat.S_IMODE(like.st_mode))
                 _keep_owner(handle.fileno(), like)
+            else:  # a new file: the mode any program would give it, not mkstemp's 0600
+                os.fchmod(handle.fileno(), 0o666 & ~_umask())
             os.fsync(handle.fileno())
         os.replace(temp_name, path)
     except BaseException:

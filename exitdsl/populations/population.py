@@ -28,7 +28,7 @@ from ..evolve.stats import MutationStats
 if TYPE_CHECKING:
     from ..behaviour.check import Baseline
     from ..behaviour.sandbox import Limits
-    from ..behaviour.verdict import Verdict
+    from ..behaviour.verdict import Run, Verdict
 
 # The work one parent may cost: at most TRIES_PER_CHILD mutate calls per child asked, and
 # no more once STALE_TRIES calls in a row found no new child (a parent with few distinct
@@ -62,6 +62,7 @@ class Family:
     encoding: str = "utf-8"
     relative: str = ""  # the parent's path under its input root: where its children go
     verdicts: tuple[Verdict, ...] = ()  # one per child when the behaviour was checked
+    baseline: Run | None = field(default=None, compare=False, repr=False)  # the parent's run
 
 
 def child_seed(run_seed: int, number: int) -> int:
@@ -111,7 +112,7 @@ def breed(engine: Engine, path: str, count: int, run_seed: int, relative: str = 
             verdicts.append(verdict)
         children.append(child)
     return Family(path, sha, tuple(children), count, error, engine.stats, source.encoding,
-                  relative, tuple(verdicts))
+                  relative, tuple(verdicts), base.run if base is not None else None)
 
 
 def _baseline(source: str, path: str, behaviour: BehaviourCheck | None) -> Baseline | None:

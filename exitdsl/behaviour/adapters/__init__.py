@@ -21,6 +21,17 @@ def execute(source: str) -> dict[str, Any]:
     return namespace
 
 
-def result(events: list[tuple[int, str, int, float]], trades: int,
-           return_pct: float) -> dict[str, Any]:
-    return {"ok": True, "events": events, "trades": trades, "return_pct": float(return_pct)}
+MAX_CURVE = 20_000  # bars of an equity curve sent back; a longer run sends none
+
+
+def result(events: list[tuple[int, str, int, float]], trades: int, return_pct: float,
+           curve: Any = None) -> dict[str, Any]:
+    """The answer; ``curve``, a pandas Series of equity by date, draws the report's chart
+    (normalised to start at 1, dates as ISO text)."""
+    answer: dict[str, Any] = {"ok": True, "events": events, "trades": trades,
+                              "return_pct": float(return_pct)}
+    if curve is not None and 0 < len(curve) <= MAX_CURVE and float(curve.iloc[0]):
+        start = float(curve.iloc[0])
+        answer["curve"] = {"dates": [d.isoformat()[:10] for d in curve.index],
+                           "equity": [round(float(v) / start, 6) for v in curve.to_numpy()]}
+    return answer

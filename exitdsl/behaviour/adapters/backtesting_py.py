@@ -34,4 +34,5 @@ def run(source: str) -> dict[str, Any]:
         events.append((int(row.EntryBar), "entry", side, float(row.EntryPrice)))
         events.append((int(row.ExitBar), "exit", side, float(row.ExitPrice)))
     value = float(stats["Return [%]"])
-    return result(events, len(trades), 0.0 if math.isnan(value) else value)
+    return result(events, len(trades), 0.0 if math.isnan(value) else value,
+                  stats["_equity_curve"]["Equity"])

@@ -45,6 +45,7 @@ def run(source: str) -> dict[str, Any]:
     signal = ((close > mean) & (close.shift() <= mean.shift())).to_numpy()
     events: list[tuple[int, str, int, float]] = []
     total, bar, last = 0.0, ENTRY_MEAN, len(data) - 1
+    growth = np.ones(len(data))  # bar-on-bar equity growth: the close's, while in a trade
     while bar < last:
         if not signal[bar]:
             bar += 1
@@ -56,8 +57,10 @@ def run(source: str) -> dict[str, Any]:
         entry_price, exit_price = float(close.iloc[bar]), float(close.iloc[exit_bar])
         events += [(bar, "entry", 1, entry_price), (exit_bar, "exit", 1, exit_price)]
         total += exit_price / entry_price - 1
+        growth[bar + 1:exit_bar + 1] = (close.iloc[bar + 1:exit_bar + 1].to_numpy()
+                                        / close.iloc[bar:exit_bar].to_numpy())
         bar = exit_bar + 1
-    return result(events, len(events) // 2, 100 * total)
+    return result(events, len(events) // 2, 100 * total, close * 0 + growth.cumprod())
 
 
 def _bind(function: Any, window: Any, data: Any, bar: int) -> dict[str, Any]:
