@@ -8,13 +8,17 @@ import re
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from ..errors import ExitdslError, UsageError
 from ..io.emit import dumps, record, summary_record
 from ..io.sourcefile import read_source
 from ..text.printable import printable
 from .common import EXIT_CHANGES, EXIT_INPUT, EXIT_OK, add_isolation_option, command, seconds
+
+if TYPE_CHECKING:
+    from ..behaviour.verdict import Verdict
+    from ..populations.lineage import Origin
 
 EXIT_CODES = """exit codes:
   0  every child is effective
@@ -56,7 +60,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from ..behaviour.isolation import require
     from ..behaviour.report import Section, write_report
     from ..behaviour.sandbox import Limits
-    from ..behaviour.verdict import VERDICTS, Verdict
+    from ..behaviour.verdict import VERDICTS
     from ..populations.lineage import origins
 
     if args.jobs < 1 or args.timeout <= 0 or args.memory_mb < 64:
@@ -82,16 +86,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     for verdict in judge_all(base, children(), args.jobs):
         counts[verdict.verdict] += 1
         verdicts.append(verdict)
-        origin = made.get(verdict.child)
-        if args.json:
-            extra = {"rule": origin.rule, "old": origin.old, "new": origin.new} if origin else {}
-            print(dumps(record("verdict", parent=args.parent, **verdict.as_json(), **extra)),
-                  file=out, flush=True)
-        else:
-            change = f" [{origin.change}]" if origin else ""
-            # A child's error is its own text: escaped, so it cannot paint the terminal.
-            print(printable(f"{verdict.child}{change}: {verdict.summary}"), file=out,
-                  flush=True)
+        show(verdict, made.get(verdict.child), args, out)
     if args.json:
         print(dumps(summary_record(children=sum(counts.values()), verdicts=dict(counts),
                                    errors=problems)), file=out)
@@ -106,6 +101,19 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if problems:
         return EXIT_INPUT
     return EXIT_OK if counts["effective"] == sum(counts.values()) else EXIT_CHANGES
+
+
+def show(verdict: Verdict, origin: Origin | None, args: argparse.Namespace,
+         out: TextIO) -> None:
+    """One child's verdict, as a JSON record or a line."""
+    if args.json:
+        extra = {"rule": origin.rule, "old": origin.old, "new": origin.new} if origin else {}
+        print(dumps(record("verdict", parent=args.parent, **verdict.as_json(), **extra)),
+              file=out, flush=True)
+    else:
+        change = f" [{origin.change}]" if origin else ""
+        # A child's error is its own text: escaped, so it cannot paint the terminal.
+        print(printable(f"{verdict.child}{change}: {verdict.summary}"), file=out, flush=True)
 
 
 def natural(name: str) -> list[object]:

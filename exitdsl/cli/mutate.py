@@ -101,6 +101,24 @@ def executor_for(kind: str, address: str, jobs: int, engine: Engine) -> Iterator
         yield None
 
 
+def check_options(args: argparse.Namespace) -> tuple[str, str]:
+    """Usage errors found before anything is read; the executor's kind and address."""
+    if args.n < 1 or args.jobs < 1:
+        raise UsageError("-n and -j must be at least 1")
+    kind, _, address = (args.executor or "").partition(":")
+    if kind not in ("", "processes", "dask") or (address and kind != "dask"):
+        raise UsageError(f"--executor {args.executor}: expected 'processes' or "
+                         "'dask[:ADDRESS]'")
+    out_beside_inputs(args.out, args.paths)
+    if args.out.is_dir() and not args.append and any(
+            p.name != "lineage.jsonl" or p.stat().st_size for p in args.out.iterdir()):
+        raise UsageError(f"--out {args.out} is not empty: an earlier run's children and "
+                         "lineage would mix with these (use --append to add to it)")
+    if args.report and not (args.behaviour or args.require_effect):
+        raise UsageError("--report draws the behavioural check: add --behaviour")
+    return kind, address
+
+
 def report_section(family: Family, written: list[Path]) -> Section:
     """A parent's part of the report, its children named by the files written."""
     from ..behaviour.report import Section  # lazily: bokeh only when a report is asked
@@ -130,17 +148,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from ..populations.population import breed_all, write_family
     from ..evolve.stats import MutationStats
 
-    if args.n < 1 or args.jobs < 1:
-        raise UsageError("-n and -j must be at least 1")
-    kind, _, address = (args.executor or "").partition(":")
-    if kind not in ("", "processes", "dask") or (address and kind != "dask"):
-        raise UsageError(f"--executor {args.executor}: expected 'processes' or "
-                         "'dask[:ADDRESS]'")
-    out_beside_inputs(args.out, args.paths)
-    if args.out.is_dir() and not args.append and any(
-            p.name != "lineage.jsonl" or p.stat().st_size for p in args.out.iterdir()):
-        raise UsageError(f"--out {args.out} is not empty: an earlier run's children and "
-                         "lineage would mix with these (use --append to add to it)")
+    kind, address = check_options(args)
     rules = load_selected(args)
     seed = run_seed(args, rules)
     found = discover(args.paths, exclusions=exclusions(args, rules.config))
@@ -158,8 +166,6 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     engine = Engine(rules, seed=seed, verify=args.verify)
     work = [(str(t.path), str(t.relative)) for t in targets]
     behaviour = behaviour_check(args)
-    if args.report and behaviour is None:
-        raise UsageError("--report draws the behavioural check: add --behaviour")
     sections: list[Section] = []
     # The executor first: a scheduler that cannot be reached leaves no output folder behind.
     with executor_for(kind, address, args.jobs, engine) as executor:
