@@ -197,6 +197,10 @@ def test_device_nodes_fifos_and_extended_attributes_are_refused() -> None:
         "PermissionError: [Errno 1] Operation not permitted"
     assert judge("import os\nopen('f', 'w').close()\nos.setxattr('f', 'user.x', b'1')\n"
                  ).error == "PermissionError: [Errno 1] Operation not permitted: 'f'"
+    # A descriptor opened for reading cannot change the file's mode (the hook passes
+    # descriptors; the read-only mount does not).
+    assert judge("import os\nos.fchmod(os.open(os.__file__, os.O_RDONLY), 0o777)\n"
+                 ).error == "OSError: [Errno 30] Read-only file system"
 
 
 def test_a_database_outside_the_working_folder_is_not_created(marker: Path) -> None:
