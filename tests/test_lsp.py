@@ -58,7 +58,8 @@ async def test_two_mistakes_two_diagnostics_as_the_cli_says_them(
                           "'stop_loss'?)", "exitdsl"),
         (span(15, 24, 28), "unknown function 'gaus' (did you mean 'gauss'?) (known: abs, "
                            "choice, clamp, constant, contains, defined, gauss, in_file, int, "
-                           "local, max, min, name, number, pow, round, step, string, uniform)",
+                           "local, max, min, name, number, pow, read_in, round, step, string, "
+                           "uniform)",
          "exitdsl"),
     ]
     closed(client, uri)

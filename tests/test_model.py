@@ -6,6 +6,8 @@ from __future__ import annotations
 import ast
 import textwrap
 
+import pytest
+
 from exitdsl.language.ir import BaseFamily
 from exitdsl.errors import Span
 from exitdsl.model.strategy import StrategyModel
@@ -109,3 +111,48 @@ def test_the_outline_is_enough_for_families_and_never_walks_expressions() -> Non
     built.family(BaseFamily("IStrategy", (), Span("<test>", 1, 1)))
     assert built._index is None  # the full traversal was not needed
     assert ast.Call not in built.outline.by_type
+
+
+NFI_STYLE = '''\
+class Base(IStrategy):
+    sell_params = {"sell_condition_2_enable": False}
+    sell_condition_1_enable = True
+    sell_condition_2_enable = True
+    sell_rsi_1 = 79.5
+    sell_rsi_2 = 81.0
+    buy_rsi = 30.0
+
+    def sell_signals(self, last):
+        if self.sell_condition_1_enable and last['rsi'] > self.sell_rsi_1:
+            return True
+        return (self.sell_condition_2_enable) & (last['rsi'] > self.sell_rsi_2)
+
+    def custom_sell(self, pair, trade, current_time, current_rate, current_profit, **kwargs):
+        self.cache = {}
+        return self.sell_signals(self.last)
+
+    def populate_buy_trend(self, dataframe, metadata):
+        dataframe.loc[dataframe['rsi'] < self.buy_rsi, 'buy'] = 1
+        return dataframe
+
+
+class Derived(Base):
+    sell_condition_1_enable = False
+'''
+
+
+@pytest.mark.parametrize("with_text", [True, False])
+def test_read_in_follows_helpers_and_leaves_out_switched_off_code(with_text: bool) -> None:
+    module = ast.parse(NFI_STYLE)
+    model = StrategyModel(module, NFI_STYLE if with_text else "")
+    base, derived = module.body
+    reads = {name: [m for m in ("custom_sell", "populate_buy_trend")
+                    if model.read_in(base, name, m)]
+             for name in ("sell_rsi_1", "sell_rsi_2", "buy_rsi", "cache")}
+    # sell_params switches condition 2 off; custom_sell reaches sell_rsi_1 through its helper;
+    # `self.cache = {}` is a store.
+    assert reads == {"sell_rsi_1": ["custom_sell"], "sell_rsi_2": [],
+                     "buy_rsi": ["populate_buy_trend"], "cache": []}
+    # The subclass switches condition 1 off: its exits read neither threshold.
+    assert not model.read_in(derived, "sell_rsi_1", "custom_sell")
+    assert not model.read_in(derived, "sell_rsi_2", "custom_sell")

@@ -35,7 +35,8 @@ def site_env(site: Site, facts: FileFacts, draws: Draws | None = None,
                is_defined=lambda name: facts.model.defined_before(
                    name, site.scope, site.statement.lineno),
                holds_pattern=_contains, patterns=rule.condition_patterns,
-               is_local=facts.made_here, file_has=facts.has)
+               is_local=facts.made_here, file_has=facts.has,
+               reads_in=lambda name, method: facts.model.read_in(site.scope, name, method))
 
 
 def ensure_env(rule: CompiledRule, captures: Captures) -> Env:

@@ -57,6 +57,8 @@ class Env:
     is_local: Callable[[str], bool] = lambda name: False
     # `in_file(PATTERN)`: does a node of the file match, with the captures bound so far?
     file_has: Callable[[Pattern, Captures], bool] = lambda pattern, captures: False
+    # `read_in($x, METHOD)`: is class attribute NAME read in METHOD (model.read_in)?
+    reads_in: Callable[[str, str], bool] = lambda name, method: False
 
     def number(self, expr: ir.Expr | ir.PatternText) -> Number:
         return _EVALUATORS[type(expr)](expr, self)  # evaluate(), one call fewer: a hot path
@@ -84,6 +86,9 @@ class Env:
 
     def in_file(self, pattern: ir.PatternText) -> bool:
         return self.file_has(self.patterns[pattern.span], self.captures)
+
+    def read_in(self, name: str, method: str) -> bool:
+        return self.reads_in(name, method)
 
     def capture_number(self, capture: ir.Capture) -> Number:
         name = capture.name

@@ -13,19 +13,24 @@ import ast
 from ..language.ir import BaseFamily
 from .families import ClassKey, family_members
 from .index import ClassInfo, FileIndex, assigned_names, build, build_outline
+from .reads import reads, switched_off, text_reads
 
 
 class StrategyModel:
     """Scopes, bindings, classes, attribute uses and calls of one parsed file."""
 
-    def __init__(self, module: ast.Module) -> None:
+    def __init__(self, module: ast.Module, source: str = "") -> None:
         self.module = module
+        self._source = source  # when given, text answers what it can before any tree walk
+        self._lines: list[str] | None = None
         self._index: FileIndex | None = None
         self._outline: FileIndex | None = None
         self._families: dict[BaseFamily, frozenset[ClassKey]] = {}
         self._bodies: dict[int, dict[str, list[ast.stmt]]] = {}
         self._classes: dict[int, ClassInfo] | None = None  # the outline's
         self._full_classes: dict[int, ClassInfo] | None = None  # the full index's
+        self._reads: dict[tuple[int, str], frozenset[str]] = {}  # (class, method) -> names
+        self._own_reads: dict[tuple[int, str], frozenset[str]] = {}  # without its helpers
 
     @property
     def index(self) -> FileIndex:
@@ -87,6 +92,72 @@ class StrategyModel:
         if self._classes is None:
             self._classes = {id(c.node): c for c in self.outline.classes}
         return self._classes.get(id(node))
+
+    def read_in(self, scope: ast.AST, name: str, method: str) -> bool:
+        """Is class attribute ``name`` read (``self.NAME``, ``cls.NAME``) in ``method`` of
+        the class ``scope`` is, or of a class of this file it derives from, outside code a
+        switch of the class turns off (model/reads.py)? Decided once per class and method."""
+        if not isinstance(scope, ast.ClassDef):
+            return False
+        key = (id(scope), method)
+        found = self._reads.get(key)
+        if found is None:
+            lineage = self._lineage(scope)
+            off = switched_off(c.body for c in reversed(lineage))
+            owners: dict[str, ast.ClassDef] = {}
+            for cls in reversed(lineage):  # a subclass's method overrides its base's
+                info = self.class_info(cls)
+                if info is not None:
+                    owners.update((m, cls) for m in info.methods)
+            found = frozenset()
+            # The method, and the helpers it calls through self (sell_signals(), ...): each
+            # looked at once per class, whichever method reaches it.
+            todo, seen = [method], {method}
+            while todo:
+                current = todo.pop()
+                if current not in owners:
+                    continue
+                own = self._own_reads.get((id(scope), current))
+                if own is None:
+                    own = self._own_reads[(id(scope), current)] = self._method_reads(
+                        owners[current], current, off)
+                found |= own
+                todo += [n for n in own & owners.keys() if n not in seen]
+                seen.update(own & owners.keys())
+            self._reads[key] = found
+        return name in found
+
+    def _method_reads(self, owner: ast.ClassDef, method: str,
+                      off: frozenset[str]) -> frozenset[str]:
+        """What ``method`` of ``owner`` loads from self/cls outside switched-off code. The
+        method's text answers when it names no switch that is off (a regex runs at C speed;
+        the full index's attribute table would cost a whole-file traversal); otherwise its
+        tree is walked, to leave out what the switch guards."""
+        info = self.class_info(owner)
+        if info is None:
+            return frozenset()
+        node = info.methods[method]
+        if self._source:
+            if self._lines is None:
+                self._lines = self._source.splitlines()
+            text = "\n".join(self._lines[node.lineno - 1:node.end_lineno or node.lineno])
+            named = text_reads(text)
+            if not named & off:
+                return named
+        return reads(node, off)
+
+    def _lineage(self, node: ast.ClassDef) -> list[ast.ClassDef]:
+        """``node`` and the classes of this file it derives from, by base name, nearest
+        first (a base named twice: its last definition)."""
+        by_name = {c.node.name: c.node for c in self.outline.classes}
+        chain, queue = [node], [node]
+        while queue:
+            for base in queue.pop(0).bases:
+                found = by_name.get(base.id) if isinstance(base, ast.Name) else None
+                if found is not None and found not in chain:
+                    chain.append(found)
+                    queue.append(found)
+        return chain
 
     def family(self, family: BaseFamily) -> frozenset[ClassKey]:
         """The classes of the file that belong to a declared base family."""

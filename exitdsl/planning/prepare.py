@@ -54,7 +54,7 @@ class PreparedCache:
 
     def facts_for(self, module: ast.Module, source: str = "") -> FileFacts:
         if self.facts is None:
-            self.facts = FileFacts(StrategyModel(module), source)
+            self.facts = FileFacts(StrategyModel(module, source), source)
         return self.facts
 
     # Keys are id()s of this process's objects: a pickled parent (sent to a worker) must
@@ -112,7 +112,7 @@ def _prepare(rules: Sequence[CompiledRule], source: str, path: str) -> Prepared:
         # answers for the sites kept are remembered, so planning does not evaluate them
         # again. (Every site asked about stays alive in `asked` until then: no id reuse.)
         asked: list[tuple[Site, bool]] = []
-        facts = FileFacts(StrategyModel(module), source)
+        facts = FileFacts(StrategyModel(module, source), source)
 
         def accepts(site: Site) -> bool:
             asked.append((site, failing_where(site, facts) is None))

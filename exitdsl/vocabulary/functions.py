@@ -41,6 +41,8 @@ class Evaluator(Protocol):
 
     def in_file(self, pattern: ir.PatternText) -> bool: ...
 
+    def read_in(self, name: str, method: str) -> bool: ...
+
 
 @dataclass(frozen=True)
 class Function:
@@ -163,6 +165,14 @@ def _local(args: Args, env: Evaluator) -> bool:
     return env.local(args[0].name)
 
 
+def _read_in(args: Args, env: Evaluator) -> bool:
+    captured, method = _captured(args, env), args[1]
+    assert isinstance(method, ir.Ref)
+    name = captured if isinstance(captured, str) else \
+        captured.id if isinstance(captured, ast.Name) else None
+    return name is not None and env.read_in(name, method.name)
+
+
 def _pattern_text(arg: ir.Expr | ir.PatternText) -> ir.PatternText:
     assert isinstance(arg, ir.PatternText)
     return arg
@@ -203,6 +213,12 @@ PREDICATES: dict[str, Predicate] = {p.name: p for p in (
                    "finlab's")),
     Predicate("contains", ("capture", "pattern"), _contains,
               doc="some node inside `$x` matches PATTERN"),
+    Predicate("read_in", ("capture", "ident"), _read_in,
+              doc=("the class attribute `$x` names is read (`self.NAME`, `cls.NAME`) in method "
+                   "METHOD of the site's class or a class of the file it derives from, outside "
+                   "code a switch turns off (an `if` test or an `and`/`&` chain holding "
+                   "`self.FLAG` or `self.FLAG.value`, with FLAG `False` in the class or its "
+                   "`buy_params`/`sell_params`)")),
     Predicate("in_file", ("statement",), lambda a, env: env.in_file(_pattern_text(a[0])),
               doc=("some statement or expression of the file, at any depth, matches PATTERN, "
                    'with the captures bound so far: ``not in_file(`$_ = {..., "stop_atr_mult": '
