@@ -37,9 +37,7 @@ class Framework:
 BACKTESTING = Framework("backtesting", ("pandas", "backtesting"), "backtesting")
 TEMPLATE = Framework("template", ("pandas",), "backtesting")
 VECTORBT = Framework("vectorbt", ("pandas", "vectorbt"), "vectorbt")
-FREQTRADE = Framework("freqtrade", not_runnable=(
-    "its backtesting needs exchange market metadata and pair data downloaded from an "
-    "exchange, and TA-Lib; there is no faithful offline run"))
+FREQTRADE = Framework("freqtrade", ("pandas", "freqtrade"), "freqtrade")
 FINLAB = Framework("finlab", not_runnable=(
     "finlab.data.get and sim() fetch data from finlab's service with an API token"))
 BACKTRADER = Framework("backtrader", not_runnable="no adapter yet (backtrader runs offline; "
