@@ -42,8 +42,7 @@ FINLAB = Framework("finlab", not_runnable=(
     "finlab.data.get and sim() fetch data from finlab's service with an API token"))
 BACKTRADER = Framework("backtrader", not_runnable="no adapter yet (backtrader runs offline; "
                        "see docs/behaviour.md)")
-JESSE = Framework("jesse", not_runnable="no adapter yet (jesse's research.backtest runs "
-                   "offline on candles passed in; see docs/behaviour.md)")
+JESSE = Framework("jesse", ("numpy", "jesse"), "jesse")
 ADAPTERS = {f.name: f for f in (BACKTESTING, TEMPLATE, VECTORBT, FREQTRADE, FINLAB,
                                 BACKTRADER, JESSE)}
 
