@@ -85,7 +85,7 @@ def test_float_noise_is_not_a_difference() -> None:
 @pytest.mark.parametrize(("folder", "framework", "runnable"), [
     ("backtesting", "backtesting", True), ("template", "template", True),
     ("vectorbt", "vectorbt", True), ("freqtrade", "freqtrade", True),
-    ("finlab", "finlab", False), ("backtrader", "backtrader", False),
+    ("finlab", "finlab", False), ("backtrader", "backtrader", True),
     ("jesse", "jesse", True)])
 def test_every_bundled_example_is_assigned_its_framework(folder: str, framework: str,
                                                         runnable: bool) -> None:

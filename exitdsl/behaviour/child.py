@@ -19,7 +19,7 @@ from typing import Any
 from . import guard, syscalls
 
 ADAPTERS = {"backtesting": "backtesting_py", "template": "template", "vectorbt": "vectorbt",
-            "freqtrade": "freqtrade", "jesse": "jesse"}
+            "freqtrade": "freqtrade", "backtrader": "backtrader", "jesse": "jesse"}
 
 
 def main() -> None:

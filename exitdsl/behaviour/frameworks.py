@@ -40,8 +40,7 @@ VECTORBT = Framework("vectorbt", ("pandas", "vectorbt"), "vectorbt")
 FREQTRADE = Framework("freqtrade", ("pandas", "freqtrade"), "freqtrade")
 FINLAB = Framework("finlab", not_runnable=(
     "finlab.data.get and sim() fetch data from finlab's service with an API token"))
-BACKTRADER = Framework("backtrader", not_runnable="no adapter yet (backtrader runs offline; "
-                       "see docs/behaviour.md)")
+BACKTRADER = Framework("backtrader", ("pandas", "backtrader"), "backtrader")
 JESSE = Framework("jesse", ("numpy", "jesse"), "jesse")
 ADAPTERS = {f.name: f for f in (BACKTESTING, TEMPLATE, VECTORBT, FREQTRADE, FINLAB,
                                 BACKTRADER, JESSE)}
