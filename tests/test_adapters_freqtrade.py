@@ -144,3 +144,12 @@ def test_mutate_require_effect_on_a_freqtrade_parent(tmp_path: Path,
                (out / "lineage.jsonl").read_text(encoding="utf-8").splitlines()]
     assert [r["behaviour"]["verdict"] for r in records] == ["effective"] * 3
     assert json.loads(capsys.readouterr().out)["behaviour"]["effective"] == 3
+
+
+def test_the_missing_package_is_named_as_pip_knows_it() -> None:
+    from exitdsl.behaviour.adapters.freqtrade import _missing
+
+    assert _missing(ModuleNotFoundError(name="talib.abstract")) == \
+        "the strategy needs talib (pip install TA-Lib)"
+    assert _missing(ModuleNotFoundError(name="technical.indicators")) == \
+        "the strategy needs technical (pip install technical)"
