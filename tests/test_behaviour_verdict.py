@@ -3,6 +3,7 @@ without running any strategy."""
 
 from __future__ import annotations
 
+import importlib.util
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -84,8 +85,9 @@ def test_float_noise_is_not_a_difference() -> None:
 
 @pytest.mark.parametrize(("folder", "framework", "runnable"), [
     ("backtesting", "backtesting", True), ("template", "template", True),
-    ("vectorbt", "vectorbt", True), ("freqtrade", "freqtrade", False),
-    ("finlab", "finlab", False), ("backtrader", "backtrader", False)])
+    ("vectorbt", "vectorbt", True), ("freqtrade", "freqtrade", True),
+    ("finlab", "finlab", False), ("backtrader", "backtrader", True),
+    ("jesse", "jesse", True)])
 def test_every_bundled_example_is_assigned_its_framework(folder: str, framework: str,
                                                         runnable: bool) -> None:
     for path in sorted((ROOT / "examples/strategies" / folder).glob("*.py")):
@@ -183,3 +185,10 @@ def test_a_well_formed_answer_is_a_run() -> None:
                        b"", Limits())
     assert (run.trades, run.return_pct, [(e.bar, e.kind) for e in run.events]) == (
         1, 1.25, [(1, "entry"), (3, "exit")])
+
+
+@pytest.mark.skipif(importlib.util.find_spec("jesse") is not None, reason="jesse is installed")
+def test_a_missing_jesse_says_it_needs_an_environment_of_its_own() -> None:
+    with pytest.raises(UsageError, match=r"^s\.py: the jesse adapter needs jesse: pip install "
+                                         r"'exitdsl\[jesse\]' in an environment of its own "):
+        detect("from jesse.strategies import Strategy\n").require("s.py")

@@ -18,7 +18,8 @@ from typing import Any
 
 from . import guard, syscalls
 
-ADAPTERS = {"backtesting": "backtesting_py", "template": "template", "vectorbt": "vectorbt"}
+ADAPTERS = {"backtesting": "backtesting_py", "template": "template", "vectorbt": "vectorbt",
+            "freqtrade": "freqtrade", "backtrader": "backtrader", "jesse": "jesse"}
 
 
 def main() -> None:

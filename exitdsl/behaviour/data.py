@@ -28,3 +28,19 @@ def synthetic_ohlc(bars: int = BARS, seed: int = SEED) -> Any:
                      rng.randint(50_000, 500_000)))
     index = pd.bdate_range("2021-01-04", periods=bars, name="Date")
     return pd.DataFrame(rows, index=index, columns=["Open", "High", "Low", "Close", "Volume"])
+
+
+CANDLES = 2000  # freqtrade: five of the walk's up-and-down regimes
+
+
+def synthetic_candles(seconds: int, bars: int = CANDLES, seed: int = SEED) -> Any:
+    """The same walk as freqtrade candles: a ``date`` column (UTC, one candle every
+    ``seconds`` from 2024-01-01, no gaps), then lowercase ``open high low close volume``."""
+    import pandas as pd
+
+    frame = synthetic_ohlc(bars, seed)
+    dates = pd.date_range("2024-01-01", periods=bars, freq=pd.Timedelta(seconds=seconds),
+                          tz="UTC", name="date")
+    candles = pd.DataFrame({c.lower(): frame[c].to_numpy() for c in frame.columns})
+    candles.insert(0, "date", dates)
+    return candles.astype({"volume": "float64"})

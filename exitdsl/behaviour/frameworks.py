@@ -19,6 +19,7 @@ class Framework:
     needs: tuple[str, ...] = ()
     extra: str = ""
     not_runnable: str = ""  # the reason, for frameworks with no offline adapter
+    note: str = ""  # said after the install command
 
     def missing(self) -> tuple[str, ...]:
         return tuple(m for m in self.needs if importlib.util.find_spec(m) is None)
@@ -31,21 +32,19 @@ class Framework:
         missing = self.missing()
         if missing:
             raise UsageError(f"{path}: the {self.name} adapter needs {', '.join(missing)}: "
-                             f"pip install 'exitdsl[{self.extra}]'")
+                             f"pip install 'exitdsl[{self.extra}]'{self.note}")
 
 
 BACKTESTING = Framework("backtesting", ("pandas", "backtesting"), "backtesting")
 TEMPLATE = Framework("template", ("pandas",), "backtesting")
 VECTORBT = Framework("vectorbt", ("pandas", "vectorbt"), "vectorbt")
-FREQTRADE = Framework("freqtrade", not_runnable=(
-    "its backtesting needs exchange market metadata and pair data downloaded from an "
-    "exchange, and TA-Lib; there is no faithful offline run"))
+FREQTRADE = Framework("freqtrade", ("pandas", "freqtrade"), "freqtrade",
+                      note=" (Python 3.11 or later)")
 FINLAB = Framework("finlab", not_runnable=(
     "finlab.data.get and sim() fetch data from finlab's service with an API token"))
-BACKTRADER = Framework("backtrader", not_runnable="no adapter yet (backtrader runs offline; "
-                       "see docs/behaviour.md)")
-JESSE = Framework("jesse", not_runnable="no adapter yet (jesse's research.backtest runs "
-                   "offline on candles passed in; see docs/behaviour.md)")
+BACKTRADER = Framework("backtrader", ("pandas", "backtrader"), "backtrader")
+JESSE = Framework("jesse", ("numpy", "jesse"), "jesse", note=(
+    " in an environment of its own (jesse pins numpy 1.26, pandas 2.2 and pytest 6.2)"))
 ADAPTERS = {f.name: f for f in (BACKTESTING, TEMPLATE, VECTORBT, FREQTRADE, FINLAB,
                                 BACKTRADER, JESSE)}
 

@@ -5,6 +5,8 @@ data). ``execute`` is the one place strategy code is executed."""
 from __future__ import annotations
 
 import builtins
+import sys
+import types
 from typing import Any
 
 STRATEGY_MODULE = "__strategy__"  # not "__main__": a script's main block does not run
@@ -15,10 +17,14 @@ class AdapterError(Exception):
 
 
 def execute(source: str) -> dict[str, Any]:
-    """Run the strategy module's top level; its namespace."""
-    namespace: dict[str, Any] = {"__name__": STRATEGY_MODULE, "__builtins__": builtins}
-    exec(compile(source, "<strategy>", "exec"), namespace)
-    return namespace
+    """Run the strategy module's top level; its namespace. The module is in ``sys.modules``
+    under its name, as an imported one would be: backtrader's metaclasses (and dataclasses)
+    look their class's module up there."""
+    module = types.ModuleType(STRATEGY_MODULE)
+    module.__dict__["__builtins__"] = builtins
+    sys.modules[STRATEGY_MODULE] = module
+    exec(compile(source, "<strategy>", "exec"), module.__dict__)
+    return module.__dict__
 
 
 MAX_CURVE = 20_000  # bars of an equity curve sent back; a longer run sends none
