@@ -55,8 +55,8 @@ class Run:
     events: tuple[Event, ...]
     trades: int
     return_pct: float
-    # CPU seconds the run took, as the child reports it (inside the sandbox's pid namespace
-    # the parent's rusage never sees it): for the benchmark only, never for a verdict.
+    # CPU seconds the run took, as the child reports it: for the benchmark only (which keeps
+    # the larger of it and what rusage saw), never for a verdict.
     cpu_s: float = field(default=0.0, compare=False)
     curve: Curve | None = field(default=None, compare=False, repr=False)
 
