@@ -13,7 +13,7 @@ from ..language.patterns import Pattern
 from ..matching.match import same_code
 from ..text.strings import in_style_of
 from ..evaluation.values import evaluate
-from ..vocabulary.numbers import format_number, literal_number, number_node
+from ..vocabulary.numbers import format_number, literal_number, number_node, steered_literal
 from ._replace import replace_expression
 from .base import ActionKind, CompileContext, Lowering, PlanContext, RangeOf
 from .edits import CstEdit, Edit, Replacement
@@ -78,6 +78,13 @@ class SetKind(ActionKind[SetCapture, "SetNumber | SetTemplate"]):
             value = float(value)
         if old is not None and type(old) is type(value) and old == value:
             return None
+        if old is None and isinstance(target, ast.BinOp):  # arithmetic: keep the author's form
+            steered = steered_literal(target, value)
+            if steered is not None:
+                literal, new = steered
+                if literal_number(literal) == new:
+                    return None
+                return Replacement(self, literal, format_number(new), number_node(new))
         return Replacement(self, target, format_number(value), number_node(value))
 
     def apply(self, edit: CstEdit, original: Any, node: Any, range_of: RangeOf) -> Any:

@@ -198,8 +198,10 @@ PREDICATES: dict[str, Predicate] = {p.name: p for p in (
     Predicate("constant", ("capture",),
               lambda a, env: constant_number(_captured(a, env)) is not None,
               doc=("`$x` is a number literal or arithmetic (`+ - * /`) on number literals "
-                   "(`0.0025 / 2`); its value is usable like a literal's, and `set` replaces it"
-                   " with the literal it computes")),
+                   "(`0.0025 / 2`); its value is usable like a literal's, and `set` keeps the "
+                   "author's form: it changes the one literal that carries the new value "
+                   "(`0.05 / 2` -> `0.1 / 2`; a divisor never; of several, the one written "
+                   "shortest), else writes the literal it computes")),
     Predicate("name", ("capture",),
               lambda a, env: isinstance(_captured(a, env), (ast.Name, str)),
               doc="`$x` is a plain name"),

@@ -60,6 +60,58 @@ def constant_number(node: object, depth: int = 0) -> Number | None:
     return None
 
 
+def steered_literal(node: ast.expr, value: Number) -> tuple[ast.expr, Number] | None:
+    """For arithmetic on literals (``0.02 / 2``): the literal to change, and its new value,
+    so that ``node`` computes ``value`` while keeping the author's form (``0.024 / 2``).
+    Of the literals the result moves with (through ``+ - *`` and a dividend, never a
+    divisor), the one whose new value is written shortest (``0.01 * 1.7``, not
+    ``0.0113333333333 * 1.5``), the first on a tie; None when none can carry the value."""
+    found: list[tuple[ast.expr, Number]] = []
+    for literal in _steerable(node):
+        old = literal_number(literal)
+        assert old is not None
+        at_old, at_next = _with(node, literal, old), _with(node, literal, old + 1)
+        if at_old is None or at_next is None or at_next == at_old:
+            continue
+        new: Number = float(f"{old + (value - at_old) / (at_next - at_old):.12g}")
+        if isinstance(old, int) and float(new).is_integer():
+            new = int(new)
+        reached = _with(node, literal, new)
+        if reached is not None and math.isclose(reached, value, rel_tol=1e-9, abs_tol=1e-12):
+            found.append((literal, new))
+    return min(found, key=lambda pair: len(repr(pair[1]))) if found else None
+
+
+def _steerable(node: ast.expr) -> list[ast.expr]:
+    if literal_number(node) is not None:
+        return [node]
+    if type(node) is ast.BinOp:
+        op = BY_AST.get(type(node.op))
+        token = op.token if op is not None else ""
+        if token in ("+", "-", "*"):
+            return _steerable(node.left) + _steerable(node.right)
+        if token == "/":
+            return _steerable(node.left)
+    return []
+
+
+def _with(node: ast.expr, literal: ast.expr, value: Number) -> float | None:
+    """``node``'s value with ``literal`` standing for ``value``."""
+    if node is literal:
+        return float(value)
+    own = literal_number(node)
+    if own is not None:
+        return float(own)
+    if type(node) is ast.BinOp:
+        op = BY_AST.get(type(node.op))
+        left, right = _with(node.left, literal, value), _with(node.right, literal, value)
+        if op is None or op.apply is None or left is None or right is None \
+                or (op.token == "/" and right == 0):
+            return None
+        return float(op.apply(left, right))
+    return None
+
+
 def format_number(value: Number) -> str:
     """Shortest text for ``value``: ints as ints, floats by ``repr`` (round-trip exact)."""
     if isinstance(value, float) and not math.isfinite(value):
