@@ -9,7 +9,9 @@ exit sites of each file, the values the framework actually runs:
   exit/sell_profit_offset only while profit-only exits and exit signals are on, and each
   sell-space parameter (space= or a sell_ name) while exit signals are on: its sell_params
   value when the dict overrides it, else its default= (compared at the parameter's
-  decimals, 3 when it declares none);
+  decimals, 3 when it declares none); and each plain numeric class attribute the exit
+  methods (populate_exit/sell_trend, custom_exit/sell/stoploss and the self-helpers they
+  call) read and the entry methods do not;
 - finlab: stop_loss / take_profit / trail_stop literals of sim() calls, unless the file
   defines its own sim;
 - jesse: the price numbers of self.stop_loss / self.take_profit (and of the local a stop
@@ -167,6 +169,7 @@ def _keyword(call: ast.Call, name: str) -> ast.expr | None:
 
 def freqtrade(tree: ast.Module) -> Labels:
     labels: Labels = {}
+    classes = {c.name: c for c in ast.walk(tree) if isinstance(c, ast.ClassDef)}
     for cls in strategy_classes(tree, "IStrategy", ("minimal_roi", "stoploss")):
         attrs = _class_attrs(cls)
         signal = attrs.get("use_exit_signal", attrs.get("use_sell_signal"))
@@ -212,7 +215,58 @@ def freqtrade(tree: ast.Module) -> Labels:
                     labels[(cls.name, "sell_params", name)] = Site(v, decimals)
             elif (v := number(_keyword(value, "default"))) is not None:
                 labels[(cls.name, "param", name)] = Site(v, decimals)
+        # Plain numeric attributes the exit logic reads, the entry logic not (the thresholds
+        # of NostalgiaForInfinity and its derivatives). Switches are not followed here: a
+        # threshold only read under a switched-off condition is labelled, and counts as
+        # missed, never as an effective rewrite.
+        exit_reads = _self_reads(cls, classes, _EXIT_METHODS)
+        entry_reads = _self_reads(cls, classes, _ENTRY_METHODS)
+        for name, value in attrs.items():
+            v = number(value)
+            flag = isinstance(value, ast.Constant) and isinstance(value.value, bool)
+            if v is None or v == 0 or flag or name in _SETTINGS:
+                continue
+            if name in exit_reads and name not in entry_reads:
+                labels[(cls.name, "attribute", name)] = Site(v)
     return labels
+
+
+_EXIT_METHODS = ("populate_exit_trend", "populate_sell_trend", "custom_exit", "custom_sell",
+                 "custom_stoploss")
+_ENTRY_METHODS = ("populate_entry_trend", "populate_buy_trend")
+_SETTINGS = {"stoploss", "trailing_stop_positive", "trailing_stop_positive_offset",
+             "exit_profit_offset", "sell_profit_offset", "timeframe", "startup_candle_count"}
+
+
+def _self_reads(cls: ast.ClassDef, classes: dict[str, ast.ClassDef],
+                roots: tuple[str, ...]) -> set[str]:
+    """Names read as self.NAME / cls.NAME in the methods ``roots`` of the class (or of the
+    classes of the file it derives from) and in the methods they call through self."""
+    chain, queue = [cls], [cls]
+    while queue:
+        for base in _base_names(queue.pop()):
+            if base in classes and classes[base] not in chain:
+                chain.append(classes[base])
+                queue.append(classes[base])
+    methods: dict[str, ast.FunctionDef | ast.AsyncFunctionDef] = {}
+    for owner in reversed(chain):  # a subclass's method wins
+        methods.update((f.name, f) for f in owner.body
+                       if isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef)))
+    found: set[str] = set()
+    todo = [m for m in roots if m in methods]
+    done: set[str] = set()
+    while todo:
+        name = todo.pop()
+        if name in done:
+            continue
+        done.add(name)
+        for node in ast.walk(methods[name]):
+            if isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Load) \
+                    and isinstance(node.value, ast.Name) and node.value.id in ("self", "cls"):
+                found.add(node.attr)
+                if node.attr in methods:
+                    todo.append(node.attr)
+    return found
 
 
 # --- finlab ----------------------------------------------------------------------------
@@ -506,8 +560,8 @@ def evaluate(framework: str, paths: list[Path], engine: Engine) -> Tally:
 
 
 def corpus_paths(corpus: Path) -> dict[str, list[Path]]:
-    return {f: sorted((corpus / f).rglob("*.py")) for f in FRAMEWORKS
-            if (corpus / f).is_dir()}
+    return {f: sorted(p for p in (corpus / f).rglob("*.py") if p.is_file())  # a folder
+            for f in FRAMEWORKS if (corpus / f).is_dir()}                       # may end .py
 
 
 def main() -> None:
