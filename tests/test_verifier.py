@@ -251,3 +251,18 @@ def test_a_rewrite_that_moves_a_comment_is_rejected_by_confinement(
     check, detail = only_rejection(engine.rewrite(source))
     assert (check, detail) == ("confinement", "the comment '# quarterly' no longer follows the "
                                               "code it followed")
+
+
+def test_ensure_reads_a_context_capture_as_the_run_leaves_it() -> None:
+    """Found on real code: the offset's `ensure $v > $pos` read trailing_stop_positive as
+    the parent had it (0.29846) although the same run lowered it (to 0.276): a sound rewrite
+    (offset 0.28) was rejected. The context capture is now read with the run's value."""
+    source = ("class TemaScalp(IStrategy):\n"
+              "    trailing_stop = True\n"
+              "    trailing_stop_positive = 0.29846\n"
+              "    trailing_stop_positive_offset = 0.30425\n")
+    rules = load_rules("freqtrade").select(["trailing_stop_positive.jitter",
+                                            "trailing_stop_positive_offset.jitter"])
+    result = Engine(rules, seed=0).rewrite(source)
+    assert result.rejections == ()
+    assert result.new_source == source.replace("0.29846", "0.265").replace("0.30425", "0.266")

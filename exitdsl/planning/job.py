@@ -3,6 +3,8 @@ that fall in it. Shared by the libcst path, the fast path and the verifier pipel
 
 from __future__ import annotations
 
+import ast
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from ..actions.edits import Edit
@@ -20,6 +22,8 @@ class ChunkJob:
     members: list[Planned]
     seed: int
     splice: bool = True  # number-literal swaps without libcst (False: libcst, the reference)
+    # id(node) -> its new value, for every node the whole run edits (not only this chunk's)
+    values: Mapping[int, ast.expr] = field(default_factory=dict)
     lines: LineIndex = field(init=False)
     edits: list[Edit] = field(init=False)  # every member's, in order
     spans: list[tuple[int, int]] = field(init=False)  # each edit's, in the chunk

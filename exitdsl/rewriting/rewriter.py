@@ -3,7 +3,8 @@ splice the new chunks between the untouched bytes of the input."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import ast
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import Literal
 
@@ -79,12 +80,15 @@ class Rewriter:
         rejections: list[Rejection] = []
         placed: list[tuple[int, int, list[Planned], int]] = []  # each chunk, new offsets
         position = size = 0
+        # What the run gives every node it edits: a site's `ensure` reads a context capture
+        # (the trailing_stop_positive its offset must exceed) as the run leaves it.
+        values = {id(e.target): e.intended for p in planned for e in p.edits}
         for first, last, members in chunks(planned, lines, prepared.cache, prepared.module):
             start = lines.starts[first - 1]
             end = lines.starts[last] if last < len(lines.starts) else len(source)
             new_chunk, chunk_changes, rejection = _rewrite_lines(
                 source[start:end], first, prepared, members, seed, self.splice_literals,
-                self.checks)
+                self.checks, values)
             pieces.append(source[position:start])
             size += start - position
             if rejection is not None:
@@ -131,12 +135,12 @@ def _file_rejection(prepared: Prepared, planned: Planned, check: str, detail: st
 
 
 def _rewrite_lines(chunk: str, first: int, prepared: Prepared, members: list[Planned],
-                   seed: int, splice: bool, checks: Sequence[Check]
-                   ) -> tuple[str, list[Change], Rejection | None]:
+                   seed: int, splice: bool, checks: Sequence[Check],
+                   values: Mapping[int, ast.expr]) -> tuple[str, list[Change], Rejection | None]:
     # libcst drops a final lone "\r" (classic Mac line endings): rewrite such a chunk with
     # "\n" and put the "\r"s back; both are the same line break to Python.
     lone_cr = "\r" in chunk and "\n" not in chunk
     job = ChunkJob(chunk.replace("\r", "\n") if lone_cr else chunk, first, prepared, members,
-                   seed, splice)
+                   seed, splice, values)
     new_chunk, changes, rejection = rewrite_chunk(job, checks)
     return (new_chunk.replace("\n", "\r") if lone_cr else new_chunk), changes, rejection

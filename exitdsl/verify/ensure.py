@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import ast
+from collections.abc import Mapping
 
 from ..language.compiled import CompiledRule
 from ..matching.match import Captures, solutions
@@ -12,11 +13,12 @@ from ..planning.plan import Planned
 
 
 def ensure_after(planned: Planned, new_tree: ast.Module, shift: int,
-                 edited: set[int]) -> str | None:
+                 edited: set[int], values: Mapping[int, ast.expr]) -> str | None:
     """Re-match the rewritten site in ``new_tree`` and evaluate the rule's ``ensure`` clauses.
 
     ``shift`` is the line offset from the file to ``new_tree``; ``edited`` holds the ids of
-    every node rewritten in the statement (by any rule).
+    every node rewritten in the statement (by any rule); ``values``, what the run gives the
+    nodes it edits elsewhere (a context capture is read as the run leaves it).
     """
     rule = planned.site.rule
     if not rule.ensure:
@@ -35,7 +37,8 @@ def ensure_after(planned: Planned, new_tree: ast.Module, shift: int,
             bound = {name: value for name, value in fixed.items() if name in pattern.captures}
             for captures in solutions(pattern.node, node, bound):
                 # Captures of `inside`/`within` contexts come from other statements.
-                context = {name: value for name, value in planned.site.captures.items()
+                context = {name: values.get(id(value), value)
+                           for name, value in planned.site.captures.items()
                            if name not in pattern.captures}
                 return ensure_holds(rule, {**context, **captures})
     return "the rewritten site no longer matches the rule's pattern"

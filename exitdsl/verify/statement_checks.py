@@ -85,7 +85,7 @@ def ensure(view: StatementView) -> Problem | None:
     assert view.new_tree is not None
     edited = {id(e.target) for e in job.edits}
     for planned in job.members:
-        problem = ensure_after(planned, view.new_tree, view.shift, edited)
+        problem = ensure_after(planned, view.new_tree, view.shift, edited, job.values)
         if problem is not None:
             return Problem(problem, planned)
     return None
@@ -95,7 +95,7 @@ def ensure_on_new_values(view: StatementView) -> Problem | None:
     """The fast path's ``ensure``: the clauses evaluated on the captures with the new
     values (nothing is parsed there)."""
     for planned in view.job.members:
-        swapped = {id(e.target): e.intended for e in planned.edits}
+        swapped = {**view.job.values, **{id(e.target): e.intended for e in planned.edits}}
         captures = {name: swapped.get(id(node), node)
                     for name, node in planned.site.captures.items()}
         problem = ensure_holds(planned.site.rule, captures)
