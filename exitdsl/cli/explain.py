@@ -47,13 +47,16 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         raise UsageError(f"{str(exc).strip(chr(34))}; the rules loaded are {files} (-r names "
                          "others)") from None
     source = read_source(path).text
+    total = source.count("\n") + (not source.endswith("\n"))
+    if line is not None and not 1 <= line <= total:
+        raise UsageError(f"{printable(str(path))}:{line}: the file has lines 1 to {total}")
     found = explain(rules, rule, source, str(path), line, args.seed)
     if args.json:
         for item in found:
             print(dumps(record("match", rule=rule.id, file=str(path), **item.as_json())),
                   file=out)
         return EXIT_OK
-    print(f"{rule.id} in {printable(str(path))}{f':{line}' if line else ''}: "
+    print(f"{rule.id} in {printable(str(path))}{'' if line is None else f':{line}'}: "
           f"{len(found)} match(es) of {len(rule.matches)} pattern(s)", file=out)
     for item in found:
         print(f"{item.line}:{item.col}  `{printable(item.code)}`", file=out)

@@ -116,6 +116,10 @@ def check_options(args: argparse.Namespace) -> tuple[str, str]:
                          "lineage would mix with these (use --append to add to it)")
     if args.report and not (args.behaviour or args.require_effect):
         raise UsageError("--report draws the behavioural check: add --behaviour")
+    if args.report:
+        from ..behaviour.report import check_report_path
+
+        check_report_path(args.report)
     return kind, address
 
 

@@ -34,7 +34,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         if name not in known:
             raise RuleError(f"no shipped rule set {name!r}{did_you_mean(name, known)}; "
                             f"they are {', '.join(known)}")
-    for name in args.names or known:
+    for name in dict.fromkeys(args.names) or known:  # each named set once, in order
         path = shipped_rule_file(name)
         assert path is not None  # a shipped name
         listed = [{"id": r.id, "tier": r.tier, "weight": r.weight,

@@ -20,6 +20,7 @@ tier_weights: {parametric: 80, relational: 15, structural: 5}
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -89,9 +90,9 @@ def config_file(start: Path) -> Path | None:
 
 
 def has_tool_table(pyproject: Path) -> bool:
-    try:
-        text = read_regular(pyproject, MAX_RULE_FILE_BYTES)[0].decode("utf-8")
-    except (FileProblem, UnicodeDecodeError):
+    try:  # replacement characters: a table in a file that is not UTF-8 is still found
+        text = read_regular(pyproject, MAX_RULE_FILE_BYTES)[0].decode("utf-8", "replace")
+    except FileProblem:
         return False
     return TOOL_TABLE.search(text) is not None
 
@@ -100,9 +101,30 @@ def load_config(path: str | Path) -> Config:
     path = Path(path)
     shown = str(path)
     try:
-        text = read_regular(path, MAX_RULE_FILE_BYTES)[0].decode("utf-8")
-    except (FileProblem, UnicodeDecodeError) as exc:
-        raise RuleError(f"config {shown!r}: {exc}") from None
+        data = read_regular(path, MAX_RULE_FILE_BYTES)[0]
+    except FileProblem as exc:
+        raise RuleError(str(exc), span_in(shown, "", 1, 1)) from None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        before = data[:exc.start].decode("utf-8", "replace")
+        raise RuleError(f"config is not UTF-8: byte {data[exc.start]:#04x} cannot be decoded",
+                        span_in(shown, before, before.count("\n") + 1,
+                                len(before) - (before.rfind("\n") + 1) + 1)) from None
+    try:
+        return _parse(path, shown, text)
+    except RuleError:
+        raise
+    except (ValueError, TypeError, AttributeError, KeyError, RecursionError) as exc:
+        # What a hostile file can still raise in the YAML or TOML library: located at
+        # the file, one line, never a traceback.
+        first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        # No source line under it: the file's first line may be the 50,000-deep culprit.
+        raise RuleError(f"config cannot be read: {first[:200]}",
+                        span_in(shown, "", 1, 1)) from None
+
+
+def _parse(path: Path, shown: str, text: str) -> Config:
     if path.suffix == ".toml":
         return _Reader(shown, text).config(toml_table(shown, text))
     import yaml  # only when a config exists: most runs have none, and yaml costs 10 ms
@@ -114,6 +136,10 @@ def load_config(path: str | Path) -> Config:
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         raise RuleError(f"config is not valid YAML: {exc.problem}",
                         span_in(shown, text, line, col)) from None
+    except yaml.YAMLError as exc:  # a control character the reader refuses, ...
+        first = (str(exc).strip().splitlines() or ["unreadable"])[0]
+        raise RuleError(f"config is not valid YAML: {first[:200]}",
+                        span_in(shown, "", 1, 1)) from None
     except RecursionError:
         raise RuleError("config nested too deeply", span_in(shown, text, 1, 1)) from None
     if root is None:
@@ -194,17 +220,25 @@ class _Reader:
         """A bare name (no ``/``, no ``.rules``) names a shipped rule set: check it here,
         where its line is known."""
         names = shipped_rule_names()
+        folder = Path(self.path).parent
         for item in node.value:
             name = str(item.value)
             if "/" not in name and not name.endswith(".rules") and name not in names:
                 raise RuleError(f"no shipped rule set {name!r}{did_you_mean(name, names)}; "
                                 "a path needs a '/' or the .rules suffix (`exitdsl rules` "
                                 "lists the shipped ones)", self.where(item))
+            if ("/" in name or name.endswith(".rules")) and not (folder / name).exists():
+                raise RuleError(f"no rule file or folder {name!r} (paths are read from the "
+                                "config's folder)", self.where(item))
 
     def boolean(self, node: yaml.Node) -> bool:
         import yaml
 
-        value = yaml.safe_load(yaml.serialize(node)) if isinstance(node, yaml.ScalarNode) else None
+        try:
+            value = yaml.safe_load(yaml.serialize(node)) \
+                if isinstance(node, yaml.ScalarNode) else None
+        except (yaml.YAMLError, ValueError):
+            value = None
         if not isinstance(value, bool):
             raise RuleError("expected true or false", self.where(node))
         return value
@@ -242,14 +276,23 @@ class _Reader:
 
         if not isinstance(node, yaml.MappingNode):
             raise RuleError(f"{what} must be a mapping", self.where(node))
+        for key, _ in node.value:
+            if not isinstance(key, yaml.ScalarNode):
+                raise RuleError(f"a key of {what} must be a name", self.where(key))
         return [(k, v) for k, v in node.value]
 
     def number(self, node: yaml.Node) -> int | float:
         import yaml
 
-        value = yaml.safe_load(yaml.serialize(node)) if isinstance(node, yaml.ScalarNode) else None
+        try:
+            value = yaml.safe_load(yaml.serialize(node)) \
+                if isinstance(node, yaml.ScalarNode) else None
+        except (yaml.YAMLError, ValueError):  # `!!int abc`, `!!python/name:...`
+            value = None
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise RuleError("expected a number", self.where(node))
+        if isinstance(value, float) and not math.isfinite(value):
+            raise RuleError("expected a finite number", self.where(node))
         return value
 
     def numbers(self, node: yaml.Node) -> tuple[int | float, ...]:

@@ -33,7 +33,8 @@ def toml_table(path: str, text: str) -> yaml.Node:
         message = _POSITION.sub("", str(exc)).strip()
         raise RuleError(f"config is not valid TOML: {message}",
                         span_in(path, text, line, col)) from None
-    table = data.get("tool", {}).get("exitdsl", {})
+    tool = data.get("tool", {})
+    table = tool.get("exitdsl", {}) if isinstance(tool, dict) else {}
     node = yaml.representer.SafeRepresenter().represent_data(table)
     start = TOOL_TABLE.search(text)
     _mark(node, text.splitlines(), text[: start.start()].count("\n") if start else 0, path)

@@ -14,7 +14,9 @@ from collections.abc import Mapping
 from ..language.compiled import CompiledRule
 from ..matching.sites import Site
 
-_COMMENT = re.compile(r"#\s*exitdsl:\s*ignore\b(?:\[([^\]]*)\])?")
+# `ignore` then the end, a space or `[ids]`: `ignore-this` or an unclosed `ignore[x` is no
+# suppression (a typo must not silence every rule).
+_COMMENT = re.compile(r"#\s*exitdsl:\s*ignore(?:\[([^\]]*)\])?(?=\s|$)")
 
 Table = Mapping[int, "frozenset[str] | None"]  # line -> the rules named (None: all)
 
@@ -26,7 +28,9 @@ def suppressions(source: str) -> Table:
         return {}
     table: dict[int, frozenset[str] | None] = {}
     try:
-        for token in tokenize.generate_tokens(io.StringIO(source).readline):
+        # CR-only line breaks are line breaks to the parser, not to readline.
+        text = source.replace("\r\n", "\n").replace("\r", "\n")
+        for token in tokenize.generate_tokens(io.StringIO(text).readline):
             if token.type == tokenize.COMMENT:
                 found = _COMMENT.search(token.string)
                 if found:

@@ -17,7 +17,9 @@ from ..engine import Engine
 from ..language.compiled import CompiledRule
 from ..language.patterns import Pattern
 from ..matching.match import match, solutions
-from ..results import FileResult
+from ..planning.prepare import parse_strategy
+from ..results import Change, FileResult, Rejection
+from ..text.lines import LineIndex
 
 _SHOWN = 70  # characters of matched code or a captured value shown
 
@@ -46,19 +48,40 @@ def explain(rules: RuleSet, rule: CompiledRule, source: str, path: str,
     engine = Engine(RuleSet((rule,), rules.tests, rules.files, rules.config), seed=seed)
     prepared = engine.prepare(source, path)
     result = engine.rewrite(prepared)
-    module = prepared.module if prepared.module is not None else ast.parse(source)
+    # A file without the rule's words is not parsed by the engine: parse it here, located.
+    module = prepared.module if prepared.module is not None else parse_strategy(source, path)
+    lines = prepared.lines or LineIndex(source)
     sites = {id(item.site.node) for item in prepared.sites}
+    outcomes = _Outcomes(result)
     found = []
     for pattern in rule.matches:
         for node, captures in _matches(pattern, module):
             start = getattr(node, "lineno", 0)
             if line is not None and not start <= line <= (getattr(node, "end_lineno", start)):
                 continue
-            outcome, detail = _outcome(rule, node, captures, id(node) in sites, result)
-            found.append(Explained(pattern.text, start, getattr(node, "col_offset", 0) + 1,
-                                   _short(_code(node, source)), _shown(captures), outcome,
-                                   detail))
+            # Columns in characters, as every other message gives them (ast counts bytes).
+            at = lines.position(node)
+            outcome, detail = _outcome(rule, node, captures, id(node) in sites, outcomes, at,
+                                       lines)
+            found.append(Explained(pattern.text, at[0], at[1], _short(_code(node, source)),
+                                   _shown(captures), outcome, detail))
     return sorted(found, key=lambda e: (e.line, e.col))
+
+
+class _Outcomes:
+    """A run's changes, skips and rejections by line: each match looks up its own lines
+    (not every record: that was quadratic on a file of thousands of sites)."""
+
+    def __init__(self, result: FileResult) -> None:
+        self.changes: dict[int, list[Change]] = {}
+        self.skips: dict[tuple[int, int], str] = {}
+        self.rejections: dict[int, list[Rejection]] = {}
+        for change in result.changes:
+            self.changes.setdefault(change.line, []).append(change)
+        for skip in result.skips:
+            self.skips.setdefault((skip.line, skip.col), skip.reason)
+        for rejection in result.rejections:
+            self.rejections.setdefault(rejection.line, []).append(rejection)
 
 
 def _matches(pattern: Pattern, module: ast.Module) -> Iterator[tuple[ast.AST, dict[str, object]]]:
@@ -71,7 +94,7 @@ def _matches(pattern: Pattern, module: ast.Module) -> Iterator[tuple[ast.AST, di
 
 
 def _outcome(rule: CompiledRule, node: ast.AST, captures: dict[str, object], is_site: bool,
-             result: FileResult) -> tuple[str, str]:
+             outcomes: _Outcomes, at: tuple[int, int], lines: LineIndex) -> tuple[str, str]:
     if not is_site:
         for unless in rule.unless:
             if match(unless.node, node, {}):
@@ -81,15 +104,17 @@ def _outcome(rule: CompiledRule, node: ast.AST, captures: dict[str, object], is_
         return "not a site", (f"the rule wants it {wanted}" if wanted else
                               "another match alternative or an overlapping match took it")
     first, last = _lines(node)
-    for change in result.changes:
-        if first <= change.line <= last and _inside(node, change.line, change.col):
-            return "rewritten", f"{change.old} -> {change.new}"
-    start = (getattr(node, "lineno", 0), getattr(node, "col_offset", 0) + 1)
-    for skip in result.skips:
-        if (skip.line, skip.col) == start:
-            return "left alone", skip.reason.removeprefix("left alone: ")
-    for rejection in result.rejections:
-        if first <= rejection.line <= last:
+    start, end = lines.span(node)
+    for number in range(first, last + 1):
+        for change in outcomes.changes.get(number, ()):
+            offset = lines.starts[change.line - 1] + change.col - 1
+            if start <= offset <= end:
+                return "rewritten", f"{change.old} -> {change.new}"
+    reason = outcomes.skips.get(at)
+    if reason is not None:
+        return "left alone", reason.removeprefix("left alone: ")
+    for number in range(first, last + 1):
+        for rejection in outcomes.rejections.get(number, ()):
             return "refused", f"{rejection.check}: {rejection.detail}"
     return "left alone", "the rewrite gives the same code"
 
@@ -97,13 +122,6 @@ def _outcome(rule: CompiledRule, node: ast.AST, captures: dict[str, object], is_
 def _lines(node: ast.AST) -> tuple[int, int]:
     first = getattr(node, "lineno", 0)
     return first, getattr(node, "end_lineno", None) or first
-
-
-def _inside(node: ast.AST, line: int, col: int) -> bool:
-    """Is 1-based (line, col) within ``node``? (Columns are characters on both sides.)"""
-    start = (getattr(node, "lineno", 0), getattr(node, "col_offset", 0) + 1)
-    end = (getattr(node, "end_lineno", 0) or start[0], getattr(node, "end_col_offset", 0) or 0)
-    return start <= (line, col) <= (end[0], end[1] + 1)
 
 
 def _code(node: ast.AST, source: str) -> str:
