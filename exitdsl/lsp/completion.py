@@ -112,11 +112,27 @@ def _captures(lines: list[str], line: int) -> list[types.CompletionItem]:
                                  detail="captured by the rule's patterns") for name in names]
 
 
+MAX_ENTRIES = 20_000  # folder entries looked at for `use` completion
+
+
+def _bounded_rules(folder: Path) -> list[Path]:
+    """Up to MAX_FILES ``.rules`` files below ``folder``, looking at most at MAX_ENTRIES
+    entries: a document at / must not walk the file system while the server waits."""
+    found: list[Path] = []
+    seen = 0
+    for root, dirs, files in os.walk(folder):
+        seen += len(dirs) + len(files)
+        found += [Path(root) / f for f in files if f.endswith(".rules")]
+        if seen > MAX_ENTRIES or len(found) >= MAX_FILES:
+            break
+    return found[:MAX_FILES]
+
+
 def _rule_files(document: Path, typed: str) -> list[types.CompletionItem]:
     """Rule files a ``use`` may include: those of the document's folder tree, and the
     shipped rule sets (by a path relative to the document)."""
     folder = document.parent
-    found = [p for p in sorted(folder.rglob("*.rules"))[:MAX_FILES] if p != document]
+    found = sorted(p for p in _bounded_rules(folder) if p != document)
     shipped = sorted(shipped_rules_dir().glob("*.rules")) + sorted(
         (shipped_rules_dir() / MIGRATIONS).glob("*.rules"))
     items = [types.CompletionItem(p.relative_to(folder).as_posix(),
