@@ -49,8 +49,9 @@ def test_a_fifo_as_rule_file_or_config_is_an_error(option: str, tmp_path: Path) 
     (tmp_path / "s.py").write_text(STRATEGY)
     done = run("apply", option, str(fifo), str(tmp_path / "s.py"))
     assert done.returncode == 2
-    what = "rule file" if option == "-r" else "config"
-    assert done.stderr.startswith(f"{what} '{fifo}': not a regular file")
+    expected = f"rule file '{fifo}': not a regular file" if option == "-r" else \
+        f"{fifo}:1:1: not a regular file"  # a config's problem is located at the config
+    assert done.stderr.startswith(expected)
 
 
 def test_an_include_that_is_a_fifo_is_located(tmp_path: Path) -> None:

@@ -97,6 +97,7 @@ def test_a_misspelt_tier_in_the_config_is_located_on_its_key_with_a_suggestion(
 
 def test_a_misspelt_rule_set_in_the_config_is_located_with_a_suggestion(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "house.rules").write_text(HOUSE, encoding="utf-8")
     (tmp_path / "pyproject.toml").write_text(
         '[tool.exitdsl]\nrules = [\n  "./house.rules",\n  "finlb",\n]\n', encoding="utf-8")
     (tmp_path / "ma20.py").write_text(STRATEGY, encoding="utf-8")
