@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from exitdsl.behaviour.check import behave
 from exitdsl.behaviour.sandbox import Limits
-from exitdsl.behaviour.verdict import Verdict
+
+from .behaviour_helpers import edit, judge
 
 pytest.importorskip("backtrader", reason="the optional backtrader extra (exitdsl[backtrader])")
 
@@ -46,21 +46,13 @@ class SmaCrossStop(bt.Strategy):
 '''
 
 
-def judge(parent: str, *children: str) -> list[Verdict]:
-    named = [(f"child{n}.py", child) for n, child in enumerate(children, start=1)]
-    return list(behave(parent, named, limits=Limits(timeout=60), jobs=2))
-
-
-def edit(source: str, old: str, new: str) -> str:
-    assert source.count(old) == 1
-    return source.replace(old, new)
-
+LIMITS = Limits(timeout=60)
 
 def test_backtrader_verdicts_from_cerebro() -> None:
     tighter = edit(CROSS, '("stop_pct", 0.05)', '("stop_pct", 0.03)')
     faster = edit(CROSS, '("fast", 10)', '("fast", 5)')
     unread = edit(CROSS, '"SMA cross with stop"', '"SMA crossover"')
-    verdicts = judge(CROSS, tighter, faster, unread)
+    verdicts = judge(CROSS, tighter, faster, unread, limits=LIMITS)
     assert [(v.verdict, v.trades) for v in verdicts] == [
         ("effective", (14, 14)), ("entries changed", (14, 17)), ("no effect", (14, 14))]
 
@@ -68,12 +60,12 @@ def test_backtrader_verdicts_from_cerebro() -> None:
 def test_bracket_orders_and_trailing_stops_run() -> None:
     bracket = (EXAMPLES / "bracket_orders.py").read_text(encoding="utf-8")
     wider = edit(bracket, "stopprice=close * 0.95", "stopprice=close * 0.93")
-    verdict, = judge(bracket, wider)
+    verdict, = judge(bracket, wider, limits=LIMITS)
     assert (verdict.verdict, verdict.trades[0]) == ("effective", 18)
     trailing = edit(CROSS, "self.sell(exectype=bt.Order.Stop, price=stop)",
                     "self.sell(exectype=bt.Order.StopTrail, trailpercent=0.05)")
     looser = edit(trailing, "trailpercent=0.05", "trailpercent=0.08")
-    verdict, = judge(trailing, looser)
+    verdict, = judge(trailing, looser, limits=LIMITS)
     assert verdict.verdict == "effective"
 
 
@@ -81,5 +73,5 @@ def test_a_strategy_that_shadows_a_backtrader_hook_fails_with_the_reason() -> No
     # atr_stop.py assigns self.stop, which is backtrader's end-of-run hook: Cerebro then
     # calls a float. The run fails as it would outside exitdsl.
     source = (EXAMPLES / "atr_stop.py").read_text(encoding="utf-8")
-    verdict, = judge(CROSS, source)
+    verdict, = judge(CROSS, source, limits=LIMITS)
     assert verdict.error == "TypeError: 'float' object is not callable"

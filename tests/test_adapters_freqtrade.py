@@ -10,8 +10,9 @@ import pytest
 
 from exitdsl.behaviour.check import behave
 from exitdsl.behaviour.sandbox import Limits
-from exitdsl.behaviour.verdict import Verdict
 from exitdsl.cli import main
+
+from .behaviour_helpers import edit, judge
 
 pytest.importorskip("freqtrade", reason="the optional freqtrade extra (exitdsl[freqtrade])")
 
@@ -70,21 +71,13 @@ class EmaRsiPullback(IStrategy):
 '''
 
 
-def judge(parent: str, *children: str) -> list[Verdict]:
-    named = [(f"child{n}.py", child) for n, child in enumerate(children, start=1)]
-    return list(behave(parent, named, limits=LIMITS, jobs=2))
-
-
-def edit(source: str, old: str, new: str) -> str:
-    assert source.count(old) == 1
-    return source.replace(old, new)
 
 
 def test_freqtrade_verdicts_from_its_own_backtesting_engine() -> None:
     tighter = edit(PULLBACK, "stoploss = -0.06", "stoploss = -0.04")
     looser_entry = edit(PULLBACK, "rsi_entry = 45", "rsi_entry = 50")
     unread = edit(PULLBACK, "sell_rsi_legacy = 80", "sell_rsi_legacy = 85")
-    verdicts = judge(PULLBACK, tighter, looser_entry, unread)
+    verdicts = judge(PULLBACK, tighter, looser_entry, unread, limits=LIMITS)
     assert [(v.verdict, v.trades) for v in verdicts] == [
         ("effective", (22, 24)), ("entries changed", (22, 36)), ("no effect", (22, 22))]
     assert verdicts[0].error is None
@@ -96,7 +89,7 @@ def test_every_strategy_class_of_a_file_is_its_own_series() -> None:
     source = (Path(__file__).parent.parent / "examples/strategies/freqtrade/two_strategies.py"
               ).read_text(encoding="utf-8")
     wider = edit(source, "stoploss = -0.02", "stoploss = -0.03")
-    verdict, = judge(source, wider)
+    verdict, = judge(source, wider, limits=LIMITS)
     assert verdict.verdict == "effective"
     assert verdict.trades[0] == 757
 
@@ -104,7 +97,7 @@ def test_every_strategy_class_of_a_file_is_its_own_series() -> None:
 def test_a_missing_indicator_library_is_named() -> None:
     needs = edit(PULLBACK, "from pandas import DataFrame\n",
                  "from pandas import DataFrame\nimport talib_not_installed.abstract as ta\n")
-    verdict, = judge(PULLBACK, needs)
+    verdict, = judge(PULLBACK, needs, limits=LIMITS)
     assert verdict.error == ("AdapterError: the strategy needs talib_not_installed "
                              "(pip install talib_not_installed)")
 
@@ -113,7 +106,8 @@ def test_talib_indicators_run_when_talib_is_installed() -> None:
     pytest.importorskip("talib", reason="TA-Lib (freqtrade installs it)")
     source = (Path(__file__).parent.parent / "examples/strategies/freqtrade/rsi_momentum.py"
               ).read_text(encoding="utf-8")
-    verdict, = judge(source, edit(source, "stoploss = -0.345", "stoploss = -0.02"))
+    verdict, = judge(source, edit(source, "stoploss = -0.345", "stoploss = -0.02"),
+                     limits=LIMITS)
     assert verdict.verdict == "effective"
 
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import pytest
 
-from exitdsl.behaviour.check import behave
 from exitdsl.behaviour.sandbox import Limits
-from exitdsl.behaviour.verdict import Verdict
+
+from .behaviour_helpers import edit, judge
 
 pytest.importorskip("jesse", reason="the optional jesse extra (exitdsl[jesse]), which cannot "
                     "share the dev environment")
@@ -61,25 +61,17 @@ class EmaRsiPullback(Strategy):
 '''
 
 
-def judge(parent: str, *children: str) -> list[Verdict]:
-    named = [(f"child{n}.py", child) for n, child in enumerate(children, start=1)]
-    return list(behave(parent, named, limits=LIMITS, jobs=2))
-
-
-def edit(source: str, old: str, new: str) -> str:
-    assert source.count(old) == 1
-    return source.replace(old, new)
 
 
 def test_jesse_verdicts_from_its_own_engine() -> None:
     tighter = edit(PULLBACK, "'default': 0.06}", "'default': 0.04}")
     looser_entry = edit(PULLBACK, "'default': 45}", "'default': 50}")
     unread = edit(PULLBACK, '"10% of the balance per trade"', '"a tenth of the balance"')
-    verdicts = judge(PULLBACK, tighter, looser_entry, unread)
+    verdicts = judge(PULLBACK, tighter, looser_entry, unread, limits=LIMITS)
     assert [(v.verdict, v.trades) for v in verdicts] == [
         ("effective", (19, 20)), ("entries changed", (19, 24)), ("no effect", (19, 19))]
 
 
 def test_a_file_without_a_strategy_class_fails_with_the_reason() -> None:
-    verdict, = judge(PULLBACK, "import jesse\n")
+    verdict, = judge(PULLBACK, "import jesse\n", limits=LIMITS)
     assert verdict.error == "AdapterError: no jesse Strategy subclass is defined"

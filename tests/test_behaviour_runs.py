@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from exitdsl.behaviour.check import behave
 from exitdsl.behaviour.sandbox import Limits
-from exitdsl.behaviour.verdict import VERDICTS, Verdict
+from exitdsl.behaviour.verdict import VERDICTS
 from exitdsl.cli import main
 
+from .behaviour_helpers import edit, judge
 from .conftest import ROOT
 
 pytest.importorskip("backtesting", reason="the dev extra installs backtesting.py")
@@ -22,14 +22,6 @@ LONG = (STRATEGIES / "template/atr_exit_long.py").read_text(encoding="utf-8")
 BREAKOUT = (STRATEGIES / "backtesting/atr_trailing.py").read_text(encoding="utf-8")
 
 
-def judge(parent: str, *children: str, limits: Limits = Limits()) -> list[Verdict]:
-    named = [(f"child{n}.py", child) for n, child in enumerate(children, start=1)]
-    return list(behave(parent, named, limits=limits, jobs=2))
-
-
-def edit(source: str, old: str, new: str) -> str:
-    assert source.count(old) == 1
-    return source.replace(old, new)
 
 
 def test_template_exits_verdicts_on_the_synthetic_data() -> None:
