@@ -117,3 +117,17 @@ def test_only_well_formed_ignore_comments_suppress(tmp_path: Path,
     added = [line for line in captured.out.replace("\r", "\n").splitlines()
              if line.startswith("+r")]
     assert [line.split(" = ")[0] for line in added] == ["+r2", "+r3"]
+
+
+def test_the_language_server_stops_with_one_line_on_a_header_it_cannot_frame() -> None:
+    import subprocess
+    import sys
+
+    pytest.importorskip("pygls", reason="the lsp extra")
+    done = subprocess.run([sys.executable, "-m", "exitdsl", "lsp"],
+                          input=b"Content-Length: 99999999999999999999\r\n\r\n{}",
+                          capture_output=True, timeout=60, check=False)
+    assert done.returncode == 2
+    assert done.stderr.decode() == (
+        "exitdsl lsp: the client sent a message that cannot be framed (cannot fit 'int' into "
+        "an index-sized integer); stopping\n")

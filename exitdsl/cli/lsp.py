@@ -26,5 +26,11 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         return EXIT_USAGE
     from ..lsp.server import serve  # lazily: pygls is an optional dependency
 
-    serve()
+    try:
+        serve()
+    except (OverflowError, ValueError) as exc:  # a header pygls cannot frame (found by attack:
+        # `Content-Length: 99999999999999999999`): the stream cannot be trusted any more.
+        print(f"exitdsl lsp: the client sent a message that cannot be framed ({exc}); "
+              "stopping", file=err)
+        return EXIT_USAGE
     return EXIT_OK
