@@ -147,12 +147,20 @@ def project_rule_paths(names: Sequence[str]) -> list[Path]:
     from ..compiler.config import find_config
 
     config = find_config(None)
-    if config.rules_outside:
-        name, span = config.rules_outside[0]
-        raise RuleError(f"the config's rules entry {name!r} leads out of the config's folder",
-                        span)
     if config.rules:
         logging.getLogger("exitdsl").info("rules: the config's (%s)", config.path)
+    return config_rule_paths(config, anywhere=None)
+
+
+def config_rule_paths(config: Config, anywhere: bool | None) -> list[Path]:
+    """The config's ``rules`` as paths (every shipped rule file when it names none); an
+    entry that leads out of the config's folder is refused unless ``anywhere`` (None: the
+    command has no --allow-include-anywhere to offer)."""
+    if config.rules_outside and not anywhere:
+        name, span = config.rules_outside[0]
+        hint = "" if anywhere is None else " (--allow-include-anywhere to allow it)"
+        raise RuleError(f"the config's rules entry {name!r} leads out of the config's "
+                        f"folder{hint}", span)
     return resolve_rule_paths(list(config.rules))
 
 
@@ -166,11 +174,8 @@ def load_selected(args: argparse.Namespace) -> RuleSet:
     config = find_config(args.config, Path(paths_given[0]) if paths_given else None)
     log = logging.getLogger("exitdsl")
     log.info("config: %s", config.path or "none found (defaults)")
-    if not args.rules and config.rules_outside and not args.allow_include_anywhere:
-        name, span = config.rules_outside[0]
-        raise RuleError(f"the config's rules entry {name!r} leads out of the config's folder "
-                        "(--allow-include-anywhere to allow it)", span)
-    paths = resolve_rule_paths(args.rules or list(config.rules))
+    paths = resolve_rule_paths(args.rules) if args.rules else \
+        config_rule_paths(config, args.allow_include_anywhere)
     rules = load_rules(paths, config, include_anywhere=args.allow_include_anywhere)
     log.info("rules: %d from %s", len(rules.rules), ", ".join(map(str, paths)))
     if not rules.rules:

@@ -27,6 +27,17 @@ def execute(source: str) -> dict[str, Any]:
     return module.__dict__
 
 
+def strategy_classes(source: str, base: type, what: str) -> list[type]:
+    """Run the strategy module and return the subclasses of ``base`` it defines itself (not
+    those it imports), in definition order; none is the strategy's failure."""
+    namespace = execute(source)
+    found = [v for v in namespace.values() if isinstance(v, type) and issubclass(v, base)
+             and v.__module__ == STRATEGY_MODULE]
+    if not found:
+        raise AdapterError(f"no {what} subclass is defined")
+    return found
+
+
 MAX_CURVE = 20_000  # bars of an equity curve sent back; a longer run sends none
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from . import AdapterError, STRATEGY_MODULE, execute, result
+from . import result, strategy_classes
 
 CASH = 100_000
 COMMISSION = 0.002
@@ -20,11 +20,7 @@ def run(source: str) -> dict[str, Any]:
     from backtesting import Backtest, Strategy
     from backtesting.test import GOOG
 
-    namespace = execute(source)
-    classes = [v for v in namespace.values() if isinstance(v, type) and issubclass(v, Strategy)
-               and v.__module__ == STRATEGY_MODULE]
-    if not classes:
-        raise AdapterError("no backtesting.Strategy subclass is defined")
+    classes = strategy_classes(source, Strategy, "backtesting.Strategy")
     stats = Backtest(GOOG, classes[-1], cash=CASH, commission=COMMISSION,
                      finalize_trades=True).run()
     trades = stats["_trades"]

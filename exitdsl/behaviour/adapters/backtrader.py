@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import AdapterError, STRATEGY_MODULE, execute, result
+from . import result, strategy_classes
 
 CASH = 100_000.0
 COMMISSION = 0.001
@@ -35,11 +35,7 @@ def prepare() -> None:
 def run(source: str) -> dict[str, Any]:
     import backtrader as bt
 
-    namespace = execute(source)
-    classes = [v for v in namespace.values() if isinstance(v, type)
-               and issubclass(v, bt.Strategy) and v.__module__ == STRATEGY_MODULE]
-    if not classes:
-        raise AdapterError("no backtrader Strategy subclass is defined")
+    classes = strategy_classes(source, bt.Strategy, "backtrader Strategy")
     events: list[tuple[int, str, int, float, int]] = []
     trades, profit = 0, 0.0
     for series, strategy_class in enumerate(classes):

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import AdapterError, STRATEGY_MODULE, execute, result
+from . import AdapterError, result, strategy_classes
 
 PAIR = "BTC/USDT"
 STAKE = "USDT"
@@ -103,11 +103,7 @@ def run(source: str) -> dict[str, Any]:
 def _run(source: str) -> dict[str, Any]:
     from freqtrade.strategy import IStrategy
 
-    namespace = execute(source)
-    classes = [v for v in namespace.values() if isinstance(v, type)
-               and issubclass(v, IStrategy) and v.__module__ == STRATEGY_MODULE]
-    if not classes:
-        raise AdapterError("no freqtrade IStrategy subclass is defined")
+    classes = strategy_classes(source, IStrategy, "freqtrade IStrategy")
     events: list[tuple[int, str, int, float, int]] = []
     trades, profit = 0, 0.0
     for series, strategy_class in enumerate(classes):

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import AdapterError, STRATEGY_MODULE, execute, result
+from . import result, strategy_classes
 
 EXCHANGE = "Binance Perpetual Futures"
 SYMBOL = "BTC-USDT"
@@ -61,11 +61,7 @@ def minute_candles() -> Any:
 def run(source: str) -> dict[str, Any]:
     from jesse.strategies import Strategy
 
-    namespace = execute(source)
-    classes = [v for v in namespace.values() if isinstance(v, type)
-               and issubclass(v, Strategy) and v.__module__ == STRATEGY_MODULE]
-    if not classes:
-        raise AdapterError("no jesse Strategy subclass is defined")
+    classes = strategy_classes(source, Strategy, "jesse Strategy")
     events: list[tuple[int, str, int, float, int]] = []
     trades, profit = 0, 0.0
     for series, strategy_class in enumerate(classes):
