@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -194,3 +195,18 @@ def test_test_update_keeps_crlf_rule_files(tmp_path: Path) -> None:
     path.write_bytes(text.encode())
     assert main(["test", "--update", str(path)]) == 0
     assert path.read_bytes() == text.replace("0.3", "0.2").encode()
+
+
+def test_an_atomic_write_goes_through_a_link_and_never_replaces_a_special_file(
+        tmp_path: Path) -> None:
+    from exitdsl.io.files import FileProblem, write_atomic
+
+    (tmp_path / "target.md").write_text("old", encoding="utf-8")
+    (tmp_path / "link.md").symlink_to("target.md")
+    write_atomic(tmp_path / "link.md", b"new")
+    assert (tmp_path / "link.md").is_symlink()
+    assert (tmp_path / "target.md").read_text(encoding="utf-8") == "new"
+    os.mkfifo(tmp_path / "pipe")
+    with pytest.raises(FileProblem, match="not a regular file"):
+        write_atomic(tmp_path / "pipe", b"x")
+    assert stat.S_ISFIFO(os.lstat(tmp_path / "pipe").st_mode)

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import UsageError
-from ..io.files import write_atomic
+from ..io.files import FileProblem, write_atomic
 from .verdict import ENTRIES_CHANGED, EFFECTIVE, FAILED, NO_EFFECT, Run, Verdict
 
 _ORDER = (EFFECTIVE, NO_EFFECT, ENTRIES_CHANGED, FAILED)
@@ -77,8 +77,10 @@ def write_report(path: Path, sections: Sequence[Section], title: str) -> None:
             parts.append(_chart(section))
         parts.append(Div(text=_table(section), width=_WIDTH))
     page = file_html(column(*parts), resources=INLINE, title=title)
-    check_report_path(path)  # again: the runs took time, and the path may have changed
-    write_atomic(path, page.encode("utf-8"))
+    try:  # write_atomic refuses what may have appeared there during the runs
+        write_atomic(path, page.encode("utf-8"))
+    except FileProblem as exc:
+        raise UsageError(f"--report {path}: {exc}") from None
 
 
 def _chart(section: Section) -> Any:

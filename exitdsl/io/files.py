@@ -96,14 +96,22 @@ def write_atomic(path: Path, data: bytes, like: os.stat_result | None = None) ->
     """Replace ``path`` by ``data`` all at once: temp file in the same directory, fsync,
     rename. The new file keeps the mode (and, where allowed, owner and group) of ``like``,
     else of the file it replaces; a crash at any moment leaves it wholly old or wholly new.
+    A link is written through to its target; anything but a regular file there (a folder,
+    a device, a FIFO) is never replaced: ``FileProblem``.
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        there: os.stat_result | None = os.stat(path)
+    except FileNotFoundError:
+        there = None
+    if there is not None:
+        if not stat.S_ISREG(there.st_mode):
+            raise FileProblem("not a regular file (a folder, device, FIFO or socket); "
+                              "not replaced")
+        path = Path(os.path.realpath(path))
     if like is None:
-        try:
-            like = os.stat(path)
-        except FileNotFoundError:
-            like = None
+        like = there
     fd, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".exitdsl-tmp",
                                      dir=path.parent)
     try:
