@@ -86,8 +86,13 @@ def _only_numbers(node: ast.AST) -> bool:
 
 
 def literals(node: ast.AST) -> Iterator[ast.expr]:
-    """Numeric literals inside ``node`` (a unary minus taken with its number), in order."""
+    """Numeric literals inside ``node`` (a unary minus taken with its number), in order;
+    not a subscript's index (the -1 of ``self.ott[-1]`` picks a bar, it is no exit value)."""
+    indexes = {id(sub) for s in ast.walk(node) if isinstance(s, ast.Subscript)
+               for sub in ast.walk(s.slice)}
     for sub in ast.walk(node):
+        if id(sub) in indexes:
+            continue
         if isinstance(sub, ast.UnaryOp) and isinstance(sub.op, ast.USub) \
                 and isinstance(sub.operand, ast.Constant):
             yield sub
