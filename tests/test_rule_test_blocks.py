@@ -64,3 +64,16 @@ def test_not_python_is_said_once(tmp_path: Path, capsys: pytest.CaptureFixture[s
     assert main(["test", str(path)]) == 1
     out = capsys.readouterr().out
     assert out.count("not valid Python") == 1, out
+
+
+def test_update_fills_an_empty_after_laid_out_like_its_before(tmp_path: Path) -> None:
+    # Writing `after ``` ```` empty and running --update is how a seeded block is begun.
+    path = tmp_path / "t.rules"
+    text = ("rule cap {\n  match `sim(..., stop_loss=$v, ...)`\n  set $v = 0.1\n}\n"
+            "test cap {\n  before ```\n    if go:\n        report = sim(position, stop_loss=0.05)"
+            "\n    ```\n  after ```\n    ```\n}\n")
+    path.write_text(text, encoding="utf-8")
+    assert main(["test", "--update", str(path)]) == 0
+    assert path.read_text(encoding="utf-8") == text.replace(
+        "  after ```\n    ```", "  after ```\n    if go:\n        report = sim(position, "
+        "stop_loss=0.1)\n    ```")

@@ -113,8 +113,10 @@ def expectation_edits(rules: RuleSet, text: str, path: Path, line: int | None = 
             continue
         result = run_case(rules, rule_id, test, test_path)
         if result.actual != test.after.text:
+            # An empty block, written to be filled, is laid out like its ``before``.
+            layout = test.after if test.after.text.strip() else test.before
             edits.append((test.after.start, test.after.end, _fence(result.actual, text,
-                                                                   test.after)))
+                                                                   layout)))
     return edits
 
 
