@@ -18,8 +18,9 @@ exit sites of each file, the values the framework actually runs:
   is computed into), exit hyperparameter defaults;
 - backtrader: numeric exit params (stop/sl/tp/take/profit/target/trail/exit/hold names),
   trailpercent/trailamount, bracket stop/limit multipliers, Stop order prices;
-- backtesting.py: the numbers of buy()/sell() sl=/tp= (not the 1 of `1 - x`), class
-  attributes those expressions read, set_trailing_sl/pct arguments;
+- backtesting.py: the numbers of buy()/sell() sl=/tp= (not the 1 of `1 - x`) and of the
+  locals of the method they are computed into, class attributes those expressions read,
+  set_trailing_sl/pct arguments;
 - vectorbt: sl_stop/tp_stop/tsl_stop numbers of from_signals (lists, np.arange/linspace
   ends, keyword dicts, module constants).
 
@@ -423,25 +424,56 @@ def backtrader(tree: ast.Module) -> Labels:
 
 # --- backtesting.py --------------------------------------------------------------------
 
+def _feeding(method: ast.AST, exprs: list[ast.expr]) -> list[ast.Assign]:
+    """The assignments of the method's locals that ``exprs`` read, directly or through
+    other locals (``sl = price - self.atr_mult * atr`` for ``self.buy(sl=sl)``)."""
+    assigned: dict[str, list[ast.Assign]] = {}
+    for node in ast.walk(method):
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 \
+                and isinstance(node.targets[0], ast.Name):
+            assigned.setdefault(node.targets[0].id, []).append(node)
+    seen: set[str] = set()
+    found: list[ast.Assign] = []
+    work = [n.id for e in exprs for n in ast.walk(e) if isinstance(n, ast.Name)]
+    while work:
+        name = work.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        for stmt in assigned.get(name, []):
+            found.append(stmt)
+            work.extend(n.id for n in ast.walk(stmt.value) if isinstance(n, ast.Name))
+    return found
+
+
+def _self_attributes(exprs: list[ast.expr]) -> set[str]:
+    return {n.attr for e in exprs for n in ast.walk(e) if isinstance(n, ast.Attribute)
+            and isinstance(n.value, ast.Name) and n.value.id == "self"}
+
+
 def backtesting(tree: ast.Module) -> Labels:
     labels: Labels = {}
     for cls in strategy_classes(tree, "Strategy", ()) + strategy_classes(tree,
                                                                         "TrailingStrategy"):
         attrs = _class_attrs(cls)
-        for stmt in _statements(cls):
-            for call in (n for n in own_calls(stmt) if isinstance(n.func, ast.Attribute)):
-                if call.func.attr in ("buy", "sell"):
-                    exits = [v for k in ("sl", "tp") if (v := _keyword(call, k)) is not None]
-                    _label_numbers(labels, tree, stmt, "order",
-                                   [n for e in exits for n in numbers_in(e, skip_one=True)])
-                    read = {n.attr for e in exits for n in ast.walk(e)
-                            if isinstance(n, ast.Attribute) and isinstance(n.value, ast.Name)
-                            and n.value.id == "self"}
-                    for name in sorted(read):
-                        if (v := number(attrs.get(name))) is not None:
-                            labels[(cls.name, "attr", name)] = Site(v)
-                elif call.func.attr in ("set_trailing_sl", "set_trailing_pct") and call.args:
-                    _label_numbers(labels, tree, stmt, "trailing", numbers_in(call.args[0]))
+        for method in (m for m in ast.walk(cls) if isinstance(m, ast.FunctionDef)):
+            exits: list[ast.expr] = []
+            for stmt in (s for s in method.body for s in ast.walk(s) if isinstance(s, ast.stmt)):
+                for call in (n for n in own_calls(stmt) if isinstance(n.func, ast.Attribute)):
+                    if call.func.attr in ("buy", "sell"):
+                        own = [v for k in ("sl", "tp") if (v := _keyword(call, k)) is not None]
+                        _label_numbers(labels, tree, stmt, "order",
+                                       [n for e in own for n in numbers_in(e, skip_one=True)])
+                        exits += own
+                    elif call.func.attr in ("set_trailing_sl", "set_trailing_pct") and call.args:
+                        _label_numbers(labels, tree, stmt, "trailing", numbers_in(call.args[0]))
+            feeding = _feeding(method, exits)
+            for assign in feeding:
+                _label_numbers(labels, tree, assign, "local",
+                               numbers_in(assign.value, skip_one=True))
+            for name in sorted(_self_attributes(exits + [a.value for a in feeding])):
+                if (v := number(attrs.get(name))) is not None:
+                    labels[(cls.name, "attr", name)] = Site(v)
     return labels
 
 
