@@ -19,8 +19,9 @@ exit sites of each file, the values the framework actually runs:
 - backtrader: numeric exit params (stop/sl/tp/take/profit/target/trail/exit/hold names),
   trailpercent/trailamount, bracket stop/limit multipliers, Stop order prices;
 - backtesting.py: the numbers of buy()/sell() sl=/tp= (not the 1 of `1 - x`) and of the
-  locals of the method they are computed into, class attributes those expressions read,
-  set_trailing_sl/pct arguments;
+  locals of the method they are computed into, the numbers of an `if` test whose branch
+  closes the position or a trade (`if self.rsi[-1] > 70: self.position.close()`), class
+  attributes those expressions read, set_trailing_sl/pct arguments;
 - vectorbt: sl_stop/tp_stop/tsl_stop numbers of from_signals (lists, np.arange/linspace
   ends, keyword dicts, module constants).
 
@@ -451,6 +452,13 @@ def _self_attributes(exprs: list[ast.expr]) -> set[str]:
             and isinstance(n.value, ast.Name) and n.value.id == "self"}
 
 
+def _closes(body: list[ast.stmt]) -> bool:
+    """The branch closes a position or trade itself (``self.position.close()``,
+    ``trade.close()``), not only in a branch nested in it."""
+    return any(isinstance(c.func, ast.Attribute) and c.func.attr == "close"
+               for stmt in body if not isinstance(stmt, ast.If) for c in own_calls(stmt))
+
+
 def backtesting(tree: ast.Module) -> Labels:
     labels: Labels = {}
     for cls in strategy_classes(tree, "Strategy", ()) + strategy_classes(tree,
@@ -467,6 +475,9 @@ def backtesting(tree: ast.Module) -> Labels:
                         exits += own
                     elif call.func.attr in ("set_trailing_sl", "set_trailing_pct") and call.args:
                         _label_numbers(labels, tree, stmt, "trailing", numbers_in(call.args[0]))
+                if isinstance(stmt, ast.If) and _closes(stmt.body):
+                    _label_numbers(labels, tree, stmt, "close-if", numbers_in(stmt.test))
+                    exits.append(stmt.test)
             feeding = _feeding(method, exits)
             for assign in feeding:
                 _label_numbers(labels, tree, assign, "local",

@@ -36,7 +36,11 @@ def site_env(site: Site, facts: FileFacts, draws: Draws | None = None,
                    name, site.scope, site.statement.lineno),
                holds_pattern=_contains, patterns=rule.condition_patterns,
                is_local=facts.made_here, file_has=facts.has,
-               reads_in=lambda name, method: facts.model.read_in(site.scope, name, method))
+               reads_in=lambda name, method: facts.model.read_in(site.scope, name, method),
+               guarded=lambda name, method, call: facts.model.guards(site.scope, name,
+                                                                      method, call),
+               exit_test=lambda call: facts.model.in_exit_test(site.statement, site.node,
+                                                               call))
 
 
 def ensure_env(rule: CompiledRule, captures: Captures) -> Env:

@@ -59,6 +59,9 @@ class Env:
     file_has: Callable[[Pattern, Captures], bool] = lambda pattern, captures: False
     # `read_in($x, METHOD)`: is class attribute NAME read in METHOD (model.read_in)?
     reads_in: Callable[[str, str], bool] = lambda name, method: False
+    # `guards($x, METHOD, CALL)` and `in_exit_test(CALL)` (model/exits.py)
+    guarded: Callable[[str, str, str], bool] = lambda name, method, call: False
+    exit_test: Callable[[str], bool] = lambda call: False
 
     def number(self, expr: ir.Expr | ir.PatternText) -> Number:
         return _EVALUATORS[type(expr)](expr, self)  # evaluate(), one call fewer: a hot path
@@ -89,6 +92,12 @@ class Env:
 
     def read_in(self, name: str, method: str) -> bool:
         return self.reads_in(name, method)
+
+    def guards(self, name: str, method: str, call: str) -> bool:
+        return self.guarded(name, method, call)
+
+    def in_exit_test(self, call: str) -> bool:
+        return self.exit_test(call)
 
     def capture_number(self, capture: ir.Capture) -> Number:
         name = capture.name

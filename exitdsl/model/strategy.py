@@ -13,6 +13,7 @@ import ast
 from ..language.ir import BaseFamily
 from .families import ClassKey, family_members
 from .index import ClassInfo, FileIndex, assigned_names, build, build_outline
+from .exits import exit_tests, test_reads
 from .reads import reads, switched_off, text_reads
 
 
@@ -31,6 +32,8 @@ class StrategyModel:
         self._full_classes: dict[int, ClassInfo] | None = None  # the full index's
         self._reads: dict[tuple[int, str], frozenset[str]] = {}  # (class, method) -> names
         self._own_reads: dict[tuple[int, str], frozenset[str]] = {}  # without its helpers
+        self._guards: dict[tuple[int, str, str], frozenset[str]] = {}  # (class, method, call)
+        self._exit_tests: dict[str, frozenset[int]] = {}  # call -> ids of its exit ifs
 
     @property
     def index(self) -> FileIndex:
@@ -102,13 +105,8 @@ class StrategyModel:
         key = (id(scope), method)
         found = self._reads.get(key)
         if found is None:
-            lineage = self._lineage(scope)
-            off = switched_off(c.body for c in reversed(lineage))
-            owners: dict[str, ast.ClassDef] = {}
-            for cls in reversed(lineage):  # a subclass's method overrides its base's
-                info = self.class_info(cls)
-                if info is not None:
-                    owners.update((m, cls) for m in info.methods)
+            off = switched_off(c.body for c in reversed(self._lineage(scope)))
+            owners = self._owners(scope)
             found = frozenset()
             # The method, and the helpers it calls through self (sell_signals(), ...): each
             # looked at once per class, whichever method reaches it.
@@ -126,6 +124,42 @@ class StrategyModel:
                 seen.update(own & owners.keys())
             self._reads[key] = found
         return name in found
+
+    def guards(self, scope: ast.AST, name: str, method: str, call: str) -> bool:
+        """Is class attribute ``name`` read in the test of an ``if``/``elif`` of ``method``
+        (of the class ``scope`` is, or a class of this file it derives from) whose own
+        branch calls ``call`` (model/exits.py)? Decided once per class, method and call."""
+        if not isinstance(scope, ast.ClassDef):
+            return False
+        key = (id(scope), method, call)
+        found = self._guards.get(key)
+        if found is None:
+            owner = self._owners(scope).get(method)
+            info = self.class_info(owner) if owner is not None else None
+            found = self._guards[key] = test_reads(info.methods[method], call) \
+                if info is not None else frozenset()
+        return name in found
+
+    def in_exit_test(self, statement: ast.stmt, node: ast.AST, call: str) -> bool:
+        """Is ``node`` in the test of ``statement``, an ``if``/``elif`` whose own branch
+        calls ``call``?"""
+        tests = self._exit_tests.get(call)
+        if tests is None:
+            tests = self._exit_tests[call] = exit_tests(self.nodes_of_type(ast.If), call)
+        if id(statement) not in tests:
+            return False
+        test = statement.test  # type: ignore[attr-defined]  # an If, by its id
+        return any(sub is node for sub in ast.walk(test))
+
+    def _owners(self, scope: ast.ClassDef) -> dict[str, ast.ClassDef]:
+        """Each method the class has, by name, with the class of this file defining it (a
+        subclass's method overrides its base's)."""
+        owners: dict[str, ast.ClassDef] = {}
+        for cls in reversed(self._lineage(scope)):
+            info = self.class_info(cls)
+            if info is not None:
+                owners.update((m, cls) for m in info.methods)
+        return owners
 
     def _method_reads(self, owner: ast.ClassDef, method: str,
                       off: frozenset[str]) -> frozenset[str]:

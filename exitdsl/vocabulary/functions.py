@@ -43,6 +43,10 @@ class Evaluator(Protocol):
 
     def read_in(self, name: str, method: str) -> bool: ...
 
+    def guards(self, name: str, method: str, call: str) -> bool: ...
+
+    def in_exit_test(self, call: str) -> bool: ...
+
 
 @dataclass(frozen=True)
 class Function:
@@ -166,11 +170,25 @@ def _local(args: Args, env: Evaluator) -> bool:
 
 
 def _read_in(args: Args, env: Evaluator) -> bool:
-    captured, method = _captured(args, env), args[1]
+    name, method = _attribute_name(_captured(args, env)), args[1]
     assert isinstance(method, ir.Ref)
-    name = captured if isinstance(captured, str) else \
-        captured.id if isinstance(captured, ast.Name) else None
     return name is not None and env.read_in(name, method.name)
+
+
+def _attribute_name(captured: object) -> str | None:
+    return captured if isinstance(captured, str) else \
+        captured.id if isinstance(captured, ast.Name) else None
+
+
+def _guards(args: Args, env: Evaluator) -> bool:
+    name, method, call = _attribute_name(_captured(args, env)), args[1], args[2]
+    assert isinstance(method, ir.Ref) and isinstance(call, ir.Ref)
+    return name is not None and env.guards(name, method.name, call.name)
+
+
+def _in_exit_test(args: Args, env: Evaluator) -> bool:
+    assert isinstance(args[0], ir.Ref)
+    return env.in_exit_test(args[0].name)
 
 
 def _pattern_text(arg: ir.Expr | ir.PatternText) -> ir.PatternText:
@@ -221,6 +239,16 @@ PREDICATES: dict[str, Predicate] = {p.name: p for p in (
                    "code a switch turns off (an `if` test or an `and`/`&` chain holding "
                    "`self.FLAG` or `self.FLAG.value`, with FLAG `False` in the class or its "
                    "`buy_params`/`sell_params`)")),
+    Predicate("guards", ("capture", "ident", "ident"), _guards,
+              doc=("the class attribute `$x` names is read in the test of an `if`/`elif` of "
+                   "method METHOD (of the site's class or a class of the file it derives "
+                   "from) whose own branch calls CALL (`if crossover(self.rsi, "
+                   "self.upper_bound): self.position.close()`: `guards($n, next, close)`)")),
+    Predicate("in_exit_test", ("ident",), _in_exit_test,
+              doc=("the site is in the test of an `if`/`elif` whose own branch calls CALL "
+                   "(the `.98` of `elif price < .98 * self.ma10[-1]: "
+                   "self.position.close()`); a call in an `if` nested in the branch is that "
+                   "`if`'s")),
     Predicate("in_file", ("statement",), lambda a, env: env.in_file(_pattern_text(a[0])),
               doc=("some statement or expression of the file, at any depth, matches PATTERN, "
                    'with the captures bound so far: ``not in_file(`$_ = {..., "stop_atr_mult": '
