@@ -152,7 +152,7 @@ def hovered(analysis: Analysis, needle: str, offset: int = 0) -> str:
 
 def test_hovering_a_bound_shows_its_range_and_source() -> None:
     assert hovered(shipped(BACKTESTING), "$m in long_sl", 8) == (
-        "```exitdsl\nbound long_sl = [0.8, 0.995]\n```\n\n"
+        "```exitdsl\nbound long_sl = [0.8, 0.999]\n```\n\n"
         "sl multiplier of a long: below the entry price")
 
 
