@@ -27,6 +27,10 @@ def test(rule_id: str, before: str, after: str) -> str:
             f"  after ```\n{_block(after)}```\n}}\n")
 
 
+def unchanged(rule_id: str, before: str) -> str:
+    return f"test {rule_id} {{\n  before ```\n{_block(before)}```\n  unchanged\n}}\n"
+
+
 def snippet(text: str, span: tuple[int, int]) -> str:
     """Whole lines of ``text``, without their common indentation (as a test block reads
     them)."""

@@ -4,10 +4,15 @@ also rewrites code the pair left alone reproduces nothing, so it is passed over)
 
 from __future__ import annotations
 
+import ast
+import difflib
+import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from ..compiler.ruleset import RuleSet
 from ..errors import ExitdslError
+from ..text.parsing import parses
 from . import check, emit
 from .antiunify import Pattern, capture, ladder
 from .difference import Change, changes
@@ -89,6 +94,7 @@ def _learn_cluster(cluster: list[Change], pairs: Sequence[Pair], found: list[lis
     expected = _expected(cluster, pairs, found)
     rule_id = _rule_id(cluster[0], actions[0], taken)
     tried: Pattern | None = None
+    general: RuleSet | None = None  # the most general candidate refuted, for a test
     for action in actions:
         for pattern in ladder(cluster, action.reads):
             tried = tried or pattern
@@ -96,9 +102,15 @@ def _learn_cluster(cluster: list[Change], pairs: Sequence[Pair], found: list[lis
                            f"; learnt from {'; '.join(labels)}.")
             text = emit.rule(rule_id, description, _TIERS[cluster[0].kind], pattern, action)
             rules = check.compiled(emit.document(name, len(pairs), [text]))
-            if rules is not None and check.reproduces(rules, expected):
+            if rules is None:
+                continue
+            if check.reproduces(rules, expected):
                 tests = _tests(rule_id, cluster, pairs, rules, expected)
+                left = _left_alone(general, rules, expected) if general else None
+                if left is not None:
+                    tests.append(emit.unchanged(rule_id, left))
                 return Learnt(rule_id, labels, pattern, action, "\n".join([text, *tests]))
+            general = general or rules
     shown = f" (the most general: `{tried.matches[0]}`)" if tried else ""
     return Refused(labels, describe(cluster[0]), "no candidate pattern reproduces every pair "
                    f"without rewriting other code of their files{shown}")
@@ -168,13 +180,31 @@ def _expected(cluster: list[Change], pairs: Sequence[Pair],
     return expected
 
 
-def _tests(rule_id: str, cluster: list[Change], pairs: Sequence[Pair], rules: object,
+def _left_alone(general: RuleSet, rules: RuleSet,
+                expected: list[tuple[str, str, str]]) -> str | None:
+    """Lines that a more general candidate rewrote though their pair left them alone, and
+    the learnt rule leaves alone: as an `unchanged` test, they say why it is no more
+    general."""
+    for label, before, after in expected:
+        wrong = check.output(general, before, label)
+        if wrong is None or wrong == after:
+            continue
+        lines = after.splitlines(keepends=True)
+        matcher = difflib.SequenceMatcher(None, lines, wrong.splitlines(keepends=True),
+                                          autojunk=False)
+        for tag, low, high, _, _ in matcher.get_opcodes():
+            code = textwrap.dedent("".join(lines[low:high]))
+            if tag != "equal" and isinstance(parses(code), ast.Module) \
+                    and check.output(rules, code, "<test>") == code \
+                    and check.output(general, code, "<test>") not in (code, None):
+                return code
+    return None
+
+
+def _tests(rule_id: str, cluster: list[Change], pairs: Sequence[Pair], rules: RuleSet,
            expected: list[tuple[str, str, str]]) -> list[str]:
     """A test block per change: its innermost statement when that alone is rewritten as
     the pair was, else its top-level statement, else the pair's whole file."""
-    from ..compiler.ruleset import RuleSet
-
-    assert isinstance(rules, RuleSet)
     blocks = []
     whole = {label: (before, after) for label, before, after in expected}
     for change in cluster:
