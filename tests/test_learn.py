@@ -307,3 +307,30 @@ def test_usage_errors(capsys: pytest.CaptureFixture[str]) -> None:
     assert learnt([*training("finlab"), "--json"], capsys)[0] == 2
     assert learnt([*training("finlab"), "--name", "no-dash"], capsys)[0] == 2
     assert learnt([*training("finlab"), "--holdout", "nowhere"], capsys)[0] == 2
+
+
+def test_the_worked_example_of_docs_learn_md_is_what_learn_writes(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """docs/learn.md shows widen.rules in a ````rules block (its fences would end a console
+    block): the block is the file the example's commands write."""
+    import re
+    import shutil
+
+    shown = re.search(r"^````rules\n(.*?)^````$", (ROOT / "docs/learn.md").read_text("utf-8"),
+                      re.S | re.M)
+    assert shown is not None
+    shutil.copytree(ROOT / "examples", tmp_path / "examples")
+    finlab = tmp_path / "examples/strategies/finlab"
+    for name, old, new, edited in [("momentum_quarterly", "stop_loss=0.08", "stop_loss=0.12",
+                                    "momentum.py"),
+                                   ("revenue_breakout", "stop_loss=0.1,", "stop_loss=0.15,",
+                                    "breakout.py")]:
+        text = (finlab / f"{name}.py").read_text("utf-8")
+        (tmp_path / edited).write_text(text.replace(old, new), encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    code, _, _ = learnt(["examples/strategies/finlab/momentum_quarterly.py", "momentum.py",
+                         "examples/strategies/finlab/revenue_breakout.py", "breakout.py",
+                         "--out", "widen.rules"], capsys)
+    assert code == 0
+    assert (tmp_path / "widen.rules").read_text("utf-8") == shown.group(1)
