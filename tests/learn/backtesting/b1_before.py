@@ -31,6 +31,18 @@ def rsi(close, n=14):
     return (100 - 100 / (1 + gain / loss)).to_numpy()
 
 
+def describe(stats):
+    """The lines of the research log for one run."""
+    keys = ["Return [%]", "Max. Drawdown [%]", "# Trades", "Win Rate [%]", "SQN"]
+    return "\n".join(f"{key:>20}: {stats[key]}" for key in keys)
+
+
+def resample_weekly(data):
+    """Weekly bars from daily ones, for a slower variant."""
+    rules = {"Open": "first", "High": "max", "Low": "min", "Close": "last", "Volume": "sum"}
+    return data.resample("W-FRI").agg(rules).dropna()
+
+
 class SmaAtr(Strategy):
     fast = 10
     slow = 30
@@ -81,7 +93,21 @@ def sweep(data=GOOG):
     return bt.optimize(stop_mult=list(np.arange(1.0, 4.0, 0.5)), maximize="Equity Final [$]")
 
 
+def walk_forward(data=GOOG, folds=4):
+    """Statistics of each of ``folds`` consecutive slices of the data."""
+    size = len(data) // folds
+    results = []
+    for fold in range(folds):
+        chunk = data.iloc[fold * size:(fold + 1) * size]
+        if len(chunk) < 100:
+            continue
+        results.append(run(chunk))
+    return results
+
+
 if __name__ == "__main__":
     stats = run()
-    print(stats)
+    print(describe(stats))
+    for fold, result in enumerate(walk_forward()):
+        print(fold, result["Return [%]"])
     print(stats["_trades"].tail())

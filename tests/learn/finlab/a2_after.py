@@ -43,6 +43,27 @@ def cap_weights(selected, max_weight=0.1):
     return weights.clip(upper=max_weight).fillna(0)
 
 
+def drawdown(equity):
+    """Peak-to-trough loss of an equity curve, as a negative fraction."""
+    peak = equity.cummax()
+    return equity / peak - 1
+
+
+def sector_neutral(values, sectors):
+    """Demean a cross-sectional signal within each sector, per date."""
+    frames = []
+    for sector, members in sectors.groupby(sectors).groups.items():
+        part = values[list(members)]
+        frames.append(part.sub(part.mean(axis=1), axis=0))
+    return pd.concat(frames, axis=1).reindex(columns=values.columns)
+
+
+def hit_rate(returns):
+    """The share of positive periods among the non-zero ones."""
+    active = returns[returns != 0]
+    return float((active > 0).mean()) if len(active) else float("nan")
+
+
 # --- signals ----------------------------------------------------------------------
 trend = momentum(close)
 growth = revenue_growth(revenue)
@@ -77,3 +98,9 @@ report = backtest.sim(
 stats = report.get_stats()
 print(pd.Series(stats).round(3))
 report.display()
+
+equity = report.creturn
+print("worst drawdown:", float(drawdown(equity).min()))
+print("monthly hit rate:", hit_rate(equity.resample("M").last().pct_change().dropna()))
+for year, chunk in equity.groupby(equity.index.year):
+    print(year, round(float(chunk.iloc[-1] / chunk.iloc[0] - 1), 4))

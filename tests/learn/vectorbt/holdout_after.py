@@ -58,6 +58,22 @@ def benchmark(close):
     return vbt.Portfolio.from_holding(close, fees=FEES, freq="1D")
 
 
+def grid(close, entries, exits, windows=(10, 20, 50)):
+    """Returns without stops for a few smoothing windows (exploration only)."""
+    rows = {}
+    for window in windows:
+        smooth_exits = exits | (close < close.rolling(window).mean())
+        pf = vbt.Portfolio.from_signals(close, entries, smooth_exits, fees=FEES, freq="1D")
+        rows[window] = pf.total_return()
+    return pd.DataFrame(rows)
+
+
+def exposure(pf):
+    """The fraction of days the portfolio holds a position, per column."""
+    held = pf.asset_flow().cumsum() != 0
+    return held.mean()
+
+
 close = download()
 entries, exits = signals(close)
 pf = vbt.Portfolio.from_signals(close, entries, exits, sl_stop=0.07, direction="longonly", freq="1D", tp_stop=0.14)
@@ -66,3 +82,5 @@ print(summary(pf))
 print(summary(benchmark(close)))
 trades = pf.trades.records_readable
 print(trades.tail(10))
+print("exposure:", exposure(pf).round(3).to_dict())
+print(grid(close, entries, exits).round(3))
