@@ -162,6 +162,14 @@ def test_pairs_without_a_common_transformation_are_refused(
     assert err.startswith("exitdsl: nothing learnt: sim()'s stop_loss (")
     assert "no other pair makes this change" in err and "from_signals() gains tp_stop" in err
     assert out.read_text("utf-8") == "# mine\n"
+    code, printed, _ = learnt([*finlab[:2], *vbt[:2], "--out", str(out), "--json"], capsys)
+    records = [json.loads(line) for line in printed.splitlines()]
+    assert code == 1 and [r["refused"] for r in records[:2]] == [
+        "sim()'s stop_loss: no other pair makes this change: one example is not a general rule",
+        "from_signals() gains tp_stop: no other pair makes this change: one example is not a "
+        "general rule"]
+    assert records[0]["rule"] is None and records[2] == {"schema": 1, "kind": "summary",
+                                                          "rules": 0, "refused": 2}
 
 
 def write_pair(folder: Path, name: str, before: str, after: str) -> list[str]:

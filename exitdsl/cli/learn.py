@@ -46,7 +46,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     # Imported here, lazily: see cli/apply.py.
     from ..learn.difference import Unexplained
-    from ..learn.learner import Refusal, learn
+    from ..learn.learner import Outcome, Refusal, learn
     from ..learn.pairs import PairError
 
     to_stdout = args.out in (None, "-")
@@ -61,6 +61,9 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         print(f"exitdsl: {exc.one_line()}", file=err)
         return EXIT_USAGE
     except (Refusal, Unexplained) as exc:
+        if args.json and isinstance(exc, Refusal):
+            for line in _records(Outcome((), exc.refused, ""), {}, None):
+                print(dumps(line), file=out)
         print(f"exitdsl: {exc.one_line()}", file=err)
         return EXIT_NOTHING_LEARNT
     changed = _judge_holdout(outcome, args.name, holdout) if args.holdout else {}

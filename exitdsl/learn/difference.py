@@ -72,6 +72,9 @@ def changes(pair: Pair, number: int) -> list[Change]:
     """Every change of ``pair``, each at the node explaining it, in source order."""
     old, new = _tokens(pair.before.text, pair.before.label), _tokens(pair.after.text,
                                                                      pair.after.label)
+    if not old.texts or not new.texts:
+        raise Unexplained(f"pair {number + 1}: one of its files holds no code",
+                          Span(pair.before.label, 1, 1))
     matcher = difflib.SequenceMatcher(None, old.texts, new.texts, autojunk=False)
     before, after = LineIndex(pair.before.text), LineIndex(pair.after.text)
     found: dict[Change, None] = {}  # one node explains every run of tokens it holds
@@ -84,10 +87,10 @@ def changes(pair: Pair, number: int) -> list[Change]:
         change = _explain(pair, number, (low, high), before, after)
         if change is None:
             line = before.line_of(low)
-            raise Unexplained(f"pair {number + 1}: cannot explain the change here as a keyword "
-                            "value, an added or removed keyword, a comparison operator or "
-                            "an assigned number",
-                            Span(pair.before.label, line, low - before.starts[line - 1] + 1))
+            raise Unexplained(f"pair {number + 1}: cannot explain the change here as a "
+                              "keyword value, an added or removed keyword, a comparison "
+                              "operator or an assigned number",
+                              Span(pair.before.label, line, low - before.starts[line - 1] + 1))
         found.setdefault(change)
     return list(found)
 

@@ -24,8 +24,6 @@ _TIERS = {"keyword": "parametric", "assign": "parametric", "op": "relational",
 _OPERATOR_WORDS = {"<": "lt", "<=": "le", ">": "gt", ">=": "ge", "==": "eq", "!=": "ne"}
 
 
-class Refusal(ExitdslError):
-    """Nothing general reproduces the pairs: the message says why."""
 
 
 @dataclass(frozen=True)
@@ -42,6 +40,15 @@ class Refused:
     pairs: tuple[str, ...]
     what: str
     reason: str
+
+
+class Refusal(ExitdslError):
+    """Nothing general reproduces the pairs: the message says why, ``refused`` per
+    cluster."""
+
+    def __init__(self, message: str, refused: tuple[Refused, ...]) -> None:
+        super().__init__(message)
+        self.refused = refused
 
 
 @dataclass(frozen=True)
@@ -75,7 +82,7 @@ def learn(pairs: Sequence[Pair], name: str = "learnt") -> Outcome:
             taken.add(result.rule_id)
     if not learnt:
         raise Refusal("nothing learnt: " + "; ".join(
-            f"{r.what} ({', '.join(r.pairs)}): {r.reason}" for r in refused))
+            f"{r.what} ({', '.join(r.pairs)}): {r.reason}" for r in refused), tuple(refused))
     text = emit.document(name, len(pairs), [r.text for r in learnt])
     problems = check.failing_tests(text)
     if problems:  # every test was run while choosing it: this is a bug here
