@@ -342,3 +342,13 @@ def test_the_worked_example_of_docs_learn_md_is_what_learn_writes(
                          "--out", "widen.rules"], capsys)
     assert code == 0
     assert (tmp_path / "widen.rules").read_text("utf-8") == shown.group(1)
+
+
+def test_a_removed_keyword(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    files = write_pair(tmp_path, "p1", "r = sim(position, stop_loss=0.1, take_profit=0.3)\n",
+                       "r = sim(position, stop_loss=0.1)\n")
+    files += write_pair(tmp_path, "p2", "r = sim(\n    position,\n    take_profit=0.2,\n)\n",
+                        "r = sim(\n    position,\n)\n")
+    code, out, _ = learnt([*files, "-q"], capsys)
+    assert code == 0
+    assert "  match `sim(..., take_profit=$_, ...)`\n  remove take_profit\n}\n" in out

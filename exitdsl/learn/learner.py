@@ -99,10 +99,10 @@ def _learn_cluster(cluster: list[Change], pairs: Sequence[Pair], found: list[lis
         return Refused(labels, describe(cluster[0]), "the new values are not one constant, "
                        f"one ratio or one offset of the old ones ({news})")
     expected = _expected(cluster, pairs, found)
-    rule_id = _rule_id(cluster[0], actions[0], taken)
     tried: Pattern | None = None
     general: RuleSet | None = None  # the most general candidate refuted, for a test
     for action in actions:
+        rule_id = _rule_id(cluster[0], action, taken)
         for pattern in ladder(cluster, action.reads):
             tried = tried or pattern
             description = (f"{describe(cluster[0])}{' ' + action.how if action.how else ''}"
