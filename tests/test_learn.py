@@ -352,3 +352,13 @@ def test_a_removed_keyword(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -
     code, out, _ = learnt([*files, "-q"], capsys)
     assert code == 0
     assert "  match `sim(..., take_profit=$_, ...)`\n  remove take_profit\n}\n" in out
+
+
+def test_an_output_that_cannot_be_written_is_exit_3(tmp_path: Path,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "folder.rules").mkdir()
+    code, out, err = learnt([*training("finlab"), "--out", str(tmp_path / "folder.rules")],
+                            capsys)
+    assert (code, out) == (3, "")
+    assert err == (f"exitdsl: {tmp_path / 'folder.rules'}: not a regular file (a folder, "
+                   "device, FIFO or socket); not replaced\n")

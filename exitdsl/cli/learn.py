@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from ..errors import UsageError
 from ..io.emit import dumps, record, summary_record
-from .common import EXIT_OK, EXIT_USAGE, command
+from .common import EXIT_INPUT, EXIT_OK, EXIT_USAGE, command
 
 if TYPE_CHECKING:
     from ..learn.learner import Outcome
@@ -70,9 +70,13 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if to_stdout:
         out.write(outcome.text)
     else:
-        from ..io.files import write_atomic
+        from ..io.files import FileProblem, write_atomic
 
-        write_atomic(Path(args.out), outcome.text.encode("utf-8"))
+        try:
+            write_atomic(Path(args.out), outcome.text.encode("utf-8"))
+        except FileProblem as exc:
+            print(f"exitdsl: {args.out}: {exc}", file=err)
+            return EXIT_INPUT
     if args.json:
         for line in _records(outcome, changed, args.holdout):
             print(dumps(line), file=out)

@@ -120,7 +120,8 @@ def _learn_cluster(cluster: list[Change], pairs: Sequence[Pair], found: list[lis
             general = general or rules
     shown = f" (the most general: `{tried.matches[0]}`)" if tried else ""
     return Refused(labels, describe(cluster[0]), "no candidate pattern reproduces every pair "
-                   f"without rewriting other code of their files{shown}")
+                   "byte for byte: each rewrites other code of their files, or the pairs "
+                   f"differ in more than the change (spacing, comments){shown}")
 
 
 def describe(change: Change) -> str:
