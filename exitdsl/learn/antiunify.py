@@ -8,7 +8,7 @@ that reproduces every pair wins (learner.py).
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
 
 from .difference import Change
@@ -92,8 +92,7 @@ def _shared(changes: Sequence[Change], feature: str) -> bool:
         and _same(c.old for c in changes)
 
 
-def _same(values: object) -> bool:
-    assert hasattr(values, "__iter__")
+def _same(values: Iterable[Hashable]) -> bool:
     return len(set(values)) == 1
 
 
