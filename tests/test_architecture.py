@@ -102,7 +102,7 @@ LAYERS = [
     ("evolve",),
     ("engine",),
     ("ruletest", "behaviour"),
-    ("populations",),
+    ("populations", "learn"),
     ("cli", "lsp", "__main__", "__init__"),  # lsp: an editor's front end, as cli is a shell's
 ]
 

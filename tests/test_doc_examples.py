@@ -76,7 +76,10 @@ def run(command: str, cwd: Path) -> tuple[int, str]:
     bin_dir = str(Path(sys.executable).parent)
     env = {"PATH": f"{bin_dir}:/usr/bin:/bin", "HOME": os.environ.get("HOME", "/tmp"),
            "LANG": "C.UTF-8", "NO_COLOR": "1", "COLUMNS": "100",
-           "XDG_CACHE_HOME": os.environ["XDG_CACHE_HOME"]}
+           "XDG_CACHE_HOME": os.environ["XDG_CACHE_HOME"],
+           # The checkout under test, not whichever one the environment installed (a git
+           # worktree shares its main checkout's editable install).
+           "PYTHONPATH": str(ROOT)}
     done = subprocess.run(["bash", "-c", command], cwd=cwd, env=env, capture_output=True,
                           text=True, timeout=300, check=False)
     return done.returncode, done.stdout + done.stderr

@@ -12,12 +12,13 @@ from ..errors import ExitdslError
 from ..io.colour import enabled as colour_enabled
 from ..io.colour import problem
 from ..io.logs import configure as configure_logging
-from . import (apply, behave, check, completion, docs, explain, lsp, mutate, rules, test,
-               verify)
+from . import (apply, behave, check, completion, docs, explain, learn, lsp, mutate, rules,
+               test, verify)
 from .common import (EXIT_BROKEN_PIPE, EXIT_CODES, EXIT_INPUT, EXIT_INTERNAL, EXIT_USAGE,
                      add_global_options)
 
-COMMANDS = (apply, check, test, verify, explain, docs, rules, mutate, behave, lsp, completion)
+COMMANDS = (apply, check, test, verify, explain, docs, rules, mutate, behave, learn, lsp,
+            completion)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -27,7 +27,8 @@ EXIT_BROKEN_PIPE = 141  # the reader of stdout went away (128 + SIGPIPE, as othe
 
 EXIT_CODES = """exit codes:
   0  success (with --check: nothing would change)
-  1  --check: some file would change; test/verify: a case failed or a rewrite was rejected
+  1  --check: some file would change; test/verify: a case failed or a rewrite was rejected;
+     learn: nothing general reproduces the pairs
   2  usage error or a rule file with errors (nothing was processed)
   3  some strategy file could not be read, parsed or written (reported; the others were
      processed), or an output could not be written
