@@ -2,7 +2,8 @@
 
     python bench/learn.py [--rounds 5]
 
-The pairs are tests/learn/<family>/ with unrelated helper code appended to both files of
+The pairs are tests/learn/<family>/ (each AFTER made by its edit in tests/learn/edits.json)
+with unrelated helper code appended to both files of
 each pair (the same code, so the change is where it was), to reach ~200 lines. CPU time
 (time.process_time) and wall time of `learn()` in this process: the first call (cold:
 imports, the grammar, libcst where the engine needs it) and the median of the next rounds.
@@ -12,6 +13,7 @@ Target: < 2 s CPU for 3 pairs. Never asserted in the test suite.
 from __future__ import annotations
 
 import argparse
+import json
 import statistics
 import sys
 import time
@@ -48,10 +50,12 @@ def rolling_stat_{number}(series, window={10 + number}):
 
 def pairs(family: str) -> list[Pair]:
     folder, prefix = ROOT / "tests" / "learn" / family, FAMILIES[family]
+    edits = json.loads((ROOT / "tests" / "learn" / "edits.json").read_text("utf-8"))
     found = []
     for n in (1, 2, 3):
         before = (folder / f"{prefix}{n}_before.py").read_text("utf-8")
-        after = (folder / f"{prefix}{n}_after.py").read_text("utf-8")
+        edit = edits[f"{family}/{prefix}{n}"]
+        after = before.replace(edit["old"], edit["new"])
         extra = filler(TARGET_LINES - before.count("\n"))
         found.append(paired(parsed(f"{family}{n}_before.py", before + extra),
                             parsed(f"{family}{n}_after.py", after + extra)))

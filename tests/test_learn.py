@@ -25,9 +25,22 @@ def training(family: str) -> list[str]:
             for side in ("before", "after")]
 
 
+# Each AFTER is its BEFORE with one edit (tests/learn/edits.json), the way an LLM's exit
+# edit looks; the files are made in a copy of tests/learn, named by the same relative paths.
+EDITS = {name: (edit["old"], edit["new"]) for name, edit in json.loads(
+    (ROOT / LEARN / "edits.json").read_text("utf-8")).items()}
+
+
 @pytest.fixture(autouse=True)
-def _at_root(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.chdir(ROOT)  # the pairs are named by relative paths, as a user names them
+def _in_a_copy_with_the_afters(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    for name, (old, new) in EDITS.items():
+        before = (ROOT / LEARN / f"{name}_before.py").read_text("utf-8")
+        assert before.count(old) == 1, name
+        for side, text in (("before", before), ("after", before.replace(old, new))):
+            path = tmp_path / LEARN / f"{name}_{side}.py"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)  # the pairs are named by relative paths, as a user names them
 
 
 def learnt(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
