@@ -48,14 +48,22 @@ def rolling_stat_{number}(series, window={10 + number}):
     return "".join(blocks)
 
 
+def before_and_after(name: str) -> tuple[str, str]:
+    """A pair of tests/learn: a variant of its family's first file, and that with its edit
+    (tests/learn/edits.json, as tests/test_learn.py makes them)."""
+    fixtures = json.loads((ROOT / "tests/learn/edits.json").read_text("utf-8"))
+    variant = fixtures["variants"].get(name, {"from": name, "replace": []})
+    before = (ROOT / "tests/learn" / f"{variant['from']}_before.py").read_text("utf-8")
+    for old, new in variant["replace"]:
+        before = before.replace(old, new)
+    edit = fixtures["edits"][name]
+    return before, before.replace(edit["old"], edit["new"])
+
+
 def pairs(family: str) -> list[Pair]:
-    folder, prefix = ROOT / "tests" / "learn" / family, FAMILIES[family]
-    edits = json.loads((ROOT / "tests" / "learn" / "edits.json").read_text("utf-8"))
     found = []
     for n in (1, 2, 3):
-        before = (folder / f"{prefix}{n}_before.py").read_text("utf-8")
-        edit = edits[f"{family}/{prefix}{n}"]
-        after = before.replace(edit["old"], edit["new"])
+        before, after = before_and_after(f"{family}/{FAMILIES[family]}{n}")
         extra = filler(TARGET_LINES - before.count("\n"))
         found.append(paired(parsed(f"{family}{n}_before.py", before + extra),
                             parsed(f"{family}{n}_after.py", after + extra)))

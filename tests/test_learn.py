@@ -25,18 +25,29 @@ def training(family: str) -> list[str]:
             for side in ("before", "after")]
 
 
-# Each AFTER is its BEFORE with one edit (tests/learn/edits.json), the way an LLM's exit
-# edit looks; the files are made in a copy of tests/learn, named by the same relative paths.
-EDITS = {name: (edit["old"], edit["new"]) for name, edit in json.loads(
-    (ROOT / LEARN / "edits.json").read_text("utf-8")).items()}
+# The strategy files of a family are variants of its first, and each AFTER is its BEFORE
+# with one edit, the way an LLM's exit edit looks (tests/learn/edits.json); they are made in
+# a copy of tests/learn, named by the same relative paths.
+FIXTURES = json.loads((ROOT / LEARN / "edits.json").read_text("utf-8"))
+
+
+def made(text: str, replacements: list[list[str]]) -> str:
+    for old, new in replacements:
+        assert text.count(old) == 1, old
+        text = text.replace(old, new)
+    return text
 
 
 @pytest.fixture(autouse=True)
-def _in_a_copy_with_the_afters(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    for name, (old, new) in EDITS.items():
-        before = (ROOT / LEARN / f"{name}_before.py").read_text("utf-8")
-        assert before.count(old) == 1, name
-        for side, text in (("before", before), ("after", before.replace(old, new))):
+def _in_a_copy_with_the_variants_and_afters(tmp_path: Path,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    for name, edit in FIXTURES["edits"].items():
+        variant = FIXTURES["variants"].get(name)
+        before = made((ROOT / LEARN / f"{variant['from']}_before.py").read_text("utf-8"),
+                      variant["replace"]) if variant else \
+            (ROOT / LEARN / f"{name}_before.py").read_text("utf-8")
+        for side, text in (("before", before), ("after", made(before, [[edit["old"],
+                                                                            edit["new"]]]))):
             path = tmp_path / LEARN / f"{name}_{side}.py"
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(text, encoding="utf-8")
