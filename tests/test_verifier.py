@@ -266,3 +266,28 @@ def test_ensure_reads_a_context_capture_as_the_run_leaves_it() -> None:
     result = Engine(rules, seed=0).rewrite(source)
     assert result.rejections == ()
     assert result.new_source == source.replace("0.29846", "0.265").replace("0.30425", "0.266")
+
+
+def test_ensure_finds_its_site_after_an_edit_earlier_on_the_line(tmp_path: Path) -> None:
+    """Found on real code (a backtesting.py exit test): `-0.02` -> `-0.0207` moved the
+    ratio two columns on, and the ratio rule's `ensure` looked for its site where it had
+    been, then rejected a sound rewrite as one that "no longer matches"."""
+    path = tmp_path / "t.rules"
+    path.write_text('''
+rule threshold {
+  match `$a < $n`
+  where number($n)
+  set $n = $n * 1.035
+}
+rule ratio {
+  match `$a < $f * $b`
+  where number($f)
+  set $f = 0.9954
+  ensure $f < 1
+}
+''', encoding="utf-8")
+    rules = load_rules(path)
+    source = "exit_now = m < -0.02 or y < 0.995 * s or z < 0.5 * s\n"
+    result = Engine(rules, seed=0).rewrite(source)
+    assert result.rejections == ()
+    assert result.new_source == "exit_now = m < -0.0207 or y < 0.9954 * s or z < 0.9954 * s\n"

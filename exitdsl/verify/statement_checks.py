@@ -84,8 +84,11 @@ def ensure(view: StatementView) -> Problem | None:
     job = view.job
     assert view.new_tree is not None
     edited = {id(e.target) for e in job.edits}
+    moves = [(e.target.end_lineno or e.target.lineno, e.target.end_col_offset or 0,
+              len(view.new_chunk[a:b].encode()) - len(job.text[old_a:old_b].encode()))
+             for e, (old_a, old_b), (a, b) in zip(job.edits, job.spans, view.new_spans)]
     for planned in job.members:
-        problem = ensure_after(planned, view.new_tree, view.shift, edited, job.values)
+        problem = ensure_after(planned, view.new_tree, view.shift, edited, job.values, moves)
         if problem is not None:
             return Problem(problem, planned)
     return None
