@@ -20,7 +20,8 @@ exit sites of each file, the values the framework actually runs:
   trailpercent/trailamount, bracket stop/limit multipliers, Stop order prices;
 - backtesting.py: the numbers of buy()/sell() sl=/tp= (not the 1 of `1 - x`) and of the
   locals of the method they are computed into, the numbers of an `if` test whose branch
-  closes the position or a trade (`if self.rsi[-1] > 70: self.position.close()`), class
+  closes the position or a trade (`if self.rsi[-1] > 70: self.position.close()`) and of
+  values given to a trade's sl/tp (`trade.sl = max(trade.sl, price - 2 * atr)`), class
   attributes those expressions read, set_trailing_sl/pct arguments;
 - vectorbt: sl_stop/tp_stop/tsl_stop numbers of from_signals (lists, np.arange/linspace
   ends, keyword dicts, module constants).
@@ -475,6 +476,12 @@ def backtesting(tree: ast.Module) -> Labels:
                         exits += own
                     elif call.func.attr in ("set_trailing_sl", "set_trailing_pct") and call.args:
                         _label_numbers(labels, tree, stmt, "trailing", numbers_in(call.args[0]))
+                if isinstance(stmt, ast.Assign) and any(
+                        isinstance(t, ast.Attribute) and t.attr in ("sl", "tp")
+                        for t in stmt.targets):  # trade.sl = max(trade.sl, price * 0.97)
+                    _label_numbers(labels, tree, stmt, "trade-stop",
+                                   numbers_in(stmt.value, skip_one=True))
+                    exits.append(stmt.value)
                 if isinstance(stmt, ast.If) and _closes(stmt.body):
                     _label_numbers(labels, tree, stmt, "close-if", numbers_in(stmt.test))
                     exits.append(stmt.test)
