@@ -15,9 +15,11 @@ exit sites of each file, the values the framework actually runs:
 - finlab: stop_loss / take_profit / trail_stop literals of sim() calls, unless the file
   defines its own sim;
 - jesse: the price numbers of self.stop_loss / self.take_profit (and of the local a stop
-  is computed into), exit hyperparameter defaults;
+  is computed into), exit hyperparameter defaults, the numbers of an update_position
+  test whose branch calls self.liquidate();
 - backtrader: numeric exit params (stop/sl/tp/take/profit/target/trail/exit/hold names),
-  trailpercent/trailamount, bracket stop/limit multipliers, Stop order prices;
+  trailpercent/trailamount, bracket stop/limit multipliers, Stop order prices, the
+  numbers of a test whose branch calls self.close();
 - backtesting.py: the numbers of buy()/sell() sl=/tp= (not the 1 of `1 - x`) and of the
   locals of the method they are computed into, the numbers of an `if` test whose branch
   closes the position or a trade (`if self.rsi[-1] > 70: self.position.close()`) and of
@@ -340,6 +342,23 @@ def own_calls(stmt: ast.stmt) -> Iterator[ast.Call]:
         stack.extend(c for c in ast.iter_child_nodes(node) if not isinstance(c, ast.stmt))
 
 
+def _closes(body: list[ast.stmt], call: str = "close") -> bool:
+    """The branch closes a position or trade itself (``self.position.close()``,
+    ``trade.close()``, jesse's ``self.liquidate()``), not only in a branch nested in it."""
+    return any(isinstance(c.func, ast.Attribute) and c.func.attr == call
+               for stmt in body if not isinstance(stmt, ast.If) for c in own_calls(stmt))
+
+
+def _label_close_tests(labels: Labels, tree: ast.Module, scope: ast.AST,
+                       call: str) -> None:
+    """The numbers of the tests of the branches in ``scope`` that call ``call``; a 0 is a
+    sign test (``self.crossover < 0``), not a level."""
+    for stmt in _statements(scope):
+        if isinstance(stmt, ast.If) and _closes(stmt.body, call):
+            _label_numbers(labels, tree, stmt, "close-if",
+                           [n for n in numbers_in(stmt.test, skip_one=True) if number(n) != 0])
+
+
 # --- jesse -----------------------------------------------------------------------------
 
 def _order_prices(value: ast.expr) -> list[ast.expr]:
@@ -365,6 +384,8 @@ def jesse(tree: ast.Module) -> Labels:
                                 and (v := number(entry.get("default"))) is not None:
                             labels[("hp", name.value)] = Site(v)
                 continue
+            if method.name in ("update_position", "should_cancel_entry"):
+                _label_close_tests(labels, tree, method, "liquidate")
             locals_read: set[str] = set()
             for stmt in _statements(method):
                 if isinstance(stmt, ast.Assign) and isinstance(stmt.targets[0], ast.Attribute) \
@@ -407,6 +428,7 @@ def backtrader(tree: ast.Module) -> Labels:
             for name, value in _param_entries(params):
                 if EXIT_NAME.search(name) and (v := number(value)) is not None and v > 0:
                     labels[(cls.name, "params", name)] = Site(v)
+        _label_close_tests(labels, tree, cls, "close")
         for stmt in _statements(cls):
             for call in (n for n in own_calls(stmt) if isinstance(n.func, ast.Attribute)):
                 exits: list[ast.expr] = []
@@ -453,11 +475,6 @@ def _self_attributes(exprs: list[ast.expr]) -> set[str]:
             and isinstance(n.value, ast.Name) and n.value.id == "self"}
 
 
-def _closes(body: list[ast.stmt]) -> bool:
-    """The branch closes a position or trade itself (``self.position.close()``,
-    ``trade.close()``), not only in a branch nested in it."""
-    return any(isinstance(c.func, ast.Attribute) and c.func.attr == "close"
-               for stmt in body if not isinstance(stmt, ast.If) for c in own_calls(stmt))
 
 
 def backtesting(tree: ast.Module) -> Labels:
@@ -483,7 +500,8 @@ def backtesting(tree: ast.Module) -> Labels:
                                    numbers_in(stmt.value, skip_one=True))
                     exits.append(stmt.value)
                 if isinstance(stmt, ast.If) and _closes(stmt.body):
-                    _label_numbers(labels, tree, stmt, "close-if", numbers_in(stmt.test))
+                    _label_numbers(labels, tree, stmt, "close-if",
+                                   [n for n in numbers_in(stmt.test, skip_one=True) if number(n) != 0])
                     exits.append(stmt.test)
             feeding = _feeding(method, exits)
             for assign in feeding:
