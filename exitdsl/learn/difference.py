@@ -2,8 +2,8 @@
 tokens, the smallest enclosing node that explains it (a call whose keyword changed, was
 added or removed; a comparison whose operator changed; a ``NAME = number`` assignment).
 
-One tokenisation and one ``ast`` walk per text, and one diff: nothing here grows with the
-code around the change beyond that.
+One tokenisation and one ``ast`` walk per text, a diff of lines and one of the tokens of
+the lines that differ: nothing here grows with the code around the change beyond that.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ import ast
 import difflib
 import io
 import tokenize
+from collections.abc import Hashable, Iterator, Sequence
 from dataclasses import dataclass
 
 from ..errors import ExitdslError, Span
@@ -66,6 +67,8 @@ class _Tokens:
     texts: list[str]
     starts: list[int]
     ends: list[int]
+    lines: list[tuple[str, ...]]  # the tokens of each line that holds some
+    first: list[int]  # the index of each such line's first token, then len(texts)
 
 
 def changes(pair: Pair, number: int) -> list[Change]:
@@ -75,12 +78,9 @@ def changes(pair: Pair, number: int) -> list[Change]:
     if not old.texts or not new.texts:
         raise Unexplained(f"pair {number + 1}: one of its files holds no code",
                           Span(pair.before.label, 1, 1))
-    matcher = difflib.SequenceMatcher(None, old.texts, new.texts, autojunk=False)
     before, after = LineIndex(pair.before.text), LineIndex(pair.after.text)
     found: dict[Change, None] = {}  # one node explains every run of tokens it holds
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        if tag == "equal":
-            continue
+    for i1, i2, j1, j2 in _changed_runs(old, new):
         # An insertion has no tokens of its own: the tokens either side must be enclosed.
         low, high = old.starts[max(i1 - 1, 0)] if i1 == i2 else old.starts[i1], \
             old.ends[min(i2, len(old.ends) - 1)] if i1 == i2 else old.ends[i2 - 1]
@@ -95,9 +95,41 @@ def changes(pair: Pair, number: int) -> list[Change]:
     return list(found)
 
 
+def differing(old: Sequence[Hashable], new: Sequence[Hashable]
+              ) -> Iterator[tuple[int, int, int, int]]:
+    """The runs that differ, as (i1, i2, j1, j2). What both start and end with is set aside
+    first: a pair's edit is small, and difflib on the whole of two long texts is not."""
+    head = 0
+    limit = min(len(old), len(new))
+    while head < limit and old[head] == new[head]:
+        head += 1
+    tail = 0
+    while tail < limit - head and old[-1 - tail] == new[-1 - tail]:
+        tail += 1
+    matcher = difflib.SequenceMatcher(None, old[head:len(old) - tail],
+                                      new[head:len(new) - tail], autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag != "equal":
+            yield head + i1, head + i2, head + j1, head + j2
+
+
+def _changed_runs(old: _Tokens, new: _Tokens) -> Iterator[tuple[int, int, int, int]]:
+    """The token runs that differ, as (i1, i2, j1, j2): lines are aligned first, and
+    tokens only within lines that differ. A token diff of whole files is quadratic in
+    their length (``(``, ``self`` and ``.`` repeat everywhere); lines rarely repeat."""
+    for a1, a2, b1, b2 in differing(old.lines, new.lines):
+        i1, i2 = old.first[a1], old.first[a2]
+        j1, j2 = new.first[b1], new.first[b2]
+        tokens = difflib.SequenceMatcher(None, old.texts[i1:i2], new.texts[j1:j2],
+                                         autojunk=False)
+        for kind, k1, k2, l1, l2 in tokens.get_opcodes():
+            if kind != "equal":
+                yield i1 + k1, i1 + k2, j1 + l1, j1 + l2
+
+
 def _tokens(text: str, label: str) -> _Tokens:
     index = LineIndex(text)
-    texts, starts, ends = [], [], []
+    texts, starts, ends, rows = [], [], [], []
     try:
         for token in tokenize.generate_tokens(io.StringIO(text).readline):
             if token.type in _SKIPPED:
@@ -105,9 +137,13 @@ def _tokens(text: str, label: str) -> _Tokens:
             texts.append(token.string)
             starts.append(index.starts[token.start[0] - 1] + token.start[1])
             ends.append(index.starts[token.end[0] - 1] + token.end[1])
+            rows.append(token.start[0])
     except (tokenize.TokenError, SyntaxError) as exc:
         raise PairError(f"cannot tokenise: {exc}", Span(label, 1, 1)) from None
-    return _Tokens(texts, starts, ends)
+    first = [i for i, row in enumerate(rows) if i == 0 or row != rows[i - 1]]
+    bounds = first + [len(texts)]
+    lines = [tuple(texts[a:b]) for a, b in zip(bounds, bounds[1:])]
+    return _Tokens(texts, starts, ends, lines, bounds)
 
 
 def _path(tree: ast.AST, index: LineIndex, low: int, high: int) -> list[ast.AST]:

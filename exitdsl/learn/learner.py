@@ -5,7 +5,6 @@ also rewrites code the pair left alone reproduces nothing, so it is passed over)
 from __future__ import annotations
 
 import ast
-import difflib
 import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -15,7 +14,7 @@ from ..errors import ExitdslError
 from ..text.parsing import parses
 from . import check, emit
 from .antiunify import Pattern, capture, ladder
-from .difference import Change, changes
+from .difference import Change, changes, differing
 from .fit import Action, expressions, value
 from .pairs import Pair
 
@@ -198,11 +197,9 @@ def _left_alone(general: RuleSet, rules: RuleSet,
         if wrong is None or wrong == after:
             continue
         lines = after.splitlines(keepends=True)
-        matcher = difflib.SequenceMatcher(None, lines, wrong.splitlines(keepends=True),
-                                          autojunk=False)
-        for tag, low, high, _, _ in matcher.get_opcodes():
+        for low, high, _, _ in differing(lines, wrong.splitlines(keepends=True)):
             code = textwrap.dedent("".join(lines[low:high]))
-            if tag != "equal" and isinstance(parses(code), ast.Module) \
+            if isinstance(parses(code), ast.Module) \
                     and check.output(rules, code, "<test>") == code \
                     and check.output(general, code, "<test>") not in (code, None):
                 return code
