@@ -72,7 +72,9 @@ tests/learn/finlab/a2_after.py; tests/learn/finlab/a3_before.py -> tests/learn/f
   match `$mod.sim(position, ..., stop_loss=$stop_loss, ...)`
   match `sim(position, ..., stop_loss=$stop_loss, ...)`
   where number($stop_loss)
+  where not int($stop_loss)
   set $stop_loss = round($stop_loss * 0.8, 2)
+  ensure $stop_loss > 0
 }
 
 test stop_loss.scale {
@@ -166,14 +168,16 @@ def test_each_family_reproduces_its_pairs_and_edits_the_holdout_alike(
 
 def test_over_general_comparisons_are_specialised(tmp_path: Path,
                                                    capsys: pytest.CaptureFixture[str]) -> None:
-    """`$a < $b` would also flip the entry's `oversold = self.rsi[-1] < 30` and the
-    `trend_exit` comparison the pairs leave alone: the rule keeps the shared operand, and
-    the entry comparison is its `unchanged` test."""
+    """`$a < $b` would flip every comparison (it is never tried); `$name = $a < $b` with
+    `$name ~ /_exit$/`, shared by the three pairs, would also flip the `trend_exit` the
+    pairs leave alone: the rule keeps the shared operand, and that line is its `unchanged`
+    test."""
     out = tmp_path / "b.rules"
     assert learnt([*training("backtesting"), "--out", str(out)], capsys)[0] == 0
     text = out.read_text("utf-8")
-    assert "match `$a < $b`" not in text
-    assert "  before ```\noversold = self.rsi[-1] < 30\n```\n  unchanged\n" in text
+    assert "  match `$a < self.stop_level`\n  set op = `<=`\n}" in text
+    assert "  before ```\ntrend_exit = self.ma_fast[-1] < self.ma_slow[-1]\n```\n" \
+        "  unchanged\n" in text
 
 
 def test_pairs_without_a_common_transformation_are_refused(
@@ -231,7 +235,8 @@ def test_one_pair_gives_a_constant_and_a_pair_of_two_changes_is_split(
     after = "stoploss = -0.08\nreport = sim(position, stop_loss=0.1, take_profit=0.2)\n"
     code, out, _ = learnt(write_pair(tmp_path, "p", before, after), capsys)
     assert code == 0
-    assert "  match `stoploss = $v`\n  where number($v)\n  set $v = -0.08\n" in out
+    assert ("  match `stoploss = $v`\n  where number($v)\n  where not int($v)\n"
+            "  set $v = -0.08\n  ensure $v < 0\n") in out
     assert "  add take_profit = 0.2\n" in out
     rules = tmp_path / "out.rules"
     rules.write_text(out, encoding="utf-8")

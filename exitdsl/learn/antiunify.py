@@ -8,6 +8,8 @@ that reproduces every pair wins (learner.py).
 from __future__ import annotations
 
 import os
+import re
+import zlib
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
 
@@ -24,14 +26,31 @@ class Pattern:
     clauses: tuple[str, ...]  # within / where / unless lines
 
 
+# The learner's own captures; a keyword spelt like one of them gets another name.
+_OWN = frozenset({"_", "a", "b", "v", "mod", "name"})
+_WORD = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
+
+
+def word(name: str) -> str:
+    """``name`` as a capture or a rule id can spell it: itself when it is a plain ASCII
+    word that is not one of the learner's own captures, else a stable stand-in
+    (``損切り`` -> ``kw_1f0e5a3c``)."""
+    if _WORD.fullmatch(name) and name not in _OWN:
+        return name
+    return f"kw_{zlib.crc32(name.encode('utf-8')):08x}"
+
+
 def capture(name: str) -> str:
-    return "$" + name
+    return "$" + word(name)
 
 
 def ladder(changes: Sequence[Change], reads: str = "") -> list[Pattern]:
     """The cluster's patterns, most general first, without repeats."""
     usable = [f for f in FEATURES if _shared(changes, f)]
-    chosen: list[frozenset[str]] = [frozenset()]
+    # `$a < $b` alone says "every comparison of the file": a comparison keeps at least one
+    # thing its examples share (the name it is assigned to, an operand, the function).
+    bare = [] if changes[0].kind == "op" and usable else [frozenset[str]()]
+    chosen: list[frozenset[str]] = list(bare)
     chosen += [frozenset([f]) for f in usable]
     chosen += [frozenset(usable[:n]) for n in range(2, len(usable) + 1)]
     found: list[Pattern] = []
@@ -48,8 +67,8 @@ def build(changes: Sequence[Change], features: frozenset[str], reads: str = "") 
     if first.kind == "op":
         core = _comparison(changes, "operands" in features)
     elif first.kind == "assign":
-        core = [f"{first.key} = {capture('v')}"]
-        where.append(f"where number({capture('v')})")
+        core = [f"{first.key} = $v"]
+        where.append("where number($v)")
     else:
         core = _calls(changes, features, reads)
         if first.kind == "keyword":
@@ -62,7 +81,7 @@ def build(changes: Sequence[Change], features: frozenset[str], reads: str = "") 
         matches = [f"{name} = {m}" for m in core]
         where += guard
     if "old" in features:
-        subject = capture("v" if first.kind == "assign" else first.key)
+        subject = "$v" if first.kind == "assign" else capture(first.key)
         where.append(f"where {subject} == {first.old}")
     clauses = _contexts(changes, features) + where
     if first.kind == "add":
@@ -141,7 +160,7 @@ def _target(changes: Sequence[Change]) -> tuple[str, list[str]]:
     names = {c.context.target for c in changes}
     if len(names) == 1:
         return names.pop(), []
-    return capture("name"), [f"where {capture('name')} ~ /{_affixes(changes)}/"]
+    return "$name", [f"where $name ~ /{_affixes(changes)}/"]
 
 
 def _affixes(changes: Sequence[Change]) -> str:

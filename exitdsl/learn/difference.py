@@ -92,6 +92,9 @@ def changes(pair: Pair, number: int) -> list[Change]:
                               "operator or an assigned number",
                               Span(pair.before.label, line, low - before.starts[line - 1] + 1))
         found.setdefault(change)
+    if not found:  # the texts differ (paired() saw to it), but not in a token
+        raise Unexplained(f"pair {number + 1}: changes only spacing or line breaks, which "
+                          "no rule says", Span(pair.before.label, 1, 1))
     return list(found)
 
 

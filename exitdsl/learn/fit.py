@@ -52,16 +52,23 @@ def expressions(olds: Sequence[str], news: Sequence[str], capture: str) -> list[
         return found
     numbers = [(float(o), float(n)) for o, n in pairs if o is not None and n is not None]
     digits = max(p for p in places if p is not None)
+    # As many decimals as the old values have too, where that still gives each new
+    # literal: 0.1 -> 0.2 and 0.05 -> 0.1 say `round($x * 2, 2)`, and 0.02 then gives 0.04
+    # rather than 0.0.
+    finer = max([digits] + [p for p in (decimals(o) for o in olds) if p is not None])
     for ratio in _candidates([n / o for o, n in numbers if o]):
-        if all(o for o, _ in numbers) and all(round(o * ratio, digits) == n
-                                              for o, n in numbers):
-            found.append((_rounded(f"{capture} * {_text(ratio)}", digits),
+        places_used = next((d for d in (finer, digits) if all(o for o, _ in numbers) and all(
+            round(o * ratio, d) == n for o, n in numbers)), None)
+        if places_used is not None:
+            found.append((_rounded(f"{capture} * {_text(ratio)}", places_used),
                           f"scaled by {_text(ratio)}"))
             break
     for offset in _candidates([n - o for o, n in numbers]):
-        if offset and all(round(o + offset, digits) == n for o, n in numbers):
+        places_used = next((d for d in (finer, digits) if offset and all(
+            round(o + offset, d) == n for o, n in numbers)), None)
+        if places_used is not None:
             sign = "+" if offset > 0 else "-"
-            found.append((_rounded(f"{capture} {sign} {_text(abs(offset))}", digits),
+            found.append((_rounded(f"{capture} {sign} {_text(abs(offset))}", places_used),
                           f"moved by {_text(offset)}"))
             break
     return found

@@ -13,7 +13,7 @@ from ..compiler.ruleset import RuleSet
 from ..errors import ExitdslError
 from ..text.parsing import parses
 from . import check, emit
-from .antiunify import Pattern, capture, ladder
+from .antiunify import Pattern, capture, ladder, word
 from .difference import Change, changes, differing
 from .fit import Action, expressions, value
 from .pairs import Pair
@@ -32,6 +32,7 @@ class Learnt:
     pattern: Pattern
     action: Action
     text: str  # the rule and its test blocks
+    changes: tuple[Change, ...] = ()  # the cluster it reproduces
 
 
 @dataclass(frozen=True)
@@ -84,8 +85,18 @@ def learn(pairs: Sequence[Pair], name: str = "learnt") -> Outcome:
             f"{r.what} ({', '.join(r.pairs)}): {r.reason}" for r in refused), tuple(refused))
     text = emit.document(name, len(pairs), [r.text for r in learnt])
     problems = check.failing_tests(text)
-    if problems:  # every test was run while choosing it: this is a bug here
-        raise AssertionError("the learnt rules fail their own tests: " + problems[0])
+    together = check.compiled(text)
+    if problems or together is None:  # every test was run while choosing it: a bug here
+        raise AssertionError("the learnt rules fail their own tests: "
+                             + (problems or ["they do not compile"])[0])
+    # Each rule was judged alone on every pair; the file is used whole.
+    learnt_changes = {id(c) for r in learnt for c in r.changes}
+    for number, pair in enumerate(pairs):
+        mine = [c for c in found[number] if id(c) in learnt_changes]
+        if check.output(together, pair.before.text, pair.before.label) != \
+                applied(pair, mine, found[number]):
+            raise Refusal(f"nothing learnt: the rules learnt, applied together, do not "
+                          f"reproduce {pair.label}", tuple(refused))
     return Outcome(tuple(learnt), tuple(refused), text)
 
 
@@ -115,12 +126,28 @@ def _learn_cluster(cluster: list[Change], pairs: Sequence[Pair], found: list[lis
                 left = _left_alone(general, rules, expected) if general else None
                 if left is not None:
                     tests.append(emit.unchanged(rule_id, left))
-                return Learnt(rule_id, labels, pattern, action, "\n".join([text, *tests]))
+                return Learnt(rule_id, labels, pattern, action, "\n".join([text, *tests]),
+                              tuple(cluster))
             general = general or rules
-    shown = f" (the most general: `{tried.matches[0]}`)" if tried else ""
-    return Refused(labels, describe(cluster[0]), "no candidate pattern reproduces every pair "
-                   "byte for byte: each rewrites other code of their files, or the pairs "
-                   f"differ in more than the change (spacing, comments){shown}")
+    return Refused(labels, describe(cluster[0]), _why_not(tried, general, expected))
+
+
+def _why_not(tried: Pattern | None, general: RuleSet | None,
+             expected: list[tuple[str, str, str]]) -> str:
+    """Why no candidate is learnt: what the most general one does to the first pair it
+    does not reproduce."""
+    if tried is None or general is None:
+        return "no candidate pattern can be written for it"
+    for label, before, after in expected:
+        got = check.output(general, before, label)
+        if got == after:
+            continue
+        what = "is rejected by the verifier on" if got is None else \
+            "also rewrites code that is left alone in" if got != before or before == after \
+            else "does not make the change of"
+        return (f"the most general candidate, `{tried.matches[0]}`, {what} {label}, and no "
+                "narrower one reproduces every pair byte for byte")
+    return "no candidate reproduces every pair byte for byte"
 
 
 def describe(change: Change) -> str:
@@ -144,10 +171,32 @@ def _actions(cluster: list[Change]) -> list[Action]:
     if first.kind == "remove":
         return [Action((f"remove {first.key}",))]
     if first.kind in ("keyword", "assign"):
-        subject = capture(first.key if first.kind == "keyword" else "v")
-        return [Action((f"set {subject} = {expression}",), how=how) for expression, how in
-                expressions([c.old for c in cluster], [c.new for c in cluster], subject)]
+        subject = capture(first.key) if first.kind == "keyword" else "$v"
+        olds, news = [c.old for c in cluster], [c.new for c in cluster]
+        return [Action((*_kind_kept(subject, olds), f"set {subject} = {expression}",
+                        *_sign_kept(subject, olds, news)), how=how)
+                for expression, how in expressions(olds, news, subject)]
     return _add_actions(cluster)
+
+
+def _kind_kept(subject: str, olds: list[str]) -> tuple[str, ...]:
+    """Only literals of the kind the pairs changed: ints stay ints in this language, so a
+    value fitted on floats would turn an int elsewhere into something else (0.05 -> 0)."""
+    kinds = {type(value(old)) for old in olds}
+    if kinds == {int}:
+        return (f"where int({subject})",)
+    return (f"where not int({subject})",) if kinds == {float} else ()
+
+
+def _sign_kept(subject: str, olds: list[str], news: list[str]) -> tuple[str, ...]:
+    """The sign every example keeps, as a postcondition: a small stop scaled and rounded
+    to the pairs' decimals must not become 0."""
+    numbers = [value(v) for v in olds + news]
+    if all(n is not None and n > 0 for n in numbers):
+        return (f"ensure {subject} > 0",)
+    if all(n is not None and n < 0 for n in numbers):
+        return (f"ensure {subject} < 0",)
+    return ()
 
 
 def _add_actions(cluster: list[Change]) -> list[Action]:
@@ -170,21 +219,23 @@ def _add_actions(cluster: list[Change]) -> list[Action]:
 
 def _expected(cluster: list[Change], pairs: Sequence[Pair],
               found: list[list[Change]]) -> list[tuple[str, str, str]]:
-    """(label, before, after) per pair of the cluster, the after holding only the
-    cluster's changes (a pair may also make changes other rules learn)."""
-    expected = []
-    for number in dict.fromkeys(c.pair for c in cluster):
-        pair = pairs[number]
-        mine = [c for c in cluster if c.pair == number]
-        if len(mine) == len(found[number]):
-            expected.append((pair.before.label, pair.before.text, pair.after.text))
-            continue
-        text = pair.before.text
-        for change in sorted(mine, key=lambda c: -c.regions[0][0][0]):
-            (low, high), (start, end) = change.regions[0]
-            text = text[:low] + pair.after.text[start:end] + text[high:]
-        expected.append((pair.before.label, pair.before.text, text))
-    return expected
+    """(label, before, after) for every pair, the after holding only the cluster's
+    changes: a pair that does not make the change is an example of code the rule must
+    leave alone, as much as the pair's own untouched lines are."""
+    return [(pair.before.label, pair.before.text,
+             applied(pair, [c for c in cluster if c.pair == number], found[number]))
+            for number, pair in enumerate(pairs)]
+
+
+def applied(pair: Pair, mine: list[Change], all_of_pair: list[Change]) -> str:
+    """The pair's before with the changes ``mine`` made as its after makes them."""
+    if len(mine) == len(all_of_pair):
+        return pair.after.text
+    text = pair.before.text
+    for change in sorted(mine, key=lambda c: -c.regions[0][0][0]):
+        (low, high), (start, end) = change.regions[0]
+        text = text[:low] + pair.after.text[start:end] + text[high:]
+    return text
 
 
 def _left_alone(general: RuleSet, rules: RuleSet,
@@ -232,7 +283,7 @@ def _rule_id(change: Change, action: Action, taken: set[str]) -> str:
     else:
         verb = {"add": "add", "remove": "remove"}.get(change.kind) or (
             action.how.split(" ")[0].replace("scaled", "scale").replace("moved", "shift"))
-        base = f"{change.key}.{verb}"
+        base = f"{word(change.key)}.{verb}"
     rule_id, number = base, 2
     while rule_id in taken:
         rule_id, number = f"{base}_{number}", number + 1
