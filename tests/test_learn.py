@@ -316,6 +316,9 @@ def test_pairs_from_a_git_history(tmp_path: Path, capsys: pytest.CaptureFixture[
     assert "strategy.py@HEAD~3" not in out and "strategy.py@" in out
     code, _, err = learnt(["--git", "HEAD~3..HEAD", "other.py"], capsys)
     assert code == 2 and err == "exitdsl: no commit of HEAD~3..HEAD changes other.py\n"
+    code, _, err = learnt(["--git", "HEAD~3..HEAD", "."], capsys)  # a tree is no Python
+    assert (code, err) == (2, "exitdsl: --git expects the path of one file, not a folder: "
+                              "'.'\n")
 
 
 @pytest.mark.parametrize("files, message", [
@@ -389,5 +392,119 @@ def test_an_output_that_cannot_be_written_is_exit_3(tmp_path: Path,
     code, out, err = learnt([*training("finlab"), "--out", str(tmp_path / "folder.rules")],
                             capsys)
     assert (code, out) == (3, "")
-    assert err == (f"exitdsl: {tmp_path / 'folder.rules'}: not a regular file (a folder, "
-                   "device, FIFO or socket); not replaced\n")
+    assert err == (f"exitdsl: {tmp_path / 'folder.rules'}: cannot write: not a regular file "
+                   "(a folder, device, FIFO or socket); not replaced\n")
+
+
+# Found by attack (the helper's round on learn): each a reproducer turned into a test.
+
+def test_a_pair_that_leaves_the_code_alone_refutes_a_rule_that_would_not(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Pairs 1 and 2 double stop_loss; pair 3 changes trail_stop and keeps its stop_loss:
+    a rule doubling every stop_loss would rewrite pair 3, so none is learnt."""
+    pairs = [*write_pair(tmp_path, "a1", "r = sim(position, stop_loss=0.1, take_profit=0.3)\n",
+                         "r = sim(position, stop_loss=0.2, take_profit=0.3)\n"),
+             *write_pair(tmp_path, "a2", "r = backtest.sim(pos, stop_loss=0.05)\n",
+                         "r = backtest.sim(pos, stop_loss=0.1)\n"),
+             *write_pair(tmp_path, "a3", "r = sim(pos2, stop_loss=0.07, trail_stop=0.1)\n",
+                         "r = sim(pos2, stop_loss=0.07, trail_stop=0.15)\n")]
+    code, _, err = learnt(pairs, capsys)
+    assert code == 1
+    assert err.startswith("exitdsl: nothing learnt: sim()'s stop_loss (")
+    assert (f"the most general candidate, `$mod.sim(..., stop_loss=$stop_loss, ...)`, also "
+            f"rewrites code that is left alone in {tmp_path / 'a3_before.py'}") in err
+
+
+def test_rules_learnt_from_different_pairs_are_judged_on_every_pair(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Two pairs add take_profit, two others double stop_loss. Each rule must leave the
+    other pairs alone: told apart by the signal they simulate, both are learnt and the
+    whole file reproduces all four pairs; when nothing tells them apart, neither is."""
+    pairs = [*write_pair(tmp_path, "t1", "r = sim(signals, stop_loss=0.1, resample='M')\n",
+                         "r = sim(signals, stop_loss=0.1, resample='M', take_profit=0.3)\n"),
+             *write_pair(tmp_path, "t2", "r = sim(signals, stop_loss=0.2)\n",
+                         "r = sim(signals, stop_loss=0.2, take_profit=0.3)\n"),
+             *write_pair(tmp_path, "s1", "r = sim(position, stop_loss=0.1)\n",
+                         "r = sim(position, stop_loss=0.2)\n"),
+             *write_pair(tmp_path, "s2", "r = sim(position, stop_loss=0.04)\n",
+                         "r = sim(position, stop_loss=0.08)\n")]
+    out = tmp_path / "both.rules"
+    assert learnt([*pairs, "--out", str(out)], capsys)[0] == 0
+    rules = load_rules(out)
+    for before, after in zip(pairs[::2], pairs[1::2]):
+        source = Path(before).read_text("utf-8")
+        assert Engine(rules).rewrite(source).new_source == Path(after).read_text("utf-8")
+    alike = [*pairs[:4], *write_pair(tmp_path, "s3", "r = sim(signals, stop_loss=0.1)\n",
+                                     "r = sim(signals, stop_loss=0.2)\n"), *pairs[6:]]
+    code, _, err = learnt(alike, capsys)
+    assert code == 1 and "sim() gains take_profit" in err and "also rewrites code" in err
+
+
+def test_a_learnt_scale_keeps_small_values_and_ints_alone(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    pairs = [*write_pair(tmp_path, "a", "r = sim(p, stop_loss=0.1)\n", "r = sim(p, stop_loss=0.2)\n"),
+             *write_pair(tmp_path, "b", "r = sim(p, stop_loss=0.05)\n",
+                         "r = sim(p, stop_loss=0.1)\n")]
+    out = tmp_path / "x2.rules"
+    assert learnt([*pairs, "--out", str(out)], capsys)[0] == 0
+    text = out.read_text("utf-8")
+    assert ("  where not int($stop_loss)\n  set $stop_loss = round($stop_loss * 2, 2)\n"
+            "  ensure $stop_loss > 0\n") in text
+    engine = Engine(load_rules(out))
+    assert engine.rewrite("r = sim(p, stop_loss=0.02)\n").new_source == \
+        "r = sim(p, stop_loss=0.04)\n"
+    assert engine.rewrite("r = sim(p, stop_loss=1)\n").new_source == "r = sim(p, stop_loss=1)\n"
+
+
+def test_out_naming_an_input_is_refused_and_the_input_kept(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    files = training("finlab")
+    kept = Path(files[0]).read_text("utf-8")
+    code, _, err = learnt([*files, "--out", files[0]], capsys)
+    assert code == 2
+    assert err == (f"--out {files[0]} is one of the inputs ({files[0]}); it would be "
+                   "overwritten\n")
+    assert Path(files[0]).read_text("utf-8") == kept
+
+
+def test_out_into_a_missing_folder_is_refused(tmp_path: Path,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = learnt([*training("finlab"), "--out", "nowhere/x.rules"], capsys)
+    assert (code, err) == (2, "--out nowhere/x.rules: the folder nowhere does not "
+                              "exist\n")
+    assert not Path("nowhere").exists()
+
+
+def test_a_fence_in_the_changed_code_is_refused_not_a_crash(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    pairs = [*write_pair(tmp_path, "a", "r = sim(p, stop_loss=0.1)  # see ```docs```\n",
+                         "r = sim(p, stop_loss=0.2)  # see ```docs```\n"),
+             *write_pair(tmp_path, "b", "r = sim(q, stop_loss=0.05)  # ```\n",
+                         "r = sim(q, stop_loss=0.1)  # ```\n")]
+    code, _, err = learnt(pairs, capsys)
+    assert code == 1
+    assert "a test block cannot hold ``` (the changed code does)" in err
+
+
+def test_odd_lineages_and_names_are_located_errors(tmp_path: Path,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    deep = tmp_path / "deep.jsonl"
+    deep.write_text("[" * 100_000 + "\n", encoding="utf-8")
+    code, _, err = learnt(["--from-lineage", str(deep)], capsys)
+    assert (code, err) == (2, f"exitdsl: {deep}:1:1: not a lineage record (JSON with `parent` "
+                              "and `child`)\n")
+    long = tmp_path / "long.jsonl"
+    long.write_text(json.dumps({"parent": "a" * 300, "child": "b.py"}) + "\n", encoding="utf-8")
+    code, _, err = learnt(["--from-lineage", str(long)], capsys)
+    assert code == 2 and err.startswith(f"exitdsl: {long}:1:1: cannot read the parent aaaa")
+    assert len(err) < 400
+    code, _, err = learnt([*training("finlab"), "--holdout", "b" * 5000], capsys)
+    assert code == 2 and len(err) < 400 and err.endswith(": not a folder\n")
+
+
+def test_unicode_names_are_learnt(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    pairs = [*write_pair(tmp_path, "a", "r = sim(p, 損切り=0.1)\n", "r = sim(p, 損切り=0.2)\n"),
+             *write_pair(tmp_path, "b", "r = sim(q, 損切り=0.05)\n", "r = sim(q, 損切り=0.1)\n")]
+    code, out, _ = learnt(pairs, capsys)
+    assert code == 0
+    assert "rule kw_" in out and "  match `sim(..., 損切り=$kw_" in out

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import os
 import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from ..errors import UsageError
+from ..io.discover import discover
 from ..io.emit import dumps, record, summary_record
+from ..learn.pairs import shown
 from .common import EXIT_INPUT, EXIT_OK, EXIT_USAGE, command
 
 if TYPE_CHECKING:
@@ -55,8 +58,15 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if not _RULESET.fullmatch(args.name):
         raise UsageError(f"--name {args.name!r}: a rule set's name is a word (letters, digits, _)")
     holdout = _holdout_files(args.holdout)
+    if not to_stdout:
+        _writable_folder(Path(args.out))
     try:
-        outcome = learn(_pairs(args), args.name)
+        pairs = _pairs(args)
+        if not to_stdout:
+            _not_an_input(Path(args.out), [*args.files, args.from_lineage or "",
+                                           *(p.before.label for p in pairs),
+                                           *(p.after.label for p in pairs)])
+        outcome = learn(pairs, args.name)
     except PairError as exc:
         print(f"exitdsl: {exc.one_line()}", file=err)
         return EXIT_USAGE
@@ -74,8 +84,9 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
         try:
             write_atomic(Path(args.out), outcome.text.encode("utf-8"))
-        except FileProblem as exc:
-            print(f"exitdsl: {args.out}: {exc}", file=err)
+        except (FileProblem, OSError) as exc:
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+            print(f"exitdsl: {shown(args.out)}: cannot write: {reason}", file=err)
             return EXIT_INPUT
     if args.json:
         for line in _records(outcome, changed, args.holdout):
@@ -100,11 +111,37 @@ def _pairs(args: argparse.Namespace) -> list[Any]:
 
 
 def _holdout_files(folder: str | None) -> list[Path]:
+    """The Python files of the folder, walked as `apply` walks one (hidden folders,
+    virtual environments and build output left out; links to folders not followed)."""
     if folder is None:
         return []
-    if not Path(folder).is_dir():
-        raise UsageError(f"--holdout {folder}: not a folder")
-    return sorted(Path(folder).rglob("*.py"))
+    try:
+        is_folder = Path(folder).is_dir()
+    except (OSError, ValueError):
+        is_folder = False
+    if not is_folder:
+        raise UsageError(f"--holdout {shown(folder)}: not a folder")
+    return [t.path for t in discover([folder]) if not isinstance(t, str)]
+
+
+def _writable_folder(out: Path) -> None:
+    """The folder of --out must exist: a mistyped folder is not created."""
+    try:
+        there = out.parent.is_dir()
+    except (OSError, ValueError):
+        there = False
+    if not there:
+        raise UsageError(f"--out {shown(str(out))}: the folder {shown(str(out.parent))} does "
+                         "not exist")
+
+
+def _not_an_input(out: Path, inputs: list[str]) -> None:
+    """--out must not name a file the pairs come from: writing the rules would destroy it."""
+    target = os.path.realpath(out)
+    for path in inputs:
+        if path and os.path.realpath(path) == target:
+            raise UsageError(f"--out {shown(str(out))} is one of the inputs ({shown(path)}); "
+                             "it would be overwritten")
 
 
 def _judge_holdout(outcome: Outcome, name: str, files: list[Path]) -> dict[str, list[str]]:

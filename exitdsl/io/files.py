@@ -109,6 +109,7 @@ def write_atomic(path: Path, data: bytes, like: os.stat_result | None = None) ->
         if not stat.S_ISREG(there.st_mode):
             raise FileProblem("not a regular file (a folder, device, FIFO or socket); "
                               "not replaced")
+    if there is not None or path.is_symlink():  # a dangling link too: never the link itself
         path = Path(os.path.realpath(path))
     if like is None:
         like = there

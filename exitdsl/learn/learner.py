@@ -123,6 +123,9 @@ def _learn_cluster(cluster: list[Change], pairs: Sequence[Pair], found: list[lis
                 continue
             if check.reproduces(rules, expected):
                 tests = _tests(rule_id, cluster, pairs, rules, expected)
+                if tests is None:
+                    return Refused(labels, describe(cluster[0]), "a test block cannot hold "
+                                   "``` (the changed code does)")
                 left = _left_alone(general, rules, expected) if general else None
                 if left is not None:
                     tests.append(emit.unchanged(rule_id, left))
@@ -258,9 +261,10 @@ def _left_alone(general: RuleSet, rules: RuleSet,
 
 
 def _tests(rule_id: str, cluster: list[Change], pairs: Sequence[Pair], rules: RuleSet,
-           expected: list[tuple[str, str, str]]) -> list[str]:
+           expected: list[tuple[str, str, str]]) -> list[str] | None:
     """A test block per change: its innermost statement when that alone is rewritten as
-    the pair was, else its top-level statement, else the pair's whole file."""
+    the pair was, else its top-level statement, else the pair's whole file (None when the
+    code holds a fence, which would end the block)."""
     blocks = []
     whole = {label: (before, after) for label, before, after in expected}
     for change in cluster:
@@ -272,6 +276,8 @@ def _tests(rule_id: str, cluster: list[Change], pairs: Sequence[Pair], rules: Ru
                 break
         else:
             before, after = whole[pair.before.label]
+        if "```" in before or "```" in after:
+            return None
         blocks.append(emit.test(rule_id, before, after))
     return blocks
 

@@ -62,11 +62,19 @@ def paired(before: Source, after: Source) -> Pair:
 
 
 def read_file(path: str) -> Source:
+    label = shown(path)
     try:
-        source = read_source(Path(path), path)
+        source = read_source(Path(path), label)
     except ExitdslError as exc:
         raise PairError(exc.message, exc.span) from None
-    return parsed(path, source.text)
+    except (OSError, ValueError) as exc:  # a name too long for the file system, a NUL
+        raise PairError(f"cannot read: {exc.__class__.__name__}", Span(label, 1, 1)) from None
+    return parsed(label, source.text)
+
+
+def shown(path: str, most: int = 200) -> str:
+    """A path as a message can show it: a name of megabytes is cut in the middle."""
+    return path if len(path) <= most else f"{path[:most // 2]}...{path[-most // 4:]}"
 
 
 def from_files(paths: list[str]) -> list[Pair]:
@@ -93,12 +101,16 @@ def from_lineage(lineage: str) -> list[Pair]:
         try:
             entry = json.loads(line)
             parent, child = entry["parent"], entry["child"]
-        except (ValueError, KeyError, TypeError):
+        except (ValueError, KeyError, TypeError, RecursionError):
             raise PairError("not a lineage record (JSON with `parent` and `child`)",
                             Span(lineage, number, 1)) from None
         if not isinstance(parent, str) or not isinstance(child, str):
             raise PairError("`parent` and `child` must be paths", Span(lineage, number, 1))
-        found = Path(parent) if Path(parent).exists() else where.parent / parent
+        try:
+            found = Path(parent) if Path(parent).exists() else where.parent / parent
+        except (OSError, ValueError):  # a name too long for the file system, a NUL
+            raise PairError(f"cannot read the parent {shown(parent)}",
+                            Span(lineage, number, 1)) from None
         pairs.append(paired(read_file(str(found)), read_file(str(where.parent / child))))
     if not pairs:
         raise PairError("the lineage records no child", Span(lineage, 1, 1))
@@ -112,6 +124,8 @@ def from_git(revisions: str, path: str) -> list[Pair]:
         raise PairError(f"--git expects a range REV..REV, not {revisions!r}")
     if path.startswith("-") or Path(path).is_absolute():
         raise PairError(f"--git expects a path relative to the working directory: {path!r}")
+    if Path(path).is_dir() or path.rstrip("/") in ("", "."):
+        raise PairError(f"--git expects the path of one file, not a folder: {path!r}")
     commits = _git("rev-list", "--reverse", revisions, "--", path).split()
     pairs = []
     for commit in commits:
