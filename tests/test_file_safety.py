@@ -210,3 +210,15 @@ def test_an_atomic_write_goes_through_a_link_and_never_replaces_a_special_file(
     with pytest.raises(FileProblem, match="not a regular file"):
         write_atomic(tmp_path / "pipe", b"x")
     assert stat.S_ISFIFO(os.lstat(tmp_path / "pipe").st_mode)
+
+
+def test_write_atomic_writes_through_a_dangling_link(tmp_path: Path) -> None:
+    """Found by attack (learn --out): a link to a file not yet made was replaced by a
+    file, while a link to an existing one is written through."""
+    from exitdsl.io.files import write_atomic
+
+    link = tmp_path / "out.rules"
+    link.symlink_to(tmp_path / "real.rules")
+    write_atomic(link, b"ruleset r\n")
+    assert link.is_symlink()
+    assert (tmp_path / "real.rules").read_bytes() == b"ruleset r\n"
