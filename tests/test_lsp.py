@@ -57,7 +57,7 @@ async def test_two_mistakes_two_diagnostics_as_the_cli_says_them(
         (span(7, 31, 39), "unknown bound, choices or map 'stop_los' (did you mean "
                           "'stop_loss'?)", "exitdsl"),
         (span(15, 24, 28), "unknown function 'gaus' (did you mean 'gauss'?) (known: abs, "
-                           "choice, clamp, constant, contains, defined, gauss, guards, in_exit_test, in_file, int, "
+                           "choice, clamp, constant, contains, defined, gauss, guards, in_file, in_test_of, int, "
                            "local, max, min, name, number, pow, read_in, round, step, string, "
                            "uniform)",
          "exitdsl"),

@@ -57,7 +57,7 @@ CASES = {
     "unknown_function_near": (
         "rule a {\n  match `f($x)`\n  set $x = clmp($x, 0, 1)\n}\n",
         "3:12: unknown function 'clmp' (did you mean 'clamp'?) (known: abs, choice, clamp, "
-        "constant, contains, defined, gauss, guards, in_exit_test, in_file, int, local, max, min, name, number, "
+        "constant, contains, defined, gauss, guards, in_file, in_test_of, int, local, max, min, name, number, "
         "pow, read_in, round, step, string, uniform)"),
     "wrong_arity": (
         "rule a {\n  match `f($x)`\n  set $x = gauss(1)\n}\n",
@@ -69,7 +69,7 @@ CASES = {
     "unknown_function": (
         "rule a {\n  match `f($x)`\n  set $x = frobnicate($x)\n}\n",
         "3:12: unknown function 'frobnicate' (known: abs, choice, clamp, constant, contains, "
-        "defined, gauss, guards, in_exit_test, in_file, int, local, max, min, name, number, pow, read_in, round, "
+        "defined, gauss, guards, in_file, in_test_of, int, local, max, min, name, number, pow, read_in, round, "
         "step, string, uniform)"),
     "empty_bound": ("bound b = [0.5, 0.1]\n", "1:7: bound 'b' is empty: 0.5 > 0.1"),
     "invariant_without_ensure": ("invariant order {\n  match `a = $v`\n}\n",

@@ -291,3 +291,23 @@ rule ratio {
     result = Engine(rules, seed=0).rewrite(source)
     assert result.rejections == ()
     assert result.new_source == "exit_now = m < -0.0207 or y < 0.9954 * s or z < 0.9954 * s\n"
+
+
+def test_ensure_is_checked_with_the_alternative_that_found_the_site(tmp_path: Path) -> None:
+    """Found by attack: the site came from `f(..., b=$x)`, the re-match took the first
+    alternative, `f(a=$x, ...)`, and checked `ensure $x < 0` on a = -50: b = 93 was
+    written."""
+    path = tmp_path / "alt.rules"
+    path.write_text('''
+rule leg {
+  match `f(a=$x, ...)`
+  match `f(..., b=$x)`
+  where $x < 0 and $x > -10
+  set $x = $x + 100
+  ensure $x < 0
+}
+''', encoding="utf-8")
+    result = Engine(load_rules(path), seed=0).rewrite("f(a=-50, b=-7)\n")
+    assert result.new_source == "f(a=-50, b=-7)\n"
+    assert [(r.check, r.detail) for r in result.rejections] == [
+        ("ensure", "ensure does not hold after the rewrite: ensure $x < 0 is false ($x = 93)")]

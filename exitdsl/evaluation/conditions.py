@@ -39,7 +39,7 @@ def site_env(site: Site, facts: FileFacts, draws: Draws | None = None,
                reads_in=lambda name, method: facts.model.read_in(site.scope, name, method),
                guarded=lambda name, method, call: facts.model.guards(site.scope, name,
                                                                       method, call),
-               exit_test=lambda call: facts.model.in_exit_test(site.statement, site.node,
+               decides=lambda call: facts.model.in_test_of(site.statement, site.node,
                                                                call))
 
 

@@ -59,9 +59,9 @@ class Env:
     file_has: Callable[[Pattern, Captures], bool] = lambda pattern, captures: False
     # `read_in($x, METHOD)`: is class attribute NAME read in METHOD (model.read_in)?
     reads_in: Callable[[str, str], bool] = lambda name, method: False
-    # `guards($x, METHOD, CALL)` and `in_exit_test(CALL)` (model/exits.py)
+    # `guards($x, METHOD, CALL)` and `in_test_of(CALL)` (model/exits.py)
     guarded: Callable[[str, str, str], bool] = lambda name, method, call: False
-    exit_test: Callable[[str], bool] = lambda call: False
+    decides: Callable[[str], bool] = lambda call: False
 
     def number(self, expr: ir.Expr | ir.PatternText) -> Number:
         return _EVALUATORS[type(expr)](expr, self)  # evaluate(), one call fewer: a hot path
@@ -96,8 +96,8 @@ class Env:
     def guards(self, name: str, method: str, call: str) -> bool:
         return self.guarded(name, method, call)
 
-    def in_exit_test(self, call: str) -> bool:
-        return self.exit_test(call)
+    def in_test_of(self, call: str) -> bool:
+        return self.decides(call)
 
     def capture_number(self, capture: ir.Capture) -> Number:
         name = capture.name

@@ -36,6 +36,7 @@ class Site:
     ancestors: tuple[ast.stmt, ...]  # enclosing statements, outermost first
     scope: ast.AST  # nearest enclosing class or function, or the module
     scope_path: str  # "Class.method" or "<module>"
+    pattern: Pattern | None = None  # the `match` alternative that found it
 
 
 def active_rules(source: str, rules: Sequence[CompiledRule]) -> list[CompiledRule]:
@@ -171,7 +172,7 @@ class _Finder:
                 if id(rule) in matched or id(rule) in blocked \
                         or not pattern.signature.admits(node):
                     continue
-                sites = [Site(rule, node, captures, stmt, ancestors, scope, scope_path)
+                sites = [Site(rule, node, captures, stmt, ancestors, scope, scope_path, pattern)
                          for captures in self._match_here(rule, pattern, node, ancestors, scope)]
                 if not sites:
                     continue

@@ -206,7 +206,7 @@ class _Walker:
                 for name in assigned_names(stmt):
                     info.attributes.setdefault(name, []).append(stmt)
                 if isinstance(stmt, FUNCTIONS):
-                    info.methods.setdefault(stmt.name, stmt)
+                    info.methods[stmt.name] = stmt  # as Python: the last def wins
             inner_cls: ClassInfo | None = info
             inner_method: str | None = None
         else:

@@ -13,7 +13,7 @@ import ast
 from ..language.ir import BaseFamily
 from .families import ClassKey, family_members
 from .index import ClassInfo, FileIndex, assigned_names, build, build_outline
-from .exits import exit_tests, test_reads
+from .exits import helpers_making, self_calls, test_reads, tests_deciding
 from .reads import reads, switched_off, text_reads
 
 
@@ -33,7 +33,11 @@ class StrategyModel:
         self._reads: dict[tuple[int, str], frozenset[str]] = {}  # (class, method) -> names
         self._own_reads: dict[tuple[int, str], frozenset[str]] = {}  # without its helpers
         self._guards: dict[tuple[int, str, str], frozenset[str]] = {}  # (class, method, call)
-        self._exit_tests: dict[str, frozenset[int]] = {}  # call -> ids of its exit ifs
+        self._tests_deciding: dict[str, dict[int, frozenset[int]]] = {}  # call -> if -> test
+        self._method_owners: dict[int, dict[str, ast.ClassDef]] = {}
+        self._helpers_making: dict[str, frozenset[str]] = {}  # call -> methods making it
+        self._derived: dict[int, list[ast.ClassDef]] | None = None  # class -> subclasses
+        self._by_name: dict[str, ast.ClassDef] | None = None  # classes of the file
 
     @property
     def index(self) -> FileIndex:
@@ -126,39 +130,73 @@ class StrategyModel:
         return name in found
 
     def guards(self, scope: ast.AST, name: str, method: str, call: str) -> bool:
-        """Is class attribute ``name`` read in the test of an ``if``/``elif`` of ``method``
-        (of the class ``scope`` is, or a class of this file it derives from) whose own
-        branch calls ``call`` (model/exits.py)? Decided once per class, method and call."""
+        """Is class attribute ``name`` read in a test that decides a call of ``call`` (itself
+        or through a helper that makes it) in ``method`` or the helpers it calls through
+        ``self``, in the class ``scope`` is, a class of this file it derives from, or a
+        class of this file deriving from it (model/exits.py)? Once per class, method and
+        call."""
         if not isinstance(scope, ast.ClassDef):
             return False
         key = (id(scope), method, call)
         found = self._guards.get(key)
         if found is None:
-            owner = self._owners(scope).get(method)
-            info = self.class_info(owner) if owner is not None else None
-            found = self._guards[key] = test_reads(info.methods[method], call) \
-                if info is not None else frozenset()
+            helpers = self._helpers(call)
+            reads: set[str] = set()
+            for cls in (scope, *self._descendants(scope)):
+                owners = self._owners(cls)
+                todo, seen = [method], {method}
+                while todo:  # the method, and the helpers it calls through self
+                    current = todo.pop()
+                    owner = owners.get(current)
+                    info = self.class_info(owner) if owner is not None else None
+                    if info is None:
+                        continue
+                    body = info.methods[current]
+                    reads |= test_reads(body, call, helpers)
+                    todo += [m for m in self_calls(body) - seen if m in owners]
+                    seen |= self_calls(body)
+            found = self._guards[key] = frozenset(reads)
         return name in found
 
-    def in_exit_test(self, statement: ast.stmt, node: ast.AST, call: str) -> bool:
-        """Is ``node`` in the test of ``statement``, an ``if``/``elif`` whose own branch
-        calls ``call``?"""
-        tests = self._exit_tests.get(call)
+    def in_test_of(self, statement: ast.stmt, node: ast.AST, call: str) -> bool:
+        """Is ``node`` in the test of ``statement``, an ``if``/``elif`` whose test decides a
+        call of ``call`` (or of a method of the file that makes it)? The tests are found
+        once per call, each a set of node ids."""
+        tests = self._tests_deciding.get(call)
         if tests is None:
-            tests = self._exit_tests[call] = exit_tests(self.nodes_of_type(ast.If), call)
-        if id(statement) not in tests:
-            return False
-        test = statement.test  # type: ignore[attr-defined]  # an If, by its id
-        return any(sub is node for sub in ast.walk(test))
+            tests = self._tests_deciding[call] = tests_deciding(
+                self.nodes_of_type(ast.If), call, self._helpers(call))
+        return id(node) in tests.get(id(statement), frozenset())
+
+    def _helpers(self, call: str) -> frozenset[str]:
+        found = self._helpers_making.get(call)
+        if found is None:
+            found = self._helpers_making[call] = helpers_making(
+                [*self.nodes_of_type(ast.FunctionDef),
+                 *self.nodes_of_type(ast.AsyncFunctionDef)], call)
+        return found
+
+    def _descendants(self, scope: ast.ClassDef) -> list[ast.ClassDef]:
+        """The classes of this file deriving from ``scope`` (a subclass's next() may use
+        the attribute its base declares). One pass over every class's bases, once."""
+        if self._derived is None:
+            self._derived = {}
+            for info in self.outline.classes:
+                for base in self._lineage(info.node)[1:]:
+                    self._derived.setdefault(id(base), []).append(info.node)
+        return self._derived.get(id(scope), [])
 
     def _owners(self, scope: ast.ClassDef) -> dict[str, ast.ClassDef]:
         """Each method the class has, by name, with the class of this file defining it (a
-        subclass's method overrides its base's)."""
-        owners: dict[str, ast.ClassDef] = {}
-        for cls in reversed(self._lineage(scope)):
-            info = self.class_info(cls)
-            if info is not None:
-                owners.update((m, cls) for m in info.methods)
+        subclass's method overrides its base's). Once per class."""
+        owners = self._method_owners.get(id(scope))
+        if owners is None:
+            owners = {}
+            for cls in reversed(self._lineage(scope)):
+                info = self.class_info(cls)
+                if info is not None:
+                    owners.update((m, cls) for m in info.methods)
+            self._method_owners[id(scope)] = owners
         return owners
 
     def _method_reads(self, owner: ast.ClassDef, method: str,
@@ -183,12 +221,15 @@ class StrategyModel:
     def _lineage(self, node: ast.ClassDef) -> list[ast.ClassDef]:
         """``node`` and the classes of this file it derives from, by base name, nearest
         first (a base named twice: its last definition)."""
-        by_name = {c.node.name: c.node for c in self.outline.classes}
-        chain, queue = [node], [node]
+        if self._by_name is None:
+            self._by_name = {c.node.name: c.node for c in self.outline.classes}
+        by_name = self._by_name
+        chain, queue, seen = [node], [node], {id(node)}
         while queue:
             for base in queue.pop(0).bases:
                 found = by_name.get(base.id) if isinstance(base, ast.Name) else None
-                if found is not None and found not in chain:
+                if found is not None and id(found) not in seen:
+                    seen.add(id(found))
                     chain.append(found)
                     queue.append(found)
         return chain

@@ -4,7 +4,8 @@
 from __future__ import annotations
 
 import ast
-from collections.abc import Mapping, Sequence
+import bisect
+from collections.abc import Callable, Mapping, Sequence
 
 from ..language.compiled import CompiledRule
 from ..matching.match import Captures, solutions
@@ -12,32 +13,70 @@ from ..evaluation.conditions import ensure_env, first_failing
 from ..planning.plan import Planned
 
 
-def ensure_after(planned: Planned, new_tree: ast.Module, shift: int,
-                 edited: set[int], values: Mapping[int, ast.expr],
-                 moves: Sequence[tuple[int, int, int]] = ()) -> str | None:
-    """Re-match the rewritten site in ``new_tree`` and evaluate the rule's ``ensure`` clauses.
+NodeKey = tuple[int, int, type]
 
-    ``shift`` is the line offset from the file to ``new_tree``; ``edited`` holds the ids of
-    every node rewritten in the statement (by any rule); ``values``, what the run gives the
-    nodes it edits elsewhere (a context capture is read as the run leaves it); ``moves``,
-    each edit of the statement as (line, end column, bytes it adds): an edit earlier on the
-    site's line moves the site along it (``m < -0.02 or y < 0.995 * s`` with -0.02 now
-    -0.0207).
+
+def nodes_by_position(tree: ast.AST) -> dict[NodeKey, list[ast.AST]]:
+    """Every node of ``tree`` by (line, column, type), outermost first (``a.b.c`` and
+    ``a.b`` start alike): one walk, however many sites the statement holds."""
+    found: dict[NodeKey, list[ast.AST]] = {}
+    for node in ast.walk(tree):
+        line = getattr(node, "lineno", None)
+        if line is not None:
+            key = (line, getattr(node, "col_offset", 0), type(node))
+            found.setdefault(key, []).append(node)
+    return found
+
+
+def column_shifts(moves: Sequence[tuple[int, int, int]]) -> Callable[[int, int], int]:
+    """``moves`` (line, end column, bytes added) as a function: how far the edits before
+    a column of a line move it."""
+    by_line: dict[int, list[tuple[int, int]]] = {}
+    for line, end, added in moves:
+        by_line.setdefault(line, []).append((end, added))
+    prefix: dict[int, tuple[list[int], list[int]]] = {}
+    for line, edits in by_line.items():
+        edits.sort()
+        ends, totals, total = [], [], 0
+        for end, added in edits:
+            total += added
+            ends.append(end)
+            totals.append(total)
+        prefix[line] = (ends, totals)
+
+    def shift(line: int, col: int) -> int:
+        ends, totals = prefix.get(line, ([], []))
+        at = bisect.bisect_right(ends, col)
+        return totals[at - 1] if at else 0
+    return shift
+
+
+def ensure_after(planned: Planned, nodes: Mapping[NodeKey, list[ast.AST]], shift: int,
+                 edited: set[int], values: Mapping[int, ast.expr],
+                 moved: Callable[[int, int], int] = lambda line, col: 0) -> str | None:
+    """Re-match the rewritten site among ``nodes`` (the new statement's, by position) and
+    evaluate the rule's ``ensure`` clauses.
+
+    ``shift`` is the line offset from the file to the new statement; ``edited`` holds the
+    ids of every node rewritten in the statement (by any rule); ``values``, what the run
+    gives the nodes it edits elsewhere (a context capture is read as the run leaves it);
+    ``moved``, how far the edits earlier on the site's line move it along the line
+    (``m < -0.02 or y < 0.995 * s`` with -0.02 now -0.0207).
     """
     rule = planned.site.rule
     if not rule.ensure:
         return None
     root = planned.site.node
     line, col = getattr(root, "lineno", 0), getattr(root, "col_offset", 0)
-    moved = sum(added for at, end, added in moves if at == line and end <= col)
-    key = (line - shift, col + moved, type(root))
+    candidates = nodes.get((line - shift, col + moved(line, col), type(root)), [])
     # Captures no rewrite touched identify which solution is this site (a dict entry).
     fixed = {name: node for name, node in planned.site.captures.items()
              if isinstance(node, str) or not any(id(sub) in edited for sub in ast.walk(node))}
-    for node in ast.walk(new_tree):
-        if (getattr(node, "lineno", None), getattr(node, "col_offset", None), type(node)) != key:
-            continue
-        for pattern in rule.matches:
+    # The alternative that found the site, not the first that matches the new code:
+    # `f(a=$x, ...)` before `f(..., b=$x)` would check the ensure on the wrong value.
+    own = planned.site.pattern
+    for node in candidates:
+        for pattern in (own,) if own is not None else rule.matches:
             # Bound in advance, the untouched captures prune the search to this site's
             # solution (a dict entry) instead of enumerating every entry's.
             bound = {name: value for name, value in fixed.items() if name in pattern.captures}

@@ -10,7 +10,7 @@ from ..policy.safety import (by_position, introduced, modules_imported, names_us
                              post_order, renamed_import, unsafe)
 from ..vocabulary.numbers import literal_number, number_token
 from .checks import comments_kept, compiles_expressions
-from .ensure import ensure_after, ensure_holds
+from .ensure import column_shifts, ensure_after, ensure_holds, nodes_by_position
 from .registry import Problem, StatementView
 
 
@@ -84,11 +84,13 @@ def ensure(view: StatementView) -> Problem | None:
     job = view.job
     assert view.new_tree is not None
     edited = {id(e.target) for e in job.edits}
-    moves = [(e.target.end_lineno or e.target.lineno, e.target.end_col_offset or 0,
-              len(view.new_chunk[a:b].encode()) - len(job.text[old_a:old_b].encode()))
-             for e, (old_a, old_b), (a, b) in zip(job.edits, job.spans, view.new_spans)]
+    moved = column_shifts([
+        (e.target.end_lineno or e.target.lineno, e.target.end_col_offset or 0,
+         len(view.new_chunk[a:b].encode()) - len(job.text[old_a:old_b].encode()))
+        for e, (old_a, old_b), (a, b) in zip(job.edits, job.spans, view.new_spans)])
+    nodes = nodes_by_position(view.new_tree)
     for planned in job.members:
-        problem = ensure_after(planned, view.new_tree, view.shift, edited, job.values, moves)
+        problem = ensure_after(planned, nodes, view.shift, edited, job.values, moved)
         if problem is not None:
             return Problem(problem, planned)
     return None

@@ -45,7 +45,7 @@ class Evaluator(Protocol):
 
     def guards(self, name: str, method: str, call: str) -> bool: ...
 
-    def in_exit_test(self, call: str) -> bool: ...
+    def in_test_of(self, call: str) -> bool: ...
 
 
 @dataclass(frozen=True)
@@ -186,9 +186,9 @@ def _guards(args: Args, env: Evaluator) -> bool:
     return name is not None and env.guards(name, method.name, call.name)
 
 
-def _in_exit_test(args: Args, env: Evaluator) -> bool:
+def _in_test_of(args: Args, env: Evaluator) -> bool:
     assert isinstance(args[0], ir.Ref)
-    return env.in_exit_test(args[0].name)
+    return env.in_test_of(args[0].name)
 
 
 def _pattern_text(arg: ir.Expr | ir.PatternText) -> ir.PatternText:
@@ -240,15 +240,17 @@ PREDICATES: dict[str, Predicate] = {p.name: p for p in (
                    "`self.FLAG` or `self.FLAG.value`, with FLAG `False` in the class or its "
                    "`buy_params`/`sell_params`)")),
     Predicate("guards", ("capture", "ident", "ident"), _guards,
-              doc=("the class attribute `$x` names is read in the test of an `if`/`elif` of "
-                   "method METHOD (of the site's class or a class of the file it derives "
-                   "from) whose own branch calls CALL (`if crossover(self.rsi, "
-                   "self.upper_bound): self.position.close()`: `guards($n, next, close)`)")),
-    Predicate("in_exit_test", ("ident",), _in_exit_test,
-              doc=("the site is in the test of an `if`/`elif` whose own branch calls CALL "
-                   "(the `.98` of `elif price < .98 * self.ma10[-1]: "
-                   "self.position.close()`); a call in an `if` nested in the branch is that "
-                   "`if`'s")),
+              doc=("the class attribute `$x` names is read in a test that decides a call of "
+                   "CALL in method METHOD (of the site's class or a class of the file it "
+                   "derives from): the call is in the test's branch or plain `else`, at any "
+                   "depth (`if crossover(self.rsi, self.upper_bound): self.position.close()`: "
+                   "`guards($n, next, close)`)")),
+    Predicate("in_test_of", ("ident",), _in_test_of,
+              doc=("the site is in the test of an `if`/`elif` that decides a call of CALL, "
+                   "in its branch or plain `else`, at any depth (the `.98` of `elif price < "
+                   ".98 * self.ma10[-1]: self.position.close()`); a branch that closes and "
+                   "buys is decided by its test for both, so `in_test_of(close) and not "
+                   "in_test_of(buy)` asks for exit values only")),
     Predicate("in_file", ("statement",), lambda a, env: env.in_file(_pattern_text(a[0])),
               doc=("some statement or expression of the file, at any depth, matches PATTERN, "
                    'with the captures bound so far: ``not in_file(`$_ = {..., "stop_atr_mult": '
