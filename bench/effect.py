@@ -19,10 +19,11 @@ exit sites of each file, the values the framework actually runs:
   test whose branch calls self.liquidate();
 - backtrader: numeric exit params (stop/sl/tp/take/profit/target/trail/exit/hold names),
   trailpercent/trailamount, bracket stop/limit multipliers, Stop order prices, the
-  numbers of a test whose branch calls self.close();
+  numbers of a test deciding a self.close() and no entry;
 - backtesting.py: the numbers of buy()/sell() sl=/tp= (not the 1 of `1 - x`) and of the
-  locals of the method they are computed into, the numbers of an `if` test whose branch
-  closes the position or a trade (`if self.rsi[-1] > 70: self.position.close()`) and of
+  locals of the method they are computed into, the numbers of an `if` test that decides a
+  close of the position or a trade and no entry (`if self.rsi[-1] > 70:
+  self.position.close()`; in its branch or plain else, at any depth) and of
   values given to a trade's sl/tp (`trade.sl = max(trade.sl, price - 2 * atr)`), class
   attributes those expressions read, set_trailing_sl/pct arguments;
 - vectorbt: sl_stop/tp_stop/tsl_stop numbers of from_signals (lists, np.arange/linspace
@@ -342,11 +343,36 @@ def own_calls(stmt: ast.stmt) -> Iterator[ast.Call]:
         stack.extend(c for c in ast.iter_child_nodes(node) if not isinstance(c, ast.stmt))
 
 
-def _closes(body: list[ast.stmt], call: str = "close") -> bool:
-    """The branch closes a position or trade itself (``self.position.close()``,
-    ``trade.close()``, jesse's ``self.liquidate()``), not only in a branch nested in it."""
-    return any(isinstance(c.func, ast.Attribute) and c.func.attr == call
-               for stmt in body if not isinstance(stmt, ast.If) for c in own_calls(stmt))
+def _decided(node: ast.If) -> list[ast.stmt]:
+    """What an ``if`` test decides: its branch and a plain ``else``, at any depth (an
+    ``elif`` decides its own branches)."""
+    orelse = node.orelse
+    if len(orelse) == 1 and isinstance(orelse[0], ast.If):
+        return list(node.body)
+    return [*node.body, *orelse]
+
+
+def _calls(statements: list[ast.stmt], names: tuple[str, ...]) -> bool:
+    """Is a method of one of ``names`` called under ``statements`` (not in a function
+    defined there)?"""
+    stack: list[ast.AST] = list(statements)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+            continue
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
+                and node.func.attr in names:
+            return True
+        stack.extend(ast.iter_child_nodes(node))
+    return False
+
+
+def _closes(node: ast.If, call: str = "close") -> bool:
+    """The test decides a close (``self.position.close()``, ``trade.close()``, jesse's
+    ``self.liquidate()``) and no entry: a test that closes and re-enters, or also buys,
+    decides an entry too, and its numbers are not exit values only."""
+    decided = _decided(node)
+    return _calls(decided, (call,)) and not _calls(decided, ("buy", "sell"))
 
 
 def _label_close_tests(labels: Labels, tree: ast.Module, scope: ast.AST,
@@ -354,7 +380,7 @@ def _label_close_tests(labels: Labels, tree: ast.Module, scope: ast.AST,
     """The numbers of the tests of the branches in ``scope`` that call ``call``; a 0 is a
     sign test (``self.crossover < 0``), not a level."""
     for stmt in _statements(scope):
-        if isinstance(stmt, ast.If) and _closes(stmt.body, call):
+        if isinstance(stmt, ast.If) and _closes(stmt, call):
             _label_numbers(labels, tree, stmt, "close-if",
                            [n for n in numbers_in(stmt.test, skip_one=True) if number(n) != 0])
 
@@ -499,7 +525,7 @@ def backtesting(tree: ast.Module) -> Labels:
                     _label_numbers(labels, tree, stmt, "trade-stop",
                                    numbers_in(stmt.value, skip_one=True))
                     exits.append(stmt.value)
-                if isinstance(stmt, ast.If) and _closes(stmt.body):
+                if isinstance(stmt, ast.If) and _closes(stmt):
                     _label_numbers(labels, tree, stmt, "close-if",
                                    [n for n in numbers_in(stmt.test, skip_one=True) if number(n) != 0])
                     exits.append(stmt.test)
