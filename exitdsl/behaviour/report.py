@@ -11,8 +11,6 @@ network request when opened.
 from __future__ import annotations
 
 import html
-import os
-import stat
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -39,23 +37,6 @@ class Section:
     baseline: Run | None
     verdicts: tuple[Verdict, ...]
     origins: Mapping[str, tuple[str, str, str]] = field(default_factory=dict)
-
-
-def check_report_path(path: Path) -> None:
-    """Refuse, before any strategy runs, a report path that is not a place for a new or
-    regular file: a folder, a device, a FIFO, a link (it would be replaced), or a folder
-    that does not exist."""
-    try:
-        info = os.lstat(path)
-    except FileNotFoundError:
-        if not path.parent.is_dir():
-            raise UsageError(f"--report {path}: no folder {path.parent}") from None
-        return
-    except OSError as exc:
-        raise UsageError(f"--report {path}: {exc.strerror}") from None
-    if not stat.S_ISREG(info.st_mode):
-        raise UsageError(f"--report {path}: not a regular file (a folder, link, device or "
-                         "FIFO is never replaced)")
 
 
 def write_report(path: Path, sections: Sequence[Section], title: str) -> None:

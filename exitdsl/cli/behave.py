@@ -58,7 +58,8 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from ..behaviour.check import baseline, judge_all  # lazily: see cli/apply.py
     from ..behaviour.isolation import require
-    from ..behaviour.report import Section, check_report_path, write_report
+    from ..behaviour.report import Section, write_report
+    from ..io.files import check_output_path
     from ..behaviour.sandbox import Limits
     from ..behaviour.verdict import VERDICTS
     from ..populations.lineage import origins
@@ -67,7 +68,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         raise UsageError("-j must be at least 1, --timeout positive, --memory-mb at least 64")
     require(args.isolated)
     if args.report:
-        check_report_path(args.report)
+        check_output_path("--report", args.report)
     limits = Limits(timeout=args.timeout, cpu_seconds=max(1, int(args.timeout)),
                     memory_mb=args.memory_mb, isolated=args.isolated)
     parent = read_source(Path(args.parent)).text

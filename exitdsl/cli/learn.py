@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 from ..errors import UsageError
 from ..io.discover import discover
 from ..io.emit import dumps, record, summary_record
+from ..io.files import check_output_path
 from ..learn.pairs import shown
 from .common import EXIT_INPUT, EXIT_OK, EXIT_USAGE, command
 
@@ -59,7 +60,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         raise UsageError(f"--name {args.name!r}: a rule set's name is a word (letters, digits, _)")
     holdout = _holdout_files(args.holdout)
     if not to_stdout:
-        _writable_folder(Path(args.out))
+        check_output_path("--out", Path(args.out))
     try:
         pairs = _pairs(args)
         if not to_stdout:
@@ -122,17 +123,6 @@ def _holdout_files(folder: str | None) -> list[Path]:
     if not is_folder:
         raise UsageError(f"--holdout {shown(folder)}: not a folder")
     return [t.path for t in discover([folder]) if not isinstance(t, str)]
-
-
-def _writable_folder(out: Path) -> None:
-    """The folder of --out must exist: a mistyped folder is not created."""
-    try:
-        there = out.parent.is_dir()
-    except (OSError, ValueError):
-        there = False
-    if not there:
-        raise UsageError(f"--out {shown(str(out))}: the folder {shown(str(out.parent))} does "
-                         "not exist")
 
 
 def _not_an_input(out: Path, inputs: list[str]) -> None:

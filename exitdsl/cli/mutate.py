@@ -117,9 +117,9 @@ def check_options(args: argparse.Namespace) -> tuple[str, str]:
     if args.report and not (args.behaviour or args.require_effect):
         raise UsageError("--report draws the behavioural check: add --behaviour")
     if args.report:
-        from ..behaviour.report import check_report_path
+        from ..io.files import check_output_path
 
-        check_report_path(args.report)
+        check_output_path("--report", args.report)
     return kind, address
 
 

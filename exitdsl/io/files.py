@@ -17,6 +17,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..errors import UsageError
+
 MAX_STRATEGY_BYTES = 10_000_000
 MAX_RULE_FILE_BYTES = 1_000_000
 
@@ -90,6 +92,23 @@ def _umask() -> int:
     except (OSError, ValueError):
         pass
     return 0o022
+
+
+def check_output_path(option: str, path: Path) -> None:
+    """Refuse, before any work is done, an output path that is not a place for a new or
+    regular file: a folder, a device, a FIFO, a link (it would be replaced), or a folder
+    that does not exist (a mistyped one is not created)."""
+    try:
+        info = os.lstat(path)
+    except FileNotFoundError:
+        if not path.parent.is_dir():
+            raise UsageError(f"{option} {path}: no folder {path.parent}") from None
+        return
+    except (OSError, ValueError) as exc:  # a name too long, a NUL
+        raise UsageError(f"{option} {path}: {getattr(exc, 'strerror', None) or exc}") from None
+    if not stat.S_ISREG(info.st_mode):
+        raise UsageError(f"{option} {path}: not a regular file (a folder, link, device or "
+                         "FIFO is never replaced)")
 
 
 def write_atomic(path: Path, data: bytes, like: os.stat_result | None = None) -> None:
