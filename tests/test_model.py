@@ -156,3 +156,36 @@ def test_read_in_follows_helpers_and_leaves_out_switched_off_code(with_text: boo
     # The subclass switches condition 1 off: its exits read neither threshold.
     assert not model.read_in(derived, "sell_rsi_1", "custom_sell")
     assert not model.read_in(derived, "sell_rsi_2", "custom_sell")
+
+
+def test_what_the_tests_of_a_strategy_decide() -> None:
+    """guards()/in_test_of(): a test decides its branch and plain else at any depth,
+    helpers that make the call included, and a subclass's override counts for its base's
+    attribute."""
+    source = (
+        "class Base(Strategy):\n"
+        "    level = 70\n"
+        "    floor = 20\n"
+        "    def next(self):\n"
+        "        if self.rsi[-1] > self.level:\n"
+        "            self.position.close()\n"
+        "        elif self.rsi[-1] < self.floor:\n"
+        "            self.go_long()\n"
+        "    def go_long(self):\n"
+        "        self.buy()\n"
+        "class Child(Base):\n"
+        "    def next(self):\n"
+        "        if self.rsi[-1] > self.level and self.rsi[-1] > 75:\n"
+        "            self.buy()\n")
+    module = ast.parse(source)
+    model = StrategyModel(module, source)
+    base, child = module.body
+    assert model.guards(base, "level", "next", "close")
+    assert not model.guards(base, "floor", "next", "close")
+    assert model.guards(base, "floor", "next", "buy")  # through go_long()
+    assert model.guards(base, "level", "next", "buy")  # Child's next() buys with it
+    assert not model.guards(child, "floor", "next", "buy")  # Child overrides next()
+    test = child.body[0].body[0]
+    seventy_five = test.test.values[1].comparators[0]
+    assert model.in_test_of(test, seventy_five, "buy")
+    assert not model.in_test_of(test, seventy_five, "close")

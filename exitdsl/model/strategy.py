@@ -37,6 +37,7 @@ class StrategyModel:
         self._method_owners: dict[int, dict[str, ast.ClassDef]] = {}
         self._helpers_making: dict[str, frozenset[str]] = {}  # call -> methods making it
         self._derived: dict[int, list[ast.ClassDef]] | None = None  # class -> subclasses
+        self._tests_read: dict[tuple[int, str], frozenset[str]] = {}  # (method, call)
         self._by_name: dict[str, ast.ClassDef] | None = None  # classes of the file
 
     @property
@@ -152,11 +153,21 @@ class StrategyModel:
                     if info is None:
                         continue
                     body = info.methods[current]
-                    reads |= test_reads(body, call, helpers)
-                    todo += [m for m in self_calls(body) - seen if m in owners]
-                    seen |= self_calls(body)
+                    reads |= self._test_reads(body, call, helpers)
+                    called = self_calls(body)
+                    todo += [m for m in called - seen if m in owners]
+                    seen |= called
             found = self._guards[key] = frozenset(reads)
         return name in found
+
+    def _test_reads(self, body: ast.AST, call: str, helpers: frozenset[str]) -> frozenset[str]:
+        """What the tests deciding ``call`` in one method read: once per method and call,
+        however many classes (a base and its subclasses) ask."""
+        key = (id(body), call)
+        found = self._tests_read.get(key)
+        if found is None:
+            found = self._tests_read[key] = test_reads(body, call, helpers)
+        return found
 
     def in_test_of(self, statement: ast.stmt, node: ast.AST, call: str) -> bool:
         """Is ``node`` in the test of ``statement``, an ``if``/``elif`` whose test decides a
