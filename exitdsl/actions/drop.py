@@ -11,7 +11,7 @@ from typing import Any
 from ..errors import SiteSkipped, Span
 from ..language import ir
 from ..language.patterns import Pattern
-from ..matching.match import same_code
+from ..matching.captures import same_code
 from ._chains import chain_operands, chain_operator, spine
 from .base import ActionKind, CompileContext, Lowering, PlanContext, RangeOf
 from .edits import CstEdit, Edit, PartRemoval

@@ -12,7 +12,7 @@ from typing import Any
 
 from ..errors import RuleError, SiteSkipped, Span
 from ..language import ir
-from ..matching.match import Identifier
+from ..matching.captures import Identifier
 from ..evaluation.identifiers import token_of
 from ..evaluation.scopes import scope_of, uses_in
 from ..model.index import FUNCTIONS

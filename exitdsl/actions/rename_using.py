@@ -14,7 +14,7 @@ from typing import Any
 from ..errors import RuleError, SiteSkipped, Span
 from ..language import ir
 from ..language.domains import Domain
-from ..matching.match import Identifier
+from ..matching.captures import Identifier
 from ..evaluation.identifiers import token_of
 from ..text.strings import in_style_of
 from ..evaluation.values import text_of

@@ -10,7 +10,7 @@ from typing import Any
 from ..errors import Span
 from ..language import ir
 from ..language.patterns import Pattern
-from ..matching.match import same_code
+from ..matching.captures import same_code
 from ..text.strings import in_style_of
 from ..evaluation.values import evaluate
 from ..vocabulary.numbers import format_number, literal_number, number_node, steered_literal

@@ -11,7 +11,8 @@ from ..language import ir
 from ..language.compiled import CompiledRule
 from ..language.patterns import Pattern
 from ..language.unparse import unparse
-from ..matching.match import Captured, Captures, match
+from ..matching.captures import Captured, Captures
+from ..matching.match import match
 from ..matching.facts import FileFacts
 from ..matching.sites import Site
 from .values import Draws, Env, holds

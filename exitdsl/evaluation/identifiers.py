@@ -9,7 +9,7 @@ from __future__ import annotations
 import ast
 import re
 
-from ..matching.match import Identifier
+from ..matching.captures import Identifier
 from ..text.lines import LineIndex
 
 _DEF = re.compile(r"(?:async\s+)?(?:def|class)\s+")

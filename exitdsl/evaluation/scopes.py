@@ -12,7 +12,7 @@ from __future__ import annotations
 import ast
 
 from ..errors import SiteSkipped
-from ..matching.match import Identifier
+from ..matching.captures import Identifier
 
 _SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
 _COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)

@@ -10,7 +10,8 @@ from collections.abc import Callable
 
 from ..errors import SiteSkipped
 from ..language.patterns import Pattern, capture_name
-from ..matching.match import Captured, Captures, follow, match, path_to
+from ..matching.captures import Captured, Captures
+from ..matching.match import follow, match, path_to
 from ..matching.sites import Site
 from ..text.parsing import quiet_parse
 from ..text.lines import LineIndex

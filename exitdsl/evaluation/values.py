@@ -19,7 +19,7 @@ from ..language import ir
 from ..language.domains import Domain
 from ..language.patterns import Pattern
 from ..language.regex import search
-from ..matching.match import Captured, Captures
+from ..matching.captures import Captured, Captures
 from ..vocabulary.functions import FUNCTIONS, PREDICATES
 from ..vocabulary.numbers import Number, constant_number
 from ..vocabulary.operators import BY_TOKEN

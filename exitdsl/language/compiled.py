@@ -92,23 +92,6 @@ class CompiledRule:
     # The invariants of the rule's file: checked on the final text of every run.
     invariants: tuple[CompiledInvariant, ...] = field(default=(), hash=False, compare=False)
 
-    def may_apply_to(self, source: str, known: dict[frozenset[str], bool] | None = None,
-                     present: frozenset[str] | None = None) -> bool:
-        """Could a file with this text hold a site? (``known``: answers for word sets
-        already asked about this text; ``present``: the rules' words it holds, when
-        already looked for.)"""
-        known = {} if known is None else known
-
-        def holds(words: frozenset[str]) -> bool:
-            if words not in known:
-                known[words] = _holds_word(source, words)
-            return known[words]
-        if present is None:
-            words = self.file_words.union(*self.anchor_sets())
-            present = frozenset(word for word in words if word in source)
-        return any(anchors <= present for anchors in self.anchor_sets()) \
-            and self.file_words <= present and all(holds(words) for words in self.file_choices)
-
     @property
     def tier(self) -> str:
         return self.source.tier
@@ -131,7 +114,7 @@ def _word_finder(words: frozenset[str]) -> re.Pattern[str]:
     return re.compile(r"\b(?:" + "|".join(sorted(map(re.escape, words))) + r")\b")
 
 
-def _holds_word(source: str, words: frozenset[str]) -> bool:
+def holds_word(source: str, words: frozenset[str]) -> bool:
     """One of ``words`` as a whole word: `IStrategy` does not hold `Strategy`."""
     return any(word in source for word in words) \
         and _word_finder(words).search(source) is not None

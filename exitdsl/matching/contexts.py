@@ -13,7 +13,8 @@ from ..language.compiled import CompiledContext, CompiledRule
 from ..language.patterns import Signature, capture_name, signature_of
 from ..model.families import class_key
 from ..model.strategy import StrategyModel
-from .match import Captures, is_any_body, is_rest, match, solutions
+from .captures import Captures, is_any_body, is_rest
+from .match import match, solutions
 from .solution_index import SolutionIndex
 
 

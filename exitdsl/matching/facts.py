@@ -14,7 +14,8 @@ import re
 from ..language.patterns import Pattern
 from ..model.strategy import StrategyModel
 from .contexts import Contexts
-from .match import Captures, solutions
+from .captures import Captures
+from .match import solutions
 from .solution_index import SolutionIndex
 
 MAX_FILE_SOLUTIONS = 10_000  # ways one in_file pattern may match a file before the rest are ignored

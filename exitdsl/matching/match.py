@@ -16,38 +16,21 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from ..language.patterns import REST, capture_name, word_capture
+from .captures import (Captured, Captures, Identifier, bound, compared_fields, is_any_body,
+                       is_dict_rest, is_rest, is_rest_param)
+from .straight import straight
 
-class Identifier(str):
-    """A captured identifier (a def or class name, a parameter, a keyword name, an
-    attribute name, an import name): the string, and the node and field that hold it, so
-    that an action can find its token (rename_identifier.py)."""
-
-    holder: ast.AST
-    field: str
-
-    def __new__(cls, text: str, holder: ast.AST, field: str) -> Identifier:
-        made = super().__new__(cls, text)
-        made.holder, made.field = holder, field
-        return made
-
-    def __reduce__(self) -> tuple[object, ...]:
-        return (Identifier, (str(self), self.holder, self.field))
-
-
-Captured = ast.AST | str
-Captures = dict[str, Captured]
 Solutions = Iterator[Captures]
-
-# Fields that never matter when comparing trees.
-_IGNORED_FIELDS = frozenset({"ctx", "type_comment", "kind"})
-# Fields a pattern may leave empty to mean "whatever the code has" (decorators, class keywords,
-# annotations, PEP 695 type parameters).
-_OPTIONAL_FIELDS = frozenset({"decorator_list", "returns", "type_params", "keywords",
-                              "annotation"})
 
 
 def match(pattern: ast.AST, node: ast.AST, captures: Captures) -> bool:
     """Match ``node`` against ``pattern``; on success ``captures`` holds the first solution."""
+    one = straight(pattern)
+    if one is not None:
+        found = one(node, captures)
+        if found is not None:
+            captures.update(found)
+        return found is not None
     for solution in solutions(pattern, node, captures):
         captures.update(solution)
         return True
@@ -56,6 +39,12 @@ def match(pattern: ast.AST, node: ast.AST, captures: Captures) -> bool:
 
 def solutions(pattern: ast.AST, node: ast.AST, captures: Captures) -> Solutions:
     """Every way ``node`` matches ``pattern`` consistently with ``captures`` (not modified)."""
+    one = straight(pattern)
+    if one is not None:  # a pattern with one way to match: no enumeration
+        found = one(node, captures)
+        if found is not None:
+            yield found
+        return
     if isinstance(pattern, ast.Name):
         name = capture_name(pattern.id)
         if name is not None:
@@ -83,7 +72,7 @@ def solutions(pattern: ast.AST, node: ast.AST, captures: Captures) -> Solutions:
     elif isinstance(pattern, ast.Dict):
         assert isinstance(node, ast.Dict)
         yield from sequence(list(zip(pattern.keys, pattern.values)),
-                            list(zip(node.keys, node.values)), captures, _is_dict_rest,
+                            list(zip(node.keys, node.values)), captures, is_dict_rest,
                             _dict_entry)
     elif isinstance(pattern, ast.arguments):
         assert isinstance(node, ast.arguments)
@@ -96,55 +85,14 @@ def solutions(pattern: ast.AST, node: ast.AST, captures: Captures) -> Solutions:
 
 
 def _bind(name: str, node: Captured, captures: Captures) -> Solutions:
-    if name == "_":
-        yield captures
-        return
-    bound = captures.get(name)
-    if bound is None:
-        yield {**captures, name: node}
-    elif same_code(bound, node):
-        yield captures
-
-
-def same_code(a: Captured, b: Captured) -> bool:
-    """Equal modulo formatting: the test repeated captures must pass. An identifier (a
-    keyword or def name, the text of a ``"$name"`` string) equals a name or a string
-    spelled the same: ``sell_params = {"sell_rsi": 30}`` sets the parameter ``sell_rsi``."""
-    if isinstance(a, str) or isinstance(b, str):
-        return word_of(a) is not None and word_of(a) == word_of(b)
-    return _same_tree(a, b)
-
-
-def _same_tree(a: object, b: object) -> bool:
-    """Structural equality that, like matching, ignores ``ctx``: the ``SL`` assigned in
-    ``SL = 0.05`` is the ``SL`` read in ``sl_stop=SL``."""
-    if type(a) is not type(b):
-        return False
-    if isinstance(a, ast.AST):
-        return all(_same_tree(getattr(a, f, None), getattr(b, f, None))
-                   for f in a._fields if f not in _IGNORED_FIELDS)
-    if isinstance(a, list):
-        assert isinstance(b, list)
-        return len(a) == len(b) and all(_same_tree(x, y) for x, y in zip(a, b))
-    return a == b
-
-
-def word_of(captured: Captured) -> str | None:
-    """The name or text a captured value stands for (None for other code)."""
-    if isinstance(captured, str):
-        return str(captured)
-    if isinstance(captured, ast.Name):
-        return captured.id
-    if isinstance(captured, ast.Constant) and isinstance(captured.value, str):
-        return captured.value
-    return None
+    found = bound(name, node, captures)
+    if found is not None:
+        yield found
 
 
 def _fields(pattern: ast.AST, node: ast.AST, captures: Captures,
             skip: frozenset[str] = frozenset()) -> Solutions:
-    fields = [f for f in pattern._fields if f not in _IGNORED_FIELDS and f not in skip
-              and not (f in _OPTIONAL_FIELDS and not getattr(pattern, f, None))]
-    yield from _all_fields(fields, pattern, node, captures)
+    yield from _all_fields(compared_fields(pattern, skip), pattern, node, captures)
 
 
 def _all_fields(fields: list[str], pattern: ast.AST, node: ast.AST,
@@ -175,23 +123,6 @@ def _value(p_value: object, n_value: object, captures: Captures) -> Solutions:
             yield from _bind(name, n_value, captures)
     elif p_value == n_value:
         yield captures
-
-
-def is_rest(item: object) -> bool:
-    """``...`` standing for any number of items of a list field."""
-    if isinstance(item, ast.Starred):
-        return isinstance(item.value, ast.Name) and item.value.id == REST
-    if isinstance(item, ast.Expr):
-        item = item.value
-    return isinstance(item, ast.Constant) and item.value is Ellipsis
-
-
-def _is_rest_param(item: object) -> bool:
-    return isinstance(item, ast.arg) and item.arg.startswith(REST)
-
-
-def is_any_body(body: list[ast.stmt]) -> bool:
-    return len(body) == 1 and is_rest(body[0])
 
 
 ItemMatcher = Callable[[Any, Any, Captures], Solutions]
@@ -246,11 +177,6 @@ def _keywords(patterns: list[ast.keyword], nodes: list[ast.keyword],
 DictEntry = tuple[ast.expr | None, ast.expr]
 
 
-def _is_dict_rest(entry: DictEntry) -> bool:
-    key, value = entry
-    return key is None and isinstance(value, ast.Name) and value.id == REST
-
-
 def _dict_entry(p_entry: DictEntry, n_entry: DictEntry, captures: Captures) -> Solutions:
     (p_key, p_value), (n_key, n_value) = p_entry, n_entry
     if p_key is None or n_key is None:  # `**other` entries match only each other
@@ -266,8 +192,8 @@ def _arguments(pattern: ast.arguments, node: ast.arguments, captures: Captures) 
     positional parameters; with one, ``*args``, keyword-only and ``**kwargs`` are free."""
     p_params = pattern.posonlyargs + pattern.args
     n_params = node.posonlyargs + node.args
-    if any(_is_rest_param(p) for p in p_params):
-        yield from sequence(p_params, n_params, captures, _is_rest_param)
+    if any(is_rest_param(p) for p in p_params):
+        yield from sequence(p_params, n_params, captures, is_rest_param)
         return
     if pattern.vararg is not None and pattern.vararg.arg == REST:
         if len(n_params) >= len(p_params):

@@ -9,17 +9,17 @@ from __future__ import annotations
 
 import ast
 import bisect
-import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 from ..language.compiled import CompiledRule
 from ..language.patterns import WHOLE, Pattern
-from ..text.lines import line_starts
 from .contexts import Contexts
 from .facts import FileFacts
 from .gates import Gates
-from .match import Captures, match, solutions
+from .captures import Captures
+from .match import match, solutions
+from .words import LineWords, RuleWords
 
 _SCOPES = (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)
 MAX_SOLUTIONS = 1000  # ways one pattern may match one node before the rest are ignored
@@ -41,51 +41,34 @@ class Site:
 
 def active_rules(source: str, rules: Sequence[CompiledRule]) -> list[CompiledRule]:
     """The rules one of whose match alternatives has all its anchor words in ``source``."""
-    # Each distinct word is looked for once (a hundred rules share far fewer words).
-    words = {w for rule in rules for anchors in rule.anchor_sets() for w in anchors} \
-        | {w for rule in rules for w in rule.file_words}
-    present = frozenset(w for w in words if w in source)
-    known: dict[frozenset[str], bool] = {}  # rules of a ruleset share their file words
-    return [rule for rule in rules if rule.may_apply_to(source, known, present)]
+    return list(RuleWords.of(rules).active(source)[0].rules)
 
 
-def candidate_lines(source: str, rules: Sequence[CompiledRule]) -> dict[int, frozenset[str]]:
+def candidate_lines(source: str, rules: Sequence[CompiledRule]) -> LineWords:
     """The lines holding an anchor word of ``rules`` (1-based), each with the anchor words
     it holds (as substrings, as a file's words are tested)."""
-    words = sorted({w for rule in rules for anchors in rule.anchor_sets() for w in anchors},
-                   key=len, reverse=True)
-    if not words:
-        return {}
-    starts = line_starts(source)
-    finder = re.compile("|".join(re.escape(w) for w in words))
-    lines = sorted({bisect.bisect_right(starts, m.start()) for m in finder.finditer(source)})
-    found: dict[int, frozenset[str]] = {}
-    for line in lines:
-        end = starts[line] if line < len(starts) else len(source)
-        text = source[starts[line - 1]:end]
-        found[line] = frozenset(w for w in words if w in text)
-    return found
+    return RuleWords.of(rules).lines(source)
 
 
-def find_sites(facts: FileFacts, source: str, rules: Sequence[CompiledRule],
-               accepts: Callable[[Site], bool] | None = None) -> list[Site]:
+def find_sites(facts: FileFacts, source: str, rules: Sequence[CompiledRule] | RuleWords,
+               accepts: Callable[[Site], bool] | None = None,
+               present: frozenset[str] | None = None) -> list[Site]:
     """Every site of every rule in ``module``, in document order then rule order.
 
     A rule's ``match`` alternatives are tried in order at each node; the first whose match
     ``accepts`` (the rule's ``where`` holds) gives the sites there. When none is accepted,
     the first alternative that matched gives them, so that the site is reported as left
-    alone by its ``where``."""
-    rules = list(rules)
-    if not rules:
+    alone by its ``where``. ``present``: the words of ``rules`` known to be in ``source``."""
+    words = rules if isinstance(rules, RuleWords) else RuleWords.of(rules)
+    if not words.rules:
         return []
     # A rule with an alternative that names no word must see every statement; the others
     # still see only the lines holding their words.
-    anchorless = [r for r in rules if any(not anchors for anchors in r.anchor_sets())]
     module = facts.module
-    finder = _Finder(facts.contexts, rules, candidate_lines(source, rules), anchorless,
-                     accepts)
+    finder = _Finder(facts.contexts, list(words.rules), words.lines(source, present),
+                     words.anchorless(), accepts)
     finder.statements(module.body, (), module, "<module>")
-    order = {id(rule): i for i, rule in enumerate(rules)}
+    order = {id(rule): i for i, rule in enumerate(words.rules)}
     return sorted(finder.found, key=lambda s: (getattr(s.node, "lineno", 0),
                                                 getattr(s.node, "col_offset", 0),
                                                 order[id(s.rule)]))

@@ -10,7 +10,7 @@ word of one capture the site has bound, and only that bucket is compared in full
 
 from __future__ import annotations
 
-from .match import Captures, same_code, word_of
+from .captures import Captures, same_code, word_of
 
 _SMALL = 8  # below this many solutions a scan is cheaper than an index
 

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 from ..language.compiled import CompiledInvariant
 from ..matching.contexts import Contexts
-from ..matching.match import Captures
+from ..matching.captures import Captures
 from ..results import Skip
 from ..vocabulary.numbers import constant_number
 from ..evaluation.conditions import first_failing

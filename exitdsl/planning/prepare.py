@@ -13,10 +13,12 @@ from typing import TYPE_CHECKING
 from ..errors import StrategyError, span_in
 from ..language.compiled import CompiledRule
 from ..matching.facts import FileFacts
-from ..matching.sites import Site, active_rules, find_sites
+from ..matching.sites import Site, find_sites
+from ..matching.words import RuleWords
 from ..model.strategy import StrategyModel
 from ..text.parsing import quiet_parse
 from ..evaluation.conditions import failing_where
+from .site_ids import SiteIds
 from .suppressions import suppressed, suppressions
 from .invariants import InvariantMemo
 from ..text.lines import LineIndex
@@ -31,7 +33,12 @@ class IndexedSite:
 
     site: Site
     index: int
-    site_id: str
+    ids: SiteIds = field(repr=False, compare=False)
+    position: int = field(repr=False, compare=False)  # in the parent's site list
+
+    @property
+    def site_id(self) -> str:
+        return self.ids.of(self.position)
 
 
 @dataclass
@@ -84,7 +91,7 @@ class Prepared:
         return f"<Prepared {self.path}: {len(self.sites)} site(s)>"
 
 
-def prepare(rules: Sequence[CompiledRule], source: str, path: str) -> Prepared:
+def prepare(rules: Sequence[CompiledRule] | RuleWords, source: str, path: str) -> Prepared:
     """Parse ``source`` once and find every site of every rule.
 
     Raises :class:`StrategyError` if ``source`` is not valid Python, or is nested too
@@ -97,10 +104,11 @@ def prepare(rules: Sequence[CompiledRule], source: str, path: str) -> Prepared:
             from None
 
 
-def _prepare(rules: Sequence[CompiledRule], source: str, path: str) -> Prepared:
+def _prepare(rules: Sequence[CompiledRule] | RuleWords, source: str, path: str) -> Prepared:
     content_hash = hashlib.sha256(source.encode("utf-8", "surrogatepass")).hexdigest()
-    active = active_rules(source, rules)
-    if not active:
+    words = rules if isinstance(rules, RuleWords) else RuleWords.of(rules)
+    active, present = words.active(source)
+    if not active.rules:
         return Prepared(path, source, content_hash, None, ())
     # The garbage collector would walk every node of a big tree, again and again, while
     # parsing and matching allocate; nothing here makes cycles worth collecting meanwhile.
@@ -117,7 +125,7 @@ def _prepare(rules: Sequence[CompiledRule], source: str, path: str) -> Prepared:
         def accepts(site: Site) -> bool:
             asked.append((site, failing_where(site, facts) is None))
             return asked[-1][1]
-        sites = find_sites(facts, source, active, accepts=accepts)
+        sites = find_sites(facts, source, active, accepts=accepts, present=present)
         kept = {id(site) for site in sites}
         known = {id(site): holds for site, holds in asked if id(site) in kept}
         asked.clear()
@@ -125,17 +133,12 @@ def _prepare(rules: Sequence[CompiledRule], source: str, path: str) -> Prepared:
         if collecting:
             gc.enable()
     per_rule_index: dict[str, int] = {}
-    id_counts: dict[str, int] = {}
-    digests: dict[int, str] = {}  # one dump per matched node, however many sites share it
+    ids = SiteIds(sites)
     indexed = []
-    for site in sites:
+    for position, site in enumerate(sites):
         index = per_rule_index.get(site.rule.id, 0)
         per_rule_index[site.rule.id] = index + 1
-        digest = digests.get(id(site.node))
-        if digest is None:
-            digest = digests[id(site.node)] = hashlib.sha1(
-                ast.dump(site.node).encode()).hexdigest()[:8]
-        indexed.append(IndexedSite(site, index, _site_id(site, digest, id_counts)))
+        indexed.append(IndexedSite(site, index, ids, position))
     comments = suppressions(source)
     reasons = {id(site): why for site in sites if comments
                for why in [suppressed(site, comments)] if why is not None}
@@ -157,14 +160,6 @@ def parse_strategy(source: str, path: str) -> ast.Module:
             from None
     except (ValueError, RecursionError, MemoryError) as exc:
         raise StrategyError(f"cannot parse: {exc}", span_in(path, source, 1, 1)) from None
-
-
-def _site_id(site: Site, digest: str, counts: dict[str, int]) -> str:
-    """Stable across edits elsewhere: rule, scope, a hash of the matched code, occurrence."""
-    key = f"{site.rule.id}@{site.scope_path}#{digest}"
-    occurrence = counts.get(key, 0)
-    counts[key] = occurrence + 1
-    return f"{key}.{occurrence}"
 
 
 def where_holds(site: Site, module: ast.Module, cache: PreparedCache) -> bool:

@@ -24,7 +24,7 @@ from ..actions.edits import Edit
 from ..language.compiled import CompiledContext
 from ..language.patterns import capture_name
 from ..matching.contexts import Contexts, reads_values
-from ..matching.match import Captures
+from ..matching.captures import Captures
 from ..matching.sites import Site
 from ..model.strategy import StrategyModel
 from ..vocabulary.numbers import constant_number

@@ -10,6 +10,7 @@ from typing import Literal
 
 from ..compiler.ruleset import RuleSet
 from ..errors import StrategyError, span_in
+from ..matching.words import RuleWords
 from ..planning.chunks import chunks
 from ..planning.job import ChunkJob
 from ..planning.plan import Planned, plan_sites
@@ -29,6 +30,7 @@ class Rewriter:
                  only: Sequence[str] = (), splice_literals: bool = True,
                  checks: Sequence[Check] | None = None) -> None:
         self.rules = rules
+        self.words = RuleWords.of(rules.rules)  # what files are searched for: once per set
         self.verify = verify
         # The verifier's registry, read when the rewriter is made (a test may extend it).
         self.checks = tuple(checklist.CHECKS if checks is None else checks)
@@ -39,7 +41,7 @@ class Rewriter:
         self.splice_literals = splice_literals
 
     def prepare(self, source: str, path: str = "<string>") -> Prepared:
-        return prepare(self.rules.rules, source, path)
+        return prepare(self.words, source, path)
 
     def rewrite(self, prepared: Prepared, seed: int,
                 sites: Sequence[IndexedSite] | None = None) -> FileResult:

@@ -8,7 +8,8 @@ import bisect
 from collections.abc import Callable, Mapping, Sequence
 
 from ..language.compiled import CompiledRule
-from ..matching.match import Captures, solutions
+from ..matching.captures import Captures
+from ..matching.match import solutions
 from ..evaluation.conditions import ensure_env, first_failing
 from ..planning.plan import Planned
 
