@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import ast
+import random
+import re
 from pathlib import Path
 
 import pytest
@@ -295,3 +297,18 @@ def test_a_regex_in_where_supplies_the_words_a_file_must_hold(tmp_path: Path) ->
     assert required_words("(foo)?bar_x") == {"bar_x"}
     assert required_words("abc?") == frozenset()
     assert required_words("sto[pq]_loss") == {"sto", "_loss"}
+
+
+def test_holds_word_finds_whole_words_as_a_word_boundary_regex_does() -> None:
+    from exitdsl.language.compiled import holds_word
+    assert holds_word("class S(IStrategy):", frozenset({"IStrategy"}))
+    assert not holds_word("class S(IStrategy):", frozenset({"Strategy"}))
+    assert holds_word("from x import Strategy_\nStrategy", frozenset({"Strategy"}))
+    assert not holds_word("é_Strategy²", frozenset({"Strategy"}))
+    rnd = random.Random(7)
+    pieces = ["IStrategy", "Strategy", "_", "a", " ", ".", "é", "²", "1", "\n"]
+    for _ in range(20_000):
+        text = "".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 8)))
+        words = frozenset(rnd.sample(["Strategy", "IStrategy", "a", "_a"], rnd.randint(1, 3)))
+        regex = re.compile(r"\b(?:" + "|".join(sorted(map(re.escape, words))) + r")\b")
+        assert holds_word(text, words) == (regex.search(text) is not None), (text, words)

@@ -7,8 +7,6 @@ the rule file's syntax except spans (for messages) and ``source`` (for docs).
 from __future__ import annotations
 
 import ast
-import functools
-import re
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -109,12 +107,26 @@ class CompiledRule:
                      for word in sorted(self.where_choice))
 
 
-@functools.lru_cache(maxsize=256)
-def _word_finder(words: frozenset[str]) -> re.Pattern[str]:
-    return re.compile(r"\b(?:" + "|".join(sorted(map(re.escape, words))) + r")\b")
-
-
 def holds_word(source: str, words: frozenset[str]) -> bool:
-    """One of ``words`` as a whole word: `IStrategy` does not hold `Strategy`."""
-    return any(word in source for word in words) \
-        and _word_finder(words).search(source) is not None
+    """One of ``words`` as a whole word (as the regex ``\\b(?:w1|w2)\\b`` finds them):
+    `IStrategy` does not hold `Strategy`. Each word's occurrences are found by ``str.find``,
+    and few are ever looked at: an alternation scans every character of the file."""
+    for word in words:
+        start = source.find(word)
+        while start >= 0:
+            end = start + len(word)
+            if _boundary(source, start) and _boundary(source, end):
+                return True
+            start = source.find(word, start + 1)
+    return False
+
+
+def _boundary(text: str, at: int) -> bool:
+    """``\\b`` at ``at``: a word character on one side only."""
+    before = at > 0 and _is_word(text[at - 1])
+    after = at < len(text) and _is_word(text[at])
+    return before != after
+
+
+def _is_word(char: str) -> bool:
+    return char.isalnum() or char == "_"

@@ -109,6 +109,15 @@ class _Finder:
         # Off the candidate lines, only the anchorless rules are tried; when all their
         # patterns are statements, a statement's expressions need no visit there.
         self.anchorless = _by_type(anchorless)
+        self.looks: dict[int, bool | None] = {}  # id(table) -> _looks(table)
+
+    def _on_candidate_line(self, node: ast.AST) -> bool:
+        first = getattr(node, "lineno", None)
+        if first is None:  # no position (arguments, comprehension): may hold anything
+            return True
+        lines = self.lines
+        i = bisect.bisect_left(lines, first)
+        return i < len(lines) and lines[i] <= (getattr(node, "end_lineno", None) or first)
 
     def _words(self, stmt: ast.stmt) -> frozenset[str] | None:
         """The anchor words on the statement's lines (None: no candidate line)."""
@@ -145,8 +154,13 @@ class _Finder:
 
     def statement(self, stmt: ast.stmt, ancestors: tuple[ast.stmt, ...], scope: ast.AST,
                   scope_path: str, by_type: ByType) -> None:
-        # A table of statement patterns alone needs no look at the statement's expressions.
-        nodes = _own_nodes(stmt) if _has_expressions(by_type) else (stmt,)
+        # A table of statement patterns alone needs no look at the statement's expressions;
+        # a table whose expression patterns all name words, none off the candidate lines.
+        looks = self.looks.get(id(by_type))
+        if looks is None:
+            looks = self.looks[id(by_type)] = _looks(by_type)
+        nodes = (stmt,) if looks is None else \
+            _own_nodes(stmt, self._on_candidate_line if looks else None)
         blocked = self.blocked
         for node in nodes:
             matched: set[int] = set()  # rules already matched here (by id)
@@ -201,17 +215,26 @@ class _Finder:
         return found
 
 
-def _has_expressions(by_type: ByType) -> bool:
-    return any(not issubclass(t, ast.stmt) for t in by_type)
+def _looks(by_type: ByType) -> bool | None:
+    """How a statement's expressions are looked at with this table: not at all (None: only
+    statement patterns), only those on candidate lines (True: every expression pattern names
+    a word), or every one (False)."""
+    expressions = [pattern for t, pairs in by_type.items() if not issubclass(t, ast.stmt)
+                   for _, pattern in pairs]
+    if not expressions:
+        return None
+    return all(pattern.anchors for pattern in expressions)
 
 
-def _own_nodes(stmt: ast.stmt) -> Iterator[ast.AST]:
-    """The statement itself, then its expressions (pre-order), not entering nested statements."""
+def _own_nodes(stmt: ast.stmt, keep: Callable[[ast.AST], bool] | None) -> Iterator[ast.AST]:
+    """The statement itself, then its expressions (pre-order), not entering nested statements
+    (nor, with ``keep``, the subtrees it refuses)."""
     yield stmt
     stack: list[ast.AST] = [stmt]
     while stack:
         node = stack.pop()
-        children = [c for c in ast.iter_child_nodes(node) if not isinstance(c, ast.stmt)]
+        children = [c for c in ast.iter_child_nodes(node) if not isinstance(c, ast.stmt)
+                    and (keep is None or keep(c))]
         for child in children:
             if isinstance(child, ast.expr):
                 yield child
