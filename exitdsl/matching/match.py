@@ -131,21 +131,49 @@ ItemMatcher = Callable[[Any, Any, Captures], Solutions]
 def sequence(patterns: Sequence[Any], nodes: Sequence[Any], captures: Captures,
              rest: Callable[[Any], bool] = is_rest, item: ItemMatcher = _value) -> Solutions:
     """Match a list with ``rest`` wildcards (zero or more items each)."""
-    if not patterns:
-        if not nodes:
+    return _sequence(patterns, 0, nodes, 0, captures, rest, item)
+
+
+def _sequence(patterns: Sequence[Any], p: int, nodes: Sequence[Any], n: int,
+              captures: Captures, rest: Callable[[Any], bool], item: ItemMatcher) -> Solutions:
+    """``patterns[p:]`` against ``nodes[n:]`` (positions, not slices: a rest tries every
+    start, and copying the list at each would be quadratic)."""
+    if p == len(patterns):
+        if n == len(nodes):
             yield captures
         return
-    head, tail = patterns[0], patterns[1:]
+    head = patterns[p]
     if rest(head):
-        if not tail:  # a trailing rest takes everything: one solution, not len(nodes)
+        if p + 1 == len(patterns):  # a trailing rest takes everything: one solution
             yield captures
             return
-        for start in range(len(nodes) + 1):
-            yield from sequence(tail, nodes[start:], captures, rest, item)
+        # Where the item after the rest has one way to match, a start it refuses is
+        # skipped without a search (a ROI table's `..., $k1: $prev, $k: $v, ...` with $k1
+        # bound meets one start, not one per entry).
+        quick = _quick(patterns[p + 1], item) if not rest(patterns[p + 1]) else None
+        for start in range(n, len(nodes) + 1):
+            if quick is not None and start < len(nodes) and quick(nodes[start], captures) is None:
+                continue
+            yield from _sequence(patterns, p + 1, nodes, start, captures, rest, item)
         return
-    if nodes:
-        for solution in item(head, nodes[0], captures):
-            yield from sequence(tail, nodes[1:], solution, rest, item)
+    if n < len(nodes):
+        for solution in item(head, nodes[n], captures):
+            yield from _sequence(patterns, p + 1, nodes, n + 1, solution, rest, item)
+
+
+def _quick(wanted: Any, item: ItemMatcher) -> Callable[[Any, Captures], Captures | None] | None:
+    """A list item's one-way check, when the item has one: None from it means no solution
+    (a dict entry's: its key's)."""
+    if item is _value and isinstance(wanted, ast.AST) and (one := straight(wanted)) is not None:
+        value_step = one
+        return lambda node, captures: value_step(node, captures) \
+            if isinstance(node, ast.AST) else None
+    if item is _dict_entry and wanted[0] is not None \
+            and (key := straight(wanted[0])) is not None:
+        key_step = key
+        return lambda entry, captures: None if entry[0] is None \
+            else key_step(entry[0], captures)
+    return None
 
 
 def _call(pattern: ast.Call, node: ast.Call, captures: Captures) -> Solutions:

@@ -12,9 +12,9 @@ from ..actions.edits import Edit
 from ..errors import SiteSkipped
 from ..matching.sites import Site
 from ..results import Change, Skip
-from ..evaluation.conditions import failing_where, site_env
+from ..evaluation.conditions import site_env
 from ..text.lines import LineIndex
-from .prepare import IndexedSite, Prepared, where_holds
+from .prepare import IndexedSite, Prepared, where_fails
 from .spans import TakenSpans
 from .invariants import keep_invariants
 from .undone import UndoneCheck
@@ -115,8 +115,8 @@ def plan_site(site: Site, lines: LineIndex, draws: Draws, module: ast.Module,
     """The edits of every action of the site's rule, each seeing what the earlier ones did
     (and, through ``values``, what earlier sites planned for the nodes they edit)."""
     facts = prepared.cache.facts_for(module, prepared.source)
-    if not where_holds(site, module, prepared.cache):
-        why = prepared.suppressed.get(id(site)) or failing_where(site, facts)
+    why = where_fails(site, module, prepared.cache)
+    if why is not None:
         raise SiteSkipped(f"left alone: {why}")
     context = PlanContext(site, site_env(site, facts, draws, values), lines, {}, facts.model)
     edits: list[Edit] = []

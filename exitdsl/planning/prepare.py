@@ -47,7 +47,8 @@ class PreparedCache:
 
     snippets: dict[str, ParsedSnippet] = field(default_factory=dict)  # parsed by libcst
     applicable: list[IndexedSite] | None = None  # sites whose conditions hold
-    conditions: dict[int, bool] = field(default_factory=dict)  # id(site) -> where holds
+    # id(site) -> why its `where` (or an ignore comment) leaves it alone; None: it holds
+    conditions: dict[int, str | None] = field(default_factory=dict)
     lines_of: dict[int, tuple[int, int]] = field(default_factory=dict)  # id(site) -> lines
     # (statement, spans, signs) of number-literal swaps already rewritten by libcst and fully
     # verified -> whether each new literal needed parentheses there.
@@ -119,15 +120,15 @@ def _prepare(rules: Sequence[CompiledRule] | RuleWords, source: str, path: str) 
         # Where a rule has several match alternatives, its `where` picks one per node; the
         # answers for the sites kept are remembered, so planning does not evaluate them
         # again. (Every site asked about stays alive in `asked` until then: no id reuse.)
-        asked: list[tuple[Site, bool]] = []
+        asked: list[tuple[Site, str | None]] = []
         facts = FileFacts(StrategyModel(module, source), source)
 
         def accepts(site: Site) -> bool:
-            asked.append((site, failing_where(site, facts) is None))
-            return asked[-1][1]
+            asked.append((site, failing_where(site, facts)))
+            return asked[-1][1] is None
         sites = find_sites(facts, source, active, accepts=accepts, present=present)
         kept = {id(site) for site in sites}
-        known = {id(site): holds for site, holds in asked if id(site) in kept}
+        known = {id(site): why for site, why in asked if id(site) in kept}
         asked.clear()
     finally:
         if collecting:
@@ -142,8 +143,7 @@ def _prepare(rules: Sequence[CompiledRule] | RuleWords, source: str, path: str) 
     comments = suppressions(source)
     reasons = {id(site): why for site in sites if comments
                for why in [suppressed(site, comments)] if why is not None}
-    for key in reasons:
-        known[key] = False  # not a candidate of any mutation
+    known.update(reasons)  # not a candidate of any mutation
     return Prepared(path, source, content_hash, module, tuple(indexed), LineIndex(source),
                     PreparedCache(conditions=known, facts=facts), reasons)
 
@@ -163,8 +163,13 @@ def parse_strategy(source: str, path: str) -> ast.Module:
 
 
 def where_holds(site: Site, module: ast.Module, cache: PreparedCache) -> bool:
-    """Conditions draw nothing, so each site's answer is remembered for its parent."""
-    known = cache.conditions.get(id(site))
-    if known is None:
-        known = cache.conditions[id(site)] = failing_where(site, cache.facts_for(module)) is None
-    return known
+    return where_fails(site, module, cache) is None
+
+
+def where_fails(site: Site, module: ast.Module, cache: PreparedCache) -> str | None:
+    """Why the site is left alone (its `where`, or an ignore comment), None if it is not.
+    Conditions draw nothing, so each site's answer is remembered for its parent."""
+    key = id(site)
+    if key not in cache.conditions:
+        cache.conditions[key] = failing_where(site, cache.facts_for(module))
+    return cache.conditions[key]
