@@ -233,12 +233,30 @@ def _own_nodes(stmt: ast.stmt, keep: Callable[[ast.AST], bool] | None) -> Iterat
     stack: list[ast.AST] = [stmt]
     while stack:
         node = stack.pop()
-        children = [c for c in ast.iter_child_nodes(node) if not isinstance(c, ast.stmt)
+        children = [c for c in _children(node) if not isinstance(c, ast.stmt)
                     and (keep is None or keep(c))]
         for child in children:
             if isinstance(child, ast.expr):
                 yield child
         stack.extend(reversed(children))
+
+
+# Fields that hold no expression: identifiers, flags, and the operator and context nodes.
+# (Not `name`: a 3.12 `type X = ...` keeps its name as an expression there.)
+_NO_EXPRESSION = frozenset({"ctx", "op", "ops", "id", "attr", "arg", "kind", "type_comment",
+                            "module", "level", "conversion", "is_async"})
+
+
+def _children(node: ast.AST) -> Iterator[ast.AST]:
+    """``ast.iter_child_nodes`` less the nodes that cannot hold an expression."""
+    for field in node._fields:
+        if field in _NO_EXPRESSION:
+            continue
+        value = getattr(node, field, None)
+        if isinstance(value, ast.AST):
+            yield value
+        elif isinstance(value, list):
+            yield from (item for item in value if isinstance(item, ast.AST))
 
 
 def _child_bodies(stmt: ast.stmt) -> Iterator[list[ast.stmt]]:

@@ -9,7 +9,6 @@ done once; a file only pays for looking its own words up.
 from __future__ import annotations
 
 import bisect
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -65,16 +64,15 @@ class RuleWords:
         """The lines holding an anchor word of these rules, each with the anchor words it
         holds (as substrings, as a file's words are tested). ``present``: the words known
         to be in ``source``, when looked for already (no other can be on a line)."""
-        words = sorted(self.words if present is None else self.words & present,
-                       key=lambda w: (-len(w), w))
+        words = self.words if present is None else self.words & present
         if not words:
             return {}
         starts = line_starts(source)
-        finder = re.compile("|".join(re.escape(w) for w in words))
-        lines = sorted({bisect.bisect_right(starts, m.start()) for m in finder.finditer(source)})
-        found: LineWords = {}
-        for line in lines:
-            end = starts[line] if line < len(starts) else len(source)
-            text = source[starts[line - 1]:end]
-            found[line] = frozenset(w for w in words if w in text)
-        return found
+        found: dict[int, set[str]] = {}
+        for word in words:  # str.find per word: an alternation would try each at each char
+            at = source.find(word)
+            while at >= 0:
+                line = bisect.bisect_right(starts, at)
+                found.setdefault(line, set()).add(word)
+                at = source.find(word, starts[line] if line < len(starts) else len(source))
+        return {line: frozenset(found[line]) for line in sorted(found)}
