@@ -60,6 +60,10 @@ class Edit:
         """Can the new text be spliced in without libcst?"""
         return False
 
+    def swaps_keyword(self) -> bool:
+        """Is this ``True``/``False``/``None`` swapped for another (one token changes)?"""
+        return False
+
     def inserted(self) -> ast.stmt | None:
         """The statement this edit adds, if it adds one."""
         return None
@@ -90,6 +94,9 @@ class Replacement(Edit):
 
     def splices(self) -> bool:
         return True
+
+    def swaps_keyword(self) -> bool:
+        return _keyword(self.target) and _keyword(self.intended)
 
 
 @dataclass(frozen=True, slots=True)
@@ -229,3 +236,7 @@ def in_context(node: ast.expr, ctx: ast.expr_context | None) -> ast.expr:
     elif isinstance(node, ast.Starred):
         node.value = in_context(node.value, ctx)
     return node
+
+
+def _keyword(node: ast.AST) -> bool:
+    return type(node) is ast.Constant and (node.value is None or type(node.value) is bool)

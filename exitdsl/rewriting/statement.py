@@ -2,8 +2,9 @@
 
 1. a literal swap already proved at these spans of this parent: the fast path
    (verify/fast_path.py checks the new tokens);
-2. edits that each replace a number literal: the new tokens are spliced into the text
-   (no libcst at all), then parsed with ``ast`` and run through the whole pipeline;
+2. edits that each replace a number literal, or ``True``/``False``/``None``: the new tokens
+   are spliced into the text (no libcst at all), then parsed with ``ast`` and run through
+   the whole pipeline;
 3. anything else: libcst on the chunk wrapped to parse alone, then the whole pipeline.
 """
 
@@ -19,7 +20,7 @@ from ..text.parsing import parses
 from ..verify.checks import confined, same_tree, splice
 from ..verify.fast_path import literal_swap_key, swap_literals
 from ..verify.pipeline import verify_statement
-from ..verify.registry import Check
+from ..verify.registry import Check, fast_path_allowed
 from ..planning.cst import ParsedSnippet, parse_snippet, rewrite_snippet
 from ..planning.job import ChunkJob
 from ..evaluation.templates import atomic
@@ -40,7 +41,7 @@ def rewrite_chunk(job: ChunkJob, checks: Sequence[Check]) -> Outcome:
     if inserting and not all(e.splices() for e in job.edits):
         return job.text, [], job.reject("syntax", "an insertion cannot share its statement "
                                                   "with edits that libcst must make")
-    if (swap_key is not None and job.splice) or inserting:
+    if job.splice and (swap_key is not None or _keywords_only(job, checks)) or inserting:
         rewritten = _spliced_rewrite(job, wrapper, shift)
     else:
         rewritten = _libcst_rewrite(job, wrapper, shift)
@@ -61,6 +62,13 @@ def rewrite_chunk(job: ChunkJob, checks: Sequence[Check]) -> Outcome:
     if rejection is not None:
         return job.text, [], rejection
     return new_chunk, job.changes(new_texts), None
+
+
+def _keywords_only(job: ChunkJob, checks: Sequence[Check]) -> bool:
+    """Token swaps among numbers and ``True``/``False``/``None`` (a toggle such as
+    ``trailing_stop = False`` -> ``True``): spliced as number swaps are."""
+    return any(e.swaps_keyword() for e in job.edits) and fast_path_allowed(checks) \
+        and all(e.swaps_keyword() or e.swaps_number() for e in job.edits)
 
 
 def _first_line(exc: Exception) -> str:
