@@ -106,7 +106,7 @@ class Rewriter:
         new_source = "".join(pieces)
         kept = [p for _, _, members, _ in placed for p in members]
         structural = bool(changes) and _structural(kept)
-        # A file of number swaps skips the checks only a structural edit can fail (the
+        # A file of literal swaps skips the checks only a structural edit can fail (the
         # warm mutation path), unless --verify full asks for them.
         checks = [c for c in self.file_checks if structural or self.verify == "full"
                   or not c.structural_only] if changes else []
@@ -126,8 +126,9 @@ class Rewriter:
 
 
 def _structural(planned: list[Planned]) -> bool:
-    """Is some edit more than a number literal swapped for another?"""
-    return not all(e.swaps_number() for p in planned for e in p.edits)
+    """Is some edit more than a literal swapped for another (a number, True/False/None)?
+    A constant in place of a constant binds, reads and declares nothing."""
+    return not all(e.swaps_number() or e.swaps_keyword() for p in planned for e in p.edits)
 
 
 def _file_rejection(prepared: Prepared, planned: Planned, check: str, detail: str

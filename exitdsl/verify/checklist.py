@@ -38,7 +38,7 @@ CHECKS: tuple[Check, ...] = (
           "cls.NAME in its class",
           run_file=file_checks.attributes, structural_only=True),
     Check("syntax", "file",
-          "the whole new file compiles when an edit is more than a number swap (always, with "
-          "--verify full)",
+          "the whole new file compiles when an edit is more than a literal swap (a number, "
+          "True, False or None for another; always, with --verify full)",
           run_file=file_checks.compiles, structural_only=True),
 )

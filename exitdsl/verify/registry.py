@@ -57,7 +57,7 @@ class FileView:
     prepared: Prepared
     planned: Sequence[Planned]
     new_source: str
-    structural: bool  # some edit is more than a number-literal swap
+    structural: bool  # some edit is more than a literal swap (a number, True/False/None)
     full: bool  # --verify full
     # each rewritten chunk: its offsets in the new text, its sites, its first line in the input
     chunks: Sequence[tuple[int, int, Sequence[Planned], int]]
@@ -79,7 +79,7 @@ class Check:
     # The fast path: a function it runs too, why the fact holds there (a string), or None
     # (a rewrite must take the full path while this check is registered).
     fast: StatementRun | str | None = None
-    # A file check that only a structural edit (more than a number swapped for another)
+    # A file check that only a structural edit (more than a literal swapped for another)
     # can fail is not run on a file of swaps (but with --verify full).
     structural_only: bool = False
 
