@@ -36,6 +36,7 @@ class Contexts:
         self.solutions: dict[tuple[int, int], SolutionIndex | None] = {}
         self.listed: dict[int, list[Signature] | None] = {}  # id(pattern) -> its listed
         self.order: dict[int, tuple[CompiledContext, ...]] = {}  # id(rule) -> its contexts
+        self.bare: dict[tuple[int, int], bool] = {}  # capture-free context at a node: holds?
 
     def holds(self, rule: CompiledRule, captures: Captures, ancestors: Sequence[ast.AST],
               scope: ast.AST, known: frozenset[int] = frozenset()) -> Captures | None:
@@ -91,7 +92,18 @@ class Contexts:
     def _match(self, context: CompiledContext, candidate: ast.AST,
                captures: Captures) -> Captures | None:
         """A class pattern naming a declared base matches the family's members (whatever
-        their bases say); any other pattern matches as written."""
+        their bases say); any other pattern matches as written. A context without captures
+        holds or not whatever the site: asked once per node (of the parsed module)."""
+        if self.remember and not context.pattern.captures:
+            key = (id(context), id(candidate))
+            holds = self.bare.get(key)
+            if holds is None:
+                holds = self.bare[key] = self._match_pattern(context, candidate, {}) is not None
+            return dict(captures) if holds else None
+        return self._match_pattern(context, candidate, captures)
+
+    def _match_pattern(self, context: CompiledContext, candidate: ast.AST,
+                       captures: Captures) -> Captures | None:
         pattern = context.pattern.node
         if context.any_bases is not None and isinstance(candidate, ast.ClassDef):
             if not any(class_key(candidate) in self.model.family(f) for f in context.families):
