@@ -1,6 +1,6 @@
-"""Bugs found by attacking the session-8 changes (reproducers: /work/scratch/attack8/).
-
-Each test states what exitdsl must do; they fail on branch attack8 as committed (no fix)."""
+"""Found by attacking the session-8 changes: a literal swap that repeats a key of a `case
+{...}` pattern must reach the whole-file compile() check, and an expression whose pattern's
+word is a string spelled in pieces must still be looked at."""
 
 from __future__ import annotations
 

@@ -33,10 +33,15 @@ class Pattern:
     anchors: frozenset[str]  # identifiers and strings every match must contain
     span: Span
     signature: Signature = field(default_factory=lambda: Signature())
+    # Every anchor word is an identifier of the pattern: matched code spells each on the
+    # matched node's own lines (one token), where a string may be written in pieces
+    # (`"exit_" "long"`) or on lines of its own.
+    anchors_on_its_lines: bool = False
 
     @property
     def is_statement(self) -> bool:
         return isinstance(self.node, ast.stmt)
+
 
 
 @dataclass(frozen=True)
@@ -144,8 +149,9 @@ def compile_pattern(text: str, span: Span, source: str, *, statement_ok: bool = 
         raise _located(error, text, python, offsets, span, source)
     if isinstance(node, ast.stmt) and not statement_ok:
         raise RuleError("expected an expression pattern here, not a statement", span)
-    return Pattern(text, node, frozenset(_captures(node)), frozenset(_anchors(node)), span,
-                   _signature(node))
+    anchors = frozenset(_anchors(node))
+    return Pattern(text, node, frozenset(_captures(node)), anchors, span, _signature(node),
+                   anchors <= set(_identifiers(node)))
 
 
 def _parse(python: str) -> ast.AST:

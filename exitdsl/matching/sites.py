@@ -218,12 +218,13 @@ class _Finder:
 def _looks(by_type: ByType) -> bool | None:
     """How a statement's expressions are looked at with this table: not at all (None: only
     statement patterns), only those on candidate lines (True: every expression pattern names
-    a word), or every one (False)."""
+    a word, and each of its words is an identifier, spelled whole on the node's lines), or
+    every one (False)."""
     expressions = [pattern for t, pairs in by_type.items() if not issubclass(t, ast.stmt)
                    for _, pattern in pairs]
     if not expressions:
         return None
-    return all(pattern.anchors for pattern in expressions)
+    return all(pattern.anchors and pattern.anchors_on_its_lines for pattern in expressions)
 
 
 def _own_nodes(stmt: ast.stmt, keep: Callable[[ast.AST], bool] | None) -> Iterator[ast.AST]:

@@ -127,8 +127,21 @@ class Rewriter:
 
 def _structural(planned: list[Planned]) -> bool:
     """Is some edit more than a literal swapped for another (a number, True/False/None)?
-    A constant in place of a constant binds, reads and declares nothing."""
-    return not all(e.swaps_number() or e.swaps_keyword() for p in planned for e in p.edits)
+    A constant in place of a constant binds, reads and declares nothing, and compiles where
+    the old one did, except as a key of a `case {...}` pattern: `case {1: a, 2: b}` with
+    2 -> 1 parses, but a mapping pattern may not repeat a key."""
+    return not all((e.swaps_number() or e.swaps_keyword())
+                   and not _in_case_pattern(e.target, (*p.site.ancestors, p.site.statement))
+                   for p in planned for e in p.edits)
+
+
+def _in_case_pattern(node: ast.AST, statements: tuple[ast.stmt, ...]) -> bool:
+    start = (getattr(node, "lineno", 0), getattr(node, "col_offset", 0))
+    return any(
+        (case.pattern.lineno, case.pattern.col_offset) <= start
+        <= (case.pattern.end_lineno or 0, case.pattern.end_col_offset or 0)
+        for statement in statements if isinstance(statement, ast.Match)
+        for case in statement.cases)
 
 
 def _file_rejection(prepared: Prepared, planned: Planned, check: str, detail: str

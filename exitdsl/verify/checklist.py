@@ -39,6 +39,7 @@ CHECKS: tuple[Check, ...] = (
           run_file=file_checks.attributes, structural_only=True),
     Check("syntax", "file",
           "the whole new file compiles when an edit is more than a literal swap (a number, "
-          "True, False or None for another; always, with --verify full)",
+          "True, False or None for another, outside a case pattern; always, with --verify "
+          "full)",
           run_file=file_checks.compiles, structural_only=True),
 )
