@@ -3,6 +3,7 @@ the reference: on every example, rule test block and file case, both give the sa
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -67,3 +68,45 @@ def test_a_sign_that_needs_parentheses_gets_them_spliced_too(tmp_path: Path) -> 
     path.write_text("rule neg { match `risk = $b ** $e` set $b = -2 }\n")
     spliced, reference, count = both(load_rules(path), "risk = 3 ** exponent\n", 0)
     assert spliced == reference == "risk = (-2) ** exponent\n" and count == 1
+
+
+TAKE_PROFIT = """\
+ruleset probe
+
+rule tp.add {
+  "Give a finlab sim() call a take profit."
+  match `sim(...)`
+  add take_profit = 0.12
+}
+"""
+
+CALLS = [  # (the call as written, spliced without libcst?)
+    ('sim(position, resample="M")', True),
+    ("sim(position,resample='M')", True),
+    ("sim(position ,  resample='M' )", True),
+    ("sim(position, stop_loss = 0.08)", True),  # the `=` is laid out like the call's own
+    ('sim(position, name="吳Peter策略選股", upload=False)', True),  # columns are bytes
+    ("sim(*signals, **options)", True),
+    ("sim(position)", True),
+    ("sim(position, (fee))", False),  # a parenthesised last argument
+    ("sim(position, resample='M',)", False),  # a trailing comma
+    ("sim(position, stop_loss=(0.08))", False),  # the first keyword's value in parentheses
+    ("sim(\n    position,\n    resample='M',\n)", False),  # one argument per line
+    ("sim(p for p in positions)", False),
+]
+
+
+@pytest.mark.parametrize("call, spliced", CALLS, ids=[c for c, _ in CALLS])
+def test_an_added_keyword_is_spliced_as_libcst_lays_it_out(
+        tmp_path: Path, call: str, spliced: bool) -> None:
+    from exitdsl.actions.add_keyword import keyword_added
+
+    rules_path = tmp_path / "tp.rules"
+    rules_path.write_text(TAKE_PROFIT, encoding="utf-8")
+    text = f"from finlab.backtest import sim\n\nreport = {call}\n"
+    node = ast.parse(text).body[1].value  # type: ignore[attr-defined]
+    old = ast.get_source_segment(text, node)
+    assert old is not None
+    assert (keyword_added(node, old, "take_profit", "0.12") is not None) == spliced
+    new, reference, changed = both(load_rules(rules_path), text, 1)
+    assert new == reference and changed == (0 if call.startswith("sim(p for") else 1)

@@ -17,6 +17,7 @@ from ..evaluation.values import evaluate
 from ..vocabulary.numbers import format_number
 from ._calls import require_calls, site_call
 from .base import ActionKind, CompileContext, Lowering, PlanContext, RangeOf
+from ..evaluation.templates import atomic
 from .edits import CstEdit, Edit, NamedEdit
 
 
@@ -66,6 +67,46 @@ class AddKeywordKind(ActionKind[AddKeyword, CompiledAddKeyword]):
 
         assert isinstance(node, cst.Call), type(node)
         return _add_keyword(node, edit.name, cst.parse_expression(edit.text))
+
+    def spliced(self, edit: Edit, old: str, parenthesize: bool) -> str | None:
+        assert isinstance(edit, NamedEdit) and isinstance(edit.target, ast.Call)
+        value = f"({edit.text})" if parenthesize and not atomic(edit.text) else edit.text
+        return keyword_added(edit.target, old, edit.name, value)
+
+
+def keyword_added(call: ast.Call, old: str, name: str, value: str) -> str | None:
+    """``old`` (the text of ``call``) with ``name=value`` appended as ``_add_keyword`` lays
+    it out, for the common case: a call on one line whose last argument is neither
+    parenthesised nor followed by a comma. None otherwise (libcst then does it). One line
+    holds no comment inside the parentheses, so the layout is the separator before the last
+    argument (a space when there is one argument) and the `=` of the first keyword."""
+    if call.lineno != call.end_lineno or not old.endswith(")"):
+        return None
+    data = old.encode()
+
+    def at(col: int) -> int:  # a column of the call's line, as a character offset in `old`
+        return len(data[:col - call.col_offset].decode("utf-8", "replace"))
+    arguments: list[ast.expr | ast.keyword] = sorted([*call.args, *call.keywords],
+                                                     key=lambda a: a.col_offset)
+    if not arguments:
+        return None
+    last = arguments[-1]
+    end = at(last.end_col_offset or 0)
+    if end >= len(old) or old[end:-1].strip():  # `f(x for x in y)`, `f(a, (b))`, `f(a,)`
+        return None
+    separator = " "
+    if len(arguments) > 1:
+        before = old[:at(last.col_offset)]
+        separator = before[len(before.rstrip(" \t")):]
+        if not before.rstrip(" \t").endswith(","):  # the last argument is parenthesised
+            return None
+    equal = "="
+    first = next((k for k in call.keywords if k.arg is not None), None)
+    if first is not None:
+        equal = old[at(first.col_offset) + len(first.arg or ""):at(first.value.col_offset)]
+        if equal.strip() != "=":  # `k=(v)`: the value's parenthesis
+            return None
+    return f"{old[:end]},{separator}{name}{equal}{value}{old[end:]}"
 
 
 def _add_keyword(node: Any, name: str, value: Any) -> Any:

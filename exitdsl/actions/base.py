@@ -115,6 +115,11 @@ class ActionKind(ABC, Generic[IR, C]):
     def apply(self, edit: CstEdit, original: Any, node: Any, range_of: RangeOf) -> Any:
         """Perform ``edit`` on the libcst expression ``node`` (``original`` before any edit)."""
 
+    def spliced(self, edit: Edit, old: str, parenthesize: bool) -> str | None:
+        """The target's new text (``old``: its text now) when it can be made without libcst,
+        exactly as ``apply`` would make it; None to leave it to ``apply``."""
+        return None
+
     def declared(self, action: C) -> list[str]:
         """Names the compiled action introduces on purpose (``rename``'s new name, a
         ``map``'s new words): the safety check

@@ -64,6 +64,13 @@ class Edit:
         """Is this ``True``/``False``/``None`` swapped for another (one token changes)?"""
         return False
 
+    def spliced(self, old: str, parenthesize: bool) -> str | None:
+        """The new text of the target's span (``old``), made without libcst; None when
+        only libcst can make it."""
+        if not self.splices():
+            return None
+        return f"({self.text})" if parenthesize and not atomic(self.text) else self.text
+
     def inserted(self) -> ast.stmt | None:
         """The statement this edit adds, if it adds one."""
         return None
@@ -151,6 +158,9 @@ class NamedEdit(Edit):
     def located(self, to_snippet: ToSnippet, parenthesize: bool) -> CstEdit:
         return CstEdit(self.kind, to_snippet(self.target), self.text,
                        parenthesize and not atomic(self.text), self.name)
+
+    def spliced(self, old: str, parenthesize: bool) -> str | None:
+        return self.kind.spliced(self, old, parenthesize)
 
 
 @dataclass(frozen=True, slots=True)

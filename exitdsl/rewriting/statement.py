@@ -2,9 +2,9 @@
 
 1. a literal swap already proved at these spans of this parent: the fast path
    (verify/fast_path.py checks the new tokens);
-2. edits that each replace a number literal, or ``True``/``False``/``None``: the new tokens
-   are spliced into the text (no libcst at all), then parsed with ``ast`` and run through
-   the whole pipeline;
+2. edits that each replace a number literal or ``True``/``False``/``None``, or add a keyword
+   to a call on one line: the new text is spliced in (no libcst at all), then parsed with
+   ``ast`` and run through the whole pipeline;
 3. anything else: libcst on the chunk wrapped to parse alone, then the whole pipeline.
 """
 
@@ -23,7 +23,6 @@ from ..verify.pipeline import verify_statement
 from ..verify.registry import Check, fast_path_allowed
 from ..planning.cst import ParsedSnippet, parse_snippet, rewrite_snippet
 from ..planning.job import ChunkJob
-from ..evaluation.templates import atomic
 
 Outcome = tuple[str, list[Change], Rejection | None]
 
@@ -41,7 +40,7 @@ def rewrite_chunk(job: ChunkJob, checks: Sequence[Check]) -> Outcome:
     if inserting and not all(e.splices() for e in job.edits):
         return job.text, [], job.reject("syntax", "an insertion cannot share its statement "
                                                   "with edits that libcst must make")
-    if job.splice and (swap_key is not None or _keywords_only(job, checks)) or inserting:
+    if job.splice and (swap_key is not None or _splices(job, checks)) or inserting:
         rewritten = _spliced_rewrite(job, wrapper, shift)
     else:
         rewritten = _libcst_rewrite(job, wrapper, shift)
@@ -64,11 +63,14 @@ def rewrite_chunk(job: ChunkJob, checks: Sequence[Check]) -> Outcome:
     return new_chunk, job.changes(new_texts), None
 
 
-def _keywords_only(job: ChunkJob, checks: Sequence[Check]) -> bool:
-    """Token swaps among numbers and ``True``/``False``/``None`` (a toggle such as
-    ``trailing_stop = False`` -> ``True``): spliced as number swaps are."""
-    return any(e.swaps_keyword() for e in job.edits) and fast_path_allowed(checks) \
-        and all(e.swaps_keyword() or e.swaps_number() for e in job.edits)
+def _splices(job: ChunkJob, checks: Sequence[Check]) -> bool:
+    """Spliced as number swaps are: swaps among numbers and ``True``/``False``/``None``
+    (a toggle such as ``trailing_stop = False`` -> ``True``), and keywords added to a call
+    on one line (``sim(close > ma, resample="M")`` gets ``, take_profit=0.1``)."""
+    return fast_path_allowed(checks) and all(
+        e.swaps_number() or e.swaps_keyword()
+        or (not e.replaces and e.spliced(job.text[a:b], False) is not None)
+        for e, (a, b) in zip(job.edits, job.spans))
 
 
 def _first_line(exc: Exception) -> str:
@@ -97,11 +99,15 @@ def _spliced_texts(new_chunk: str, job: ChunkJob) -> tuple[str, ...]:
 
 def _spliced_rewrite(job: ChunkJob, wrapper: str, shift: int
                      ) -> tuple[str, ast.Module] | Rejection:
-    """Number-literal swaps (and insertions) without libcst: the new text spliced in."""
-    def splice_tokens(parenthesize: bool) -> str:
-        texts = [f"({e.text})" if parenthesize and not atomic(e.text) else e.text
-                 for e in job.edits]
-        return wrapper + splice(job.text, job.spans, texts)
+    """Literal swaps, keywords added and insertions without libcst: the new text spliced
+    in."""
+    def splice_tokens(parenthesize: bool) -> str | Rejection:
+        texts = [e.spliced(job.text[a:b], parenthesize) for e, (a, b) in
+                 zip(job.edits, job.spans)]
+        made = [t for t in texts if t is not None]
+        if len(made) < len(texts):
+            return job.reject("syntax", "an edit cannot be made without libcst")
+        return wrapper + splice(job.text, job.spans, made)
 
     return _until_intended(job, wrapper, shift, splice_tokens)
 
