@@ -80,7 +80,7 @@ def keyword_added(call: ast.Call, old: str, name: str, value: str) -> str | None
     parenthesised nor followed by a comma. None otherwise (libcst then does it). One line
     holds no comment inside the parentheses, so the layout is the separator before the last
     argument (a space when there is one argument) and the `=` of the first keyword."""
-    if call.lineno != call.end_lineno or not old.endswith(")"):
+    if call.lineno != call.end_lineno or not old.endswith(")") or not _one_line(value):
         return None
     data = old.encode()
 
@@ -103,10 +103,25 @@ def keyword_added(call: ast.Call, old: str, name: str, value: str) -> str | None
     equal = "="
     first = next((k for k in call.keywords if k.arg is not None), None)
     if first is not None:
-        equal = old[at(first.col_offset) + len(first.arg or ""):at(first.value.col_offset)]
+        # From the name's end (as written: `ﬁ` is `fi` to ast) to the value's start.
+        written = old[at(first.col_offset):at(first.value.col_offset)]
+        equal = written[len(written.split("=", 1)[0].rstrip()):]
         if equal.strip() != "=":  # `k=(v)`: the value's parenthesis
             return None
     return f"{old[:end]},{separator}{name}{equal}{value}{old[end:]}"
+
+
+def _one_line(value: str) -> bool:
+    """A value libcst would write as given: one line, no comment, an expression alone (a
+    value written across lines takes the file's newline and indentation from libcst; a
+    comment would swallow the call's `)`; libcst words its own refusal of the rest)."""
+    if "\n" in value or "\r" in value or "#" in value:
+        return False
+    try:
+        ast.parse(value, mode="eval")
+    except (SyntaxError, ValueError):
+        return False
+    return True
 
 
 def _add_keyword(node: Any, name: str, value: Any) -> Any:
