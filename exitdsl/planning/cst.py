@@ -82,6 +82,8 @@ def _transformer_class() -> type[Any]:
     """The transformer class, built once (libcst is imported only when first needed)."""
     import libcst as cst
 
+    _OPEN_RANGES = (cst.FunctionDef, cst.ClassDef, cst.Param)
+
     class EditTransformer(cst.CSTTransformer):
         """Performs the edits at their ranges; leaves every other node as is."""
 
@@ -94,9 +96,12 @@ def _transformer_class() -> type[Any]:
 
         def on_visit(self, node: cst.CSTNode) -> bool:
             # Only descend into nodes that hold an edit: the rest of the snippet is kept as is.
+            # A def's or class's range starts at its keyword, below its decorators, and a
+            # parameter's covers its name alone (not its annotation or default): always
+            # look inside those.
             span = self.ranges.get(node)
-            return span is None or any(span[0] <= start and end <= span[1]
-                                       for start, end in self.by_range)
+            return span is None or isinstance(node, _OPEN_RANGES) \
+                or any(span[0] <= start and end <= span[1] for start, end in self.by_range)
 
         def on_leave(self, original_node: cst.CSTNode, updated_node: cst.CSTNode) -> Any:
             if not isinstance(original_node, cst.BaseExpression):
