@@ -156,9 +156,9 @@ class _Finder:
                   scope_path: str, by_type: ByType) -> None:
         # A table of statement patterns alone needs no look at the statement's expressions;
         # a table whose expression patterns all name words, none off the candidate lines.
-        looks = self.looks.get(id(by_type))
-        if looks is None:
-            looks = self.looks[id(by_type)] = _looks(by_type)
+        if id(by_type) not in self.looks:
+            self.looks[id(by_type)] = _looks(by_type)
+        looks = self.looks[id(by_type)]
         nodes = (stmt,) if looks is None else \
             _own_nodes(stmt, self._on_candidate_line if looks else None)
         blocked = self.blocked
