@@ -23,7 +23,6 @@ missed.
 from __future__ import annotations
 
 import argparse
-import compileall
 import json
 import random
 import re
@@ -82,7 +81,11 @@ def installed_state(median_file: str) -> None:
     """Measure what an installed package costs: its bytecode compiled (pip does so at
     install; a checkout run with PYTHONDONTWRITEBYTECODE=1 compiles every module at each
     start) and the parsed-rule cache filled, neither timed."""
-    compileall.compile_dir(str(Path(exitdsl.__file__).parent), quiet=1)
+    # In a child, as the timed commands run: from another checkout, `python -m exitdsl`
+    # imports that checkout's package, not the one this process imported.
+    compile_package = ("import compileall, exitdsl, os; "
+                       "compileall.compile_dir(os.path.dirname(exitdsl.__file__), quiet=1)")
+    subprocess.run([sys.executable, "-c", compile_package], capture_output=True, check=False)
     subprocess.run([*EXITDSL, "apply", "--check", "-q", median_file], capture_output=True,
                    check=False)
 
