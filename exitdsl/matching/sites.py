@@ -19,7 +19,7 @@ from .facts import FileFacts
 from .gates import Gates
 from .captures import Captures
 from .match import match, solutions
-from .words import LineWords, RuleWords
+from .words import RuleWords
 
 _SCOPES = (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)
 MAX_SOLUTIONS = 1000  # ways one pattern may match one node before the rest are ignored
@@ -37,17 +37,6 @@ class Site:
     scope: ast.AST  # nearest enclosing class or function, or the module
     scope_path: str  # "Class.method" or "<module>"
     pattern: Pattern | None = None  # the `match` alternative that found it
-
-
-def active_rules(source: str, rules: Sequence[CompiledRule]) -> list[CompiledRule]:
-    """The rules one of whose match alternatives has all its anchor words in ``source``."""
-    return list(RuleWords.of(rules).active(source)[0].rules)
-
-
-def candidate_lines(source: str, rules: Sequence[CompiledRule]) -> LineWords:
-    """The lines holding an anchor word of ``rules`` (1-based), each with the anchor words
-    it holds (as substrings, as a file's words are tested)."""
-    return RuleWords.of(rules).lines(source)
 
 
 def find_sites(facts: FileFacts, source: str, rules: Sequence[CompiledRule] | RuleWords,
